@@ -1,0 +1,47 @@
+// The r1flow command line: dispatches to one file per command group.
+import { ConfigError } from '../recipe/config';
+import { configCommand } from './config';
+import { demoCommand } from './demo';
+import { devCommand } from './dev';
+import { doctorCommand } from './doctor';
+import { UsageError } from './output';
+import { workerCommand } from './worker';
+
+const HELP = `r1flow — the DeepSeek-R1 recipe as durable Temporal workflows
+
+Usage: r1flow <command> [options]
+
+  demo [--stop]             bring the embedded stack up, start a worker and run the tiny recipe
+  dev up|down|status        the embedded Temporal dev server + SeaweedFS S3
+  doctor                    check Temporal, search attributes, workers and S3 end to end
+  worker [--queues Q]       run a worker (control,gpu by default)
+  config schema             print the config's JSON Schema
+  config check FILE         validate a JSON/YAML config and list every problem
+  config show FILE|PRESET   print the full config with defaults
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'demo': return demoCommand(rest);
+    case 'dev': return devCommand(rest);
+    case 'doctor': return doctorCommand();
+    case 'worker': return workerCommand(rest);
+    case 'config': return configCommand(rest);
+    case undefined: case 'help': case '--help': case '-h':
+      console.log(HELP);
+      return 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}; run r1flow help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof ConfigError) console.error(`r1flow: ${err.message}`);
+    else console.error(`r1flow: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.R1FLOW_DEBUG && err instanceof Error) console.error(err.stack);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,155 @@
+// `r1flow dev up|down|status`: the embedded stack (Temporal dev server + SeaweedFS with S3),
+// installed and run by the project itself. Everything it starts is recorded in the state folder
+// so `down` stops exactly that and nothing else.
+import { CreateBucketCommand, HeadBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
+import { Connection as TemporalConnection } from '@temporalio/client';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectionFromStack } from './connection';
+import { stateDir } from './paths';
+import { checkPortFree, isOurProcess, startDaemon, stopProcess, waitFor } from './processes';
+import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { readStackRecord, removeStackRecord, writeStackRecord, type StackRecord } from './stack-record';
+import { s3Endpoint, stackPorts, StackSettingsSchema, temporalAddress, uiUrl, type StackSettings } from './stack-settings';
+import { ensureTools } from './tools';
+import { createS3Client } from '../storage/s3-client';
+
+export interface StackStatus {
+  running: boolean;
+  record?: StackRecord;
+  processes: Array<{ name: string; pid: number; alive: boolean }>;
+}
+
+export function devStatus(): StackStatus {
+  const record = readStackRecord();
+  if (!record) return { running: false, processes: [] };
+  const processes = record.processes.map((p) => ({ name: p.name, pid: p.pid, alive: isOurProcess(p.pid, p.binary) }));
+  return { running: processes.length > 0 && processes.every((p) => p.alive), record, processes };
+}
+
+function seaweedS3Config(s: StackSettings): string {
+  return JSON.stringify({
+    identities: [{
+      name: 'r1flow',
+      credentials: [{ accessKey: s.accessKeyId, secretKey: s.secretAccessKey }],
+      actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+    }],
+  }, null, 2);
+}
+
+function tail(path: string, lines = 15): string {
+  if (!existsSync(path)) return '';
+  return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+async function temporalHealthy(s: StackSettings): Promise<boolean> {
+  const connection = await TemporalConnection.connect({ address: temporalAddress(s), connectTimeout: 2000 });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: s.namespace });
+    return Object.keys(SEARCH_ATTRIBUTES).every((name) => name in (customAttributes ?? {}));
+  } finally {
+    await connection.close();
+  }
+}
+
+async function s3HealthyWithBucket(s: StackSettings): Promise<boolean> {
+  const client = createS3Client(connectionFromStack(s).s3);
+  try {
+    await client.send(new ListBucketsCommand({}));
+    try {
+      await client.send(new HeadBucketCommand({ Bucket: s.bucket }));
+    } catch {
+      await client.send(new CreateBucketCommand({ Bucket: s.bucket }));
+    }
+    return true;
+  } finally {
+    client.destroy();
+  }
+}
+
+export interface DevUpResult {
+  alreadyRunning: boolean;
+  settings: StackSettings;
+  uiUrl: string;
+  temporalAddress: string;
+  s3Endpoint: string;
+}
+
+export async function devUp(input: Partial<StackSettings> = {}, log: (msg: string) => void = () => {}): Promise<DevUpResult> {
+  const status = devStatus();
+  if (status.running && status.record) {
+    const s = status.record.settings;
+    await waitFor('Temporal', () => temporalHealthy(s), 30000, () => `see ${join(stateDir(), 'temporal.log')}`);
+    await waitFor('SeaweedFS S3', () => s3HealthyWithBucket(s), 30000, () => `see ${join(stateDir(), 'seaweedfs.log')}`);
+    return { alreadyRunning: true, settings: s, uiUrl: uiUrl(s), temporalAddress: temporalAddress(s), s3Endpoint: s3Endpoint(s) };
+  }
+  if (status.record) {
+    // a half-dead stack from an earlier run: stop what is left before starting afresh
+    await devDown();
+  }
+  const s = StackSettingsSchema.parse(input);
+  for (const { port, what, flag } of stackPorts(s)) {
+    if (!(await checkPortFree(s.host, port))) {
+      throw new Error(`port ${port} (${what}) on ${s.host} is already in use by another process; stop it or choose another port with ${flag}`);
+    }
+  }
+  const tools = ensureTools(log);
+  const dir = stateDir();
+  const dataDir = join(dir, 'seaweedfs');
+  mkdirSync(dataDir, { recursive: true });
+  const s3ConfigPath = join(dir, 'seaweedfs-s3.json');
+  writeFileSync(s3ConfigPath, seaweedS3Config(s), { mode: 0o600 });
+
+  const temporalArgs = [
+    'server', 'start-dev',
+    '--db-filename', join(dir, 'temporal.sqlite'),
+    '--ip', s.host, '--port', String(s.temporalPort), '--ui-port', String(s.temporalUiPort),
+    '--namespace', s.namespace, '--log-level', 'warn', '--ui-disable-news-fetch',
+    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  const weedArgs = [
+    'server', `-ip=${s.host}`, `-ip.bind=${s.host}`, `-dir=${dataDir}`,
+    `-master.port=${s.seaweedMasterPort}`, '-master.volumeSizeLimitMB=256',
+    `-volume.port=${s.seaweedVolumePort}`, '-volume.max=0',
+    '-filer', `-filer.port=${s.seaweedFilerPort}`,
+    '-s3', `-s3.port=${s.s3Port}`, `-s3.config=${s3ConfigPath}`, '-s3.port.iceberg=0', '-s3.port.lance=0',
+  ];
+  const temporalLog = join(dir, 'temporal.log');
+  const weedLog = join(dir, 'seaweedfs.log');
+  const temporal = startDaemon(tools.temporal.path, temporalArgs, temporalLog, dir);
+  const weed = startDaemon(tools.weed.path, weedArgs, weedLog, dir);
+  writeStackRecord({
+    settings: s,
+    startedAt: new Date().toISOString(),
+    processes: [
+      { name: 'temporal', pid: temporal.pid, binary: tools.temporal.path, log: temporalLog },
+      { name: 'seaweedfs', pid: weed.pid, binary: tools.weed.path, log: weedLog },
+    ],
+  });
+  log(`started temporal (pid ${temporal.pid}) and seaweedfs (pid ${weed.pid}); waiting until healthy`);
+  try {
+    await waitFor('Temporal', async () => {
+      if (!isOurProcess(temporal.pid, tools.temporal.path)) throw new Error(`temporal exited:\n${tail(temporalLog)}`);
+      return temporalHealthy(s);
+    }, 90000, () => `see ${temporalLog}`);
+    await waitFor('SeaweedFS S3', async () => {
+      if (!isOurProcess(weed.pid, tools.weed.path)) throw new Error(`seaweedfs exited:\n${tail(weedLog)}`);
+      return s3HealthyWithBucket(s);
+    }, 90000, () => `see ${weedLog}`);
+  } catch (err) {
+    await devDown();
+    throw err;
+  }
+  return { alreadyRunning: false, settings: s, uiUrl: uiUrl(s), temporalAddress: temporalAddress(s), s3Endpoint: s3Endpoint(s) };
+}
+
+export async function devDown(): Promise<Array<{ name: string; pid: number; result: 'stopped' | 'not-running' }>> {
+  const record = readStackRecord();
+  if (!record) return [];
+  const results = [];
+  for (const p of record.processes) {
+    results.push({ name: p.name, pid: p.pid, result: await stopProcess(p.pid, p.binary) });
+  }
+  removeStackRecord();
+  return results;
+}

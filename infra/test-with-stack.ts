@@ -1,0 +1,60 @@
+// `npm test`: installs the tools, starts the test stack, runs every test file with Node's test
+// runner against it, and stops the stack again, whatever the outcome.
+//   npm test                       all tests
+//   npm test -- test/unit          only the files under the given paths
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { connectionFromStack } from './connection';
+import { projectRoot } from './paths';
+import { devDown, devUp } from './stack';
+import { TEST_STACK_SETTINGS, testStateDir } from './test-stack';
+
+function findTests(path: string): string[] {
+  const st = statSync(path);
+  if (st.isFile()) return path.endsWith('.test.ts') ? [path] : [];
+  return readdirSync(path).sort().flatMap((name) => findTests(join(path, name)));
+}
+
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+      cwd: projectRoot, env, stdio: 'inherit',
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const roots = process.argv.slice(2);
+  const files = (roots.length ? roots : ['test']).flatMap((r) => findTests(join(projectRoot, r))).map((f) => relative(projectRoot, f));
+  if (files.length === 0) {
+    console.error(`no test files under ${roots.join(' ')}`);
+    return 1;
+  }
+  process.env.R1FLOW_STATE_DIR = testStateDir();
+  const started = Date.now();
+  const stack = await devUp(TEST_STACK_SETTINGS, (m) => console.log(`[test stack] ${m}`));
+  console.log(`[test stack] healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const conn = connectionFromStack(stack.settings);
+  try {
+    return await runNodeTest(files, {
+      ...process.env,
+      R1FLOW_STATE_DIR: testStateDir(),
+      R1FLOW_TEMPORAL_ADDRESS: conn.temporal.address,
+      R1FLOW_TEMPORAL_NAMESPACE: conn.temporal.namespace,
+      R1FLOW_S3_ENDPOINT: conn.s3.endpoint,
+      R1FLOW_S3_BUCKET: conn.s3.bucket,
+      R1FLOW_S3_ACCESS_KEY_ID: conn.s3.accessKeyId,
+      R1FLOW_S3_SECRET_ACCESS_KEY: conn.s3.secretAccessKey,
+      R1FLOW_TEST_STACK: '1',
+    });
+  } finally {
+    if (!stack.alreadyRunning || process.env.CI === 'true') await devDown();
+  }
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

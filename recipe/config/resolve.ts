@@ -1,0 +1,33 @@
+// Turns a raw config object (the Temporal UI's input, a parsed file) into a validated config.
+// No node imports: workflow code validates configs with this too.
+import { ConfigError, formatIssues } from './errors';
+import { PRESETS, presetNames } from './presets';
+import { PipelineConfigSchema, type PipelineConfig } from './schema';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Merges `over` onto `base`: objects merge key by key, everything else (arrays too) replaces. */
+export function deepMerge<T>(base: T, over: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
+  return out as T;
+}
+
+/** Validates a raw config object (as typed into the UI or read from a file). */
+export function resolveConfig(raw: unknown, source?: string): PipelineConfig {
+  if (!isPlainObject(raw)) throw new ConfigError(['(root): must be an object like {"preset":"tiny"}'], source);
+  let merged: unknown = raw;
+  if (raw.preset !== undefined) {
+    if (typeof raw.preset !== 'string' || !(raw.preset in PRESETS)) {
+      throw new ConfigError([`preset: unknown preset ${JSON.stringify(raw.preset)} (known: ${presetNames().join(', ')})`], source);
+    }
+    merged = deepMerge(JSON.parse(JSON.stringify(PRESETS[raw.preset])) as unknown, raw);
+  }
+  const parsed = PipelineConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues), source);
+  return parsed.data;
+}
+

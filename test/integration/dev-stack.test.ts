@@ -1,0 +1,54 @@
+// `dev up` / `dev down` on a second stack with its own ports and state folder.
+import { execSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { checkPortFree, isAlive } from '../../infra/processes';
+import { devDown, devStatus, devUp } from '../../infra/stack';
+import { stackPorts, StackSettingsSchema } from '../../infra/stack-settings';
+
+// distinct from the test stack's ports and their SeaweedFS gRPC twins (+10000)
+const PORTS = { temporalPort: 14233, temporalUiPort: 14234, s3Port: 14333, seaweedMasterPort: 14335, seaweedVolumePort: 14340, seaweedFilerPort: 14888 };
+const previousStateDir = process.env.R1FLOW_STATE_DIR;
+process.env.R1FLOW_STATE_DIR = mkdtempSync(join(tmpdir(), 'r1flow-devstack-'));
+after(async () => {
+  await devDown();
+  process.env.R1FLOW_STATE_DIR = previousStateDir;
+});
+
+test('dev up twice is harmless and dev down leaves no process behind', async () => {
+  const first = await devUp(PORTS);
+  assert.equal(first.alreadyRunning, false);
+  const pids = devStatus().processes.map((p) => p.pid);
+  assert.equal(pids.length, 2);
+  assert.ok(pids.every(isAlive));
+
+  const second = await devUp(PORTS);
+  assert.equal(second.alreadyRunning, true);
+  assert.deepEqual(devStatus().processes.map((p) => p.pid), pids);
+
+  const stopped = await devDown();
+  assert.deepEqual(stopped.map((s) => s.result), ['stopped', 'stopped']);
+  assert.ok(pids.every((pid) => !isAlive(pid)), 'a stack process is still alive');
+  assert.equal(devStatus().running, false);
+  const settings = StackSettingsSchema.parse(PORTS);
+  for (const { port } of stackPorts(settings)) {
+    const free = await checkPortFree(settings.host, port);
+    if (!free) console.log(execSync('ss -tanp').toString().split('\n').filter((l: string) => l.includes(String(port))).join('\n'));
+    assert.ok(free, `port ${port} still taken`);
+  }
+});
+
+test('a port already taken is a clear error, not a hang', async () => {
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(PORTS.s3Port, '127.0.0.1', resolve));
+  try {
+    await assert.rejects(devUp(PORTS), /port 14333 \(SeaweedFS S3\) on 127\.0\.0\.1 is already in use.*--s3-port/);
+    assert.equal(devStatus().record, undefined, 'nothing should have been started');
+  } finally {
+    await new Promise((resolve) => blocker.close(resolve));
+  }
+});

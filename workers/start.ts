@@ -1,0 +1,61 @@
+// Starts workers for the given queues in this process. The all-in-one dev worker polls both;
+// a production GPU worker polls only `gpu`, one activity at a time per device.
+import { Worker } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import type { Connection } from '../infra/connection';
+import type { Logger } from '../infra/logger';
+import { connectWorker } from '../infra/temporal-client';
+import { installTemporalRuntime } from '../infra/temporal-logging';
+import { ArtifactStore } from '../storage/artifact-store';
+import { createS3Client } from '../storage/s3-client';
+import { activitiesFor, queueName, type QueueKind } from './activities';
+
+export interface StartWorkersOptions {
+  connection: Connection;
+  queues: QueueKind[];
+  log: Logger;
+  /** concurrent activities on the gpu queue; 1 per device in production */
+  gpuConcurrency?: number;
+  /** time given to running activities on shutdown; longer than a checkpoint write */
+  shutdownGraceTime?: string;
+}
+
+export interface RunningWorkers {
+  /** resolves when every worker has stopped */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
+  installTemporalRuntime(opts.log.child({ component: 'temporal' }), 'WARN');
+  const connection = await connectWorker(opts.connection.temporal);
+  const s3 = createS3Client(opts.connection.s3);
+  const store = new ArtifactStore(s3, opts.connection.s3.bucket);
+  const workers: Worker[] = [];
+  for (const kind of opts.queues) {
+    workers.push(await Worker.create({
+      connection,
+      namespace: opts.connection.temporal.namespace,
+      taskQueue: queueName(kind),
+      // workflows run on the control queue only; gpu workers carry no workflow code
+      ...(kind === 'control' ? { workflowsPath } : {}),
+      activities: activitiesFor(kind, { store }),
+      maxConcurrentActivityTaskExecutions: kind === 'gpu' ? (opts.gpuConcurrency ?? 1) : 8,
+      shutdownGraceTime: opts.shutdownGraceTime ?? '2 minutes',
+    }));
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+    s3.destroy();
+  });
+  opts.log.info({ queues: opts.queues.map(queueName) }, 'worker polling');
+  return {
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
