@@ -1,0 +1,15 @@
+export {
+  DEVICES,
+  INSTALL_HINTS,
+  DeviceUnavailableError,
+  assertDevice,
+  createSession,
+  deviceAvailability,
+  sessionOptionsFor,
+  type CreateSessionOptions,
+  type Device,
+  type DeviceAvailability,
+  type SessionTuning,
+} from './devices';
+export { probeAllDevices, probeDevice } from './probe';
+export { probeModelBytes } from './probe-model';

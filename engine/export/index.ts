@@ -1,0 +1,1 @@
+export { exportPolicyOnnx, writePolicyOnnx } from './policy-onnx';

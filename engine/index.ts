@@ -1,0 +1,44 @@
+// The engine's public API in one place. Each area also has its own index for narrower imports.
+
+// Graph building, autodiff, model, optimizer and training.
+export * from './onnx';
+export * from './autodiff';
+export * from './model';
+export * from './optim';
+export * from './train';
+
+// Files: safetensors, checkpoints, tokenizer, standalone export.
+export * from './safetensors';
+export * from './checkpoint';
+export {
+  CharTokenizer,
+  SPECIAL_TOKENS,
+  charTokenizerJsonSchema,
+  type CharTokenizerJson,
+  type DecodeOptions as TokenizerDecodeOptions,
+  type EncodeOptions as TokenizerEncodeOptions,
+  type SpecialToken,
+} from './tokenizer';
+export * from './export';
+
+// Devices: `createSession` here is the device-aware one (the graph builder's plain helper stays
+// reachable as `createCpuSession`).
+export {
+  DEVICES,
+  INSTALL_HINTS,
+  DeviceUnavailableError,
+  assertDevice,
+  createSession,
+  deviceAvailability,
+  probeAllDevices,
+  probeDevice,
+  sessionOptionsFor,
+  type CreateSessionOptions,
+  type Device,
+  type DeviceAvailability,
+  type SessionTuning,
+} from './device';
+export { createSession as createCpuSession } from './onnx';
+
+// Sampling.
+export * from './sampler';

@@ -1,0 +1,5 @@
+export * from './dtype';
+export * from './shape';
+export * from './graph-builder';
+export * from './encode';
+export * from './session';

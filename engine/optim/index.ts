@@ -1,0 +1,4 @@
+export * from './schedule';
+export * from './adamw';
+export * from './state-io';
+export * from './adamw-graph';

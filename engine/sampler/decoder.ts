@@ -1,0 +1,43 @@
+import type { GraphBuilder, Value } from '../onnx/graph-builder';
+
+/** One layer's cache: keys and values, float32 [B, heads, cachedTokens, headDim]. */
+export interface LayerCache {
+  key: Value;
+  value: Value;
+}
+
+export interface CachedForwardArgs {
+  /** New tokens, int64 [B, S]. */
+  tokens: Value;
+  /** Their positions (for position embeddings), int64 [B, S]. Rows may differ (left padding). */
+  positions: Value;
+  /**
+   * Which keys are real, int64 [B, P + S] over cached then new tokens: 1 = attend, 0 = padding.
+   * The decoder combines it with the causal rule (a token sees itself and earlier columns).
+   */
+  keyMask: Value;
+  /** Cache of the P earlier tokens, one entry per layer; null when there is none (prefill). */
+  past: readonly LayerCache[] | null;
+}
+
+export interface CachedForwardResult {
+  /** float32 [B, S, V]. */
+  logits: Value;
+  /** Cache of P + S tokens, one entry per layer. */
+  present: LayerCache[];
+}
+
+/**
+ * What the sampler needs from a model: its sizes and a way to emit one cached forward pass into
+ * any graph (a top-level graph or a Loop body, which reads the parameters from the outer scope).
+ */
+export interface CachedDecoder {
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly headDim: number;
+  /** Parameter inputs in a fixed order: name and static shape. */
+  readonly paramSpecs: ReadonlyArray<{ name: string; shape: readonly number[] }>;
+  emitForward(g: GraphBuilder, params: ReadonlyMap<string, Value>, args: CachedForwardArgs): CachedForwardResult;
+}

@@ -1,0 +1,15 @@
+export type { CachedDecoder, CachedForwardArgs, CachedForwardResult, LayerCache } from './decoder';
+export { gptDecoder } from './gpt-decoder';
+export { leftPadPrompts, type PaddedPrompts } from './prompts';
+export { SampleRng, deriveSampleSeed, uniformsForBatch, type SampleSeed, type SampleSeedParts } from './rng';
+export { emitSampleHead, type SampleHeadInputs, type SampleHeadOutputs } from './sample-head';
+export { buildLoopGraph, buildPrefillGraph, buildStepGraph } from './rollout-graphs';
+export {
+  RolloutSampler,
+  type Completion,
+  type ParamSource,
+  type RolloutPath,
+  type SampleRequest,
+  type SamplerOptions,
+  type SamplingOptions,
+} from './sampler';

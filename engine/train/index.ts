@@ -1,0 +1,3 @@
+export * from './batch';
+export * from './trainer';
+export { clearSessionCache } from './session-cache';
