@@ -1,10 +1,16 @@
 // The r1flow command line: dispatches to one file per command group.
 import { ConfigError } from '../recipe/config';
+import { abortCommand } from './abort';
 import { configCommand } from './config';
 import { demoCommand } from './demo';
 import { devCommand } from './dev';
 import { doctorCommand } from './doctor';
+import { listCommand } from './list';
 import { UsageError } from './output';
+import { resumeCommand } from './resume';
+import { runCommand } from './run';
+import { scheduleCommand } from './schedule';
+import { statusCommand } from './status';
 import { workerCommand } from './worker';
 
 const HELP = `r1flow — the DeepSeek-R1 recipe as durable Temporal workflows
@@ -12,6 +18,17 @@ const HELP = `r1flow — the DeepSeek-R1 recipe as durable Temporal workflows
 Usage: r1flow <command> [options]
 
   demo [--stop]             bring the embedded stack up, start a worker and run the tiny recipe
+  run [--preset P | --config FILE] [--id RUN] [--follow]
+                            start the recipe (tiny by default); --follow shows a live bar per stage
+  status RUN [--follow]     where a run is: stages, step, reward, accuracy, eval, report
+  resume RUN [--patch FILE] retry the failed stage of a waiting run, optionally with a config patch
+  abort RUN [--reason TEXT] stop a run
+  list [--limit N] [--status running|completed|failed]
+                            recent runs with stage, step and preset
+  schedule create NAME (--cron EXPR | --every DURATION) [--preset P | --config FILE]
+           [--overlap skip|buffer-one|allow-all|cancel-other] [--pause-on-failure]
+                            retrain on a timetable, continuing lineage NAME
+  schedule list|describe NAME|pause NAME|unpause NAME|trigger NAME|delete NAME
   dev up|down|status        the embedded Temporal dev server + SeaweedFS S3
   doctor                    check Temporal, search attributes, workers and S3 end to end
   worker [--queues Q]       run a worker (control,gpu by default)
@@ -28,6 +45,12 @@ async function main(argv: string[]): Promise<number> {
     case 'doctor': return doctorCommand();
     case 'worker': return workerCommand(rest);
     case 'config': return configCommand(rest);
+    case 'run': return runCommand(rest);
+    case 'status': return statusCommand(rest);
+    case 'resume': return resumeCommand(rest);
+    case 'abort': return abortCommand(rest);
+    case 'list': return listCommand(rest);
+    case 'schedule': return scheduleCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       console.log(HELP);
       return 0;

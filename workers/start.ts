@@ -9,6 +9,7 @@ import { installTemporalRuntime } from '../infra/temporal-logging';
 import { ArtifactStore } from '../storage/artifact-store';
 import { createS3Client } from '../storage/s3-client';
 import { activitiesFor, queueName, type QueueKind } from './activities';
+import { defaultCacheDir, type ActivityDeps } from '../activities/deps';
 
 export interface StartWorkersOptions {
   connection: Connection;
@@ -16,6 +17,8 @@ export interface StartWorkersOptions {
   log: Logger;
   /** concurrent activities on the gpu queue; 1 per device in production */
   gpuConcurrency?: number;
+  /** local folder for downloaded checkpoints (default: the state folder's cache) */
+  cacheDir?: string;
   /** time given to running activities on shutdown; longer than a checkpoint write */
   shutdownGraceTime?: string;
 }
@@ -33,6 +36,10 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const connection = await connectWorker(opts.connection.temporal);
   const s3 = createS3Client(opts.connection.s3);
   const store = new ArtifactStore(s3, opts.connection.s3.bucket);
+  const deps: ActivityDeps = {
+    store, log: opts.log, cacheDir: opts.cacheDir ?? defaultCacheDir(),
+    uiUrl: opts.connection.temporal.uiUrl, namespace: opts.connection.temporal.namespace,
+  };
   const workers: Worker[] = [];
   for (const kind of opts.queues) {
     workers.push(await Worker.create({
@@ -41,7 +48,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       taskQueue: queueName(kind),
       // workflows run on the control queue only; gpu workers carry no workflow code
       ...(kind === 'control' ? { workflowsPath } : {}),
-      activities: activitiesFor(kind, { store }),
+      activities: activitiesFor(kind, deps),
       maxConcurrentActivityTaskExecutions: kind === 'gpu' ? (opts.gpuConcurrency ?? 1) : 8,
       shutdownGraceTime: opts.shutdownGraceTime ?? '2 minutes',
     }));

@@ -81,12 +81,28 @@ export const SftSchema = z.strictObject({
 
 const enabled = z.boolean().default(true);
 
+/** The pretraining corpus mix (recipe/README.md); a field left out keeps the recipe's default. */
+export const CorpusSchema = z.strictObject({
+  mix: z.strictObject({
+    tagged: z.number().min(0).optional(),
+    untagged: z.number().min(0).optional(),
+    drift: z.number().min(0).optional(),
+    facts: z.number().min(0).optional(),
+    harmless: z.number().min(0).optional(),
+    unsafe: z.number().min(0).optional(),
+  }).prefault({}),
+  mistakeRate: fraction().optional(),
+  refusalRate: fraction().optional(),
+  overRefusalRate: fraction().optional(),
+});
+
 export const StagesSchema = z.strictObject({
   pretrain: z.strictObject({
     enabled,
     steps: int(1).default(300),
     batchSize: int(1).default(32),
     corpusSize: int(1).default(4000),
+    corpus: CorpusSchema.prefault({}),
     optimizer: OptimizerSchema.prefault({}),
   }).prefault({}),
   r1Zero: z.strictObject({ enabled, grpo: GrpoSchema.prefault({}) }).prefault({}),
@@ -95,6 +111,11 @@ export const StagesSchema = z.strictObject({
     prompts: int(1).default(64),
     samplesPerPrompt: int(1).default(4),
     maxExamples: int(1).default(1000),
+    /**
+     * curated examples (the task's own worked solutions) mixed into the filtered R1-Zero samples,
+     * as the paper's cold-start set also holds curated long-CoT examples; 0 = R1-Zero samples only
+     */
+    referenceExamples: int(0).default(0),
     sampling: SamplingSchema.prefault({}),
     sft: SftSchema.prefault({}),
   }).prefault({}),
@@ -157,6 +178,8 @@ export const PipelineConfigSchema = z.strictObject({
   baseCheckpoint: z.string().startsWith('s3://', { error: 'must be an s3:// URI' }).optional(),
   /** a previous run id whose finished stages are reused */
   resumeFrom: z.string().optional(),
+  /** with resumeFrom: run this stage and every later one again instead of reusing them */
+  rerunFrom: z.enum(STAGE_NAMES).optional(),
   task: TaskSchema.prefault({}),
   data: z.strictObject({ reasoning: JsonlSourceSchema.optional(), general: JsonlSourceSchema.optional() }).prefault({}),
   model: ModelSchema.prefault({}),
@@ -171,4 +194,5 @@ export type GrpoConfig = z.infer<typeof GrpoSchema>;
 export type SftConfig = z.infer<typeof SftSchema>;
 export type OptimizerConfig = z.infer<typeof OptimizerSchema>;
 export type SamplingConfig = z.infer<typeof SamplingSchema>;
+export type CorpusConfig = z.infer<typeof CorpusSchema>;
 export type ModelConfigInput = z.infer<typeof ModelSchema>;

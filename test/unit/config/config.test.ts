@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  ConfigError, configHash, loadConfig, PipelineConfigSchema, presetNames, resolveConfig,
+  ConfigError, configHash, loadConfig, PipelineConfigSchema, PRESETS, presetNames, resolveConfig,
 } from '../../../recipe/config';
 
 function problemsOf(fn: () => unknown): string[] {
@@ -45,7 +45,7 @@ describe('presets', () => {
     assert.equal(config.seed, 7);
     assert.equal(config.stages.r1Zero.grpo.steps, 5);
     assert.equal(config.stages.r1Zero.grpo.groupSize, 8);
-    assert.equal(config.stages.pretrain.steps, 600);
+    assert.equal(config.stages.pretrain.steps, PRESETS.tiny!.stages!.pretrain!.steps);
   });
 
   test('defaults fill a config that names no preset', () => {

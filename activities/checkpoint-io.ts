@@ -1,0 +1,144 @@
+// Checkpoints between S3 and the engine. Uploads go to deterministic keys
+// (runs/<run>/<stage>/ckpt/step-000123/…), so a retried activity overwrites instead of
+// duplicating. Downloads are verified twice: each object against the owning run's manifest, and
+// the folder against the checkpoint's own manifest.json. A worker keeps recent policies in memory
+// by sha256, so consecutive activities on the same checkpoint do not reload it.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { CHECKPOINT_FILES, readCheckpointManifest } from '../engine/checkpoint';
+import { ManifestError, readManifest, type CheckpointRef } from '../storage/manifest';
+import { joinKey, runPrefix } from '../storage/keys';
+import { RunStore } from '../storage/run-store';
+import { clonePolicy, loadPolicy, savePolicy, type Policy } from '../steps';
+import type { ActivityDeps } from './deps';
+
+export function stepLabel(step: number): string {
+  return `step-${String(step).padStart(6, '0')}`;
+}
+
+export function checkpointPrefix(runId: string, stage: string, step: number): string {
+  return joinKey(runPrefix(runId), stage, 'ckpt', stepLabel(step));
+}
+
+/** Saves a policy locally, uploads every file and returns the reference a workflow carries. */
+export async function uploadPolicy(
+  deps: ActivityDeps, runId: string, stage: string, policy: Policy, metrics: Record<string, number>,
+): Promise<CheckpointRef> {
+  const scratch = join(deps.cacheDir, 'scratch', randomUUID());
+  mkdirSync(scratch, { recursive: true });
+  try {
+    const sha256 = savePolicy(scratch, policy, { runId, stage });
+    const run = new RunStore(deps.store, runId);
+    const prefix = checkpointPrefix(runId, stage, policy.step);
+    const records = [];
+    // manifest.json last: a checkpoint prefix with a manifest is complete
+    const files = readdirSync(scratch).filter((f) => f !== CHECKPOINT_FILES.manifest).sort();
+    for (const file of [...files, CHECKPOINT_FILES.manifest]) {
+      records.push(await deps.store.putFile(joinKey(prefix, file), join(scratch, file)));
+    }
+    await run.record(records);
+    keepInLocalCache(deps, sha256, scratch);
+    policyCache.put(sha256, policy);
+    return { uri: `${deps.store.uri(prefix)}/`, key: prefix, sha256, step: policy.step, metrics };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function keepInLocalCache(deps: ActivityDeps, sha256: string, dir: string): void {
+  const target = join(deps.cacheDir, 'checkpoints', sha256);
+  if (existsSync(target)) return;
+  mkdirSync(join(deps.cacheDir, 'checkpoints'), { recursive: true });
+  try {
+    renameSync(dir, target);
+  } catch {
+    // another activity cached the same checkpoint first: theirs is identical
+  }
+}
+
+/** The run that owns a key under runs/<run>/, whose manifest verifies it. */
+function owningRun(key: string): string | undefined {
+  const m = /^runs\/([^/]+)\//.exec(key);
+  return m?.[1];
+}
+
+async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promise<string> {
+  const target = join(deps.cacheDir, 'checkpoints', ref.sha256);
+  if (existsSync(join(target, CHECKPOINT_FILES.manifest))) return target;
+  const tmp = join(deps.cacheDir, 'scratch', randomUUID());
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const runId = owningRun(ref.key);
+    const runManifest = runId ? await readManifest(deps.store, runId) : undefined;
+    const expect = (key: string) => {
+      if (!runId) return undefined;
+      const entry = runManifest?.objects[key];
+      if (!entry) throw new ManifestError(`checkpoint object ${key} is not listed in the manifest of run ${runId}`, key);
+      return entry;
+    };
+    const manifestKey = joinKey(ref.key, CHECKPOINT_FILES.manifest);
+    await deps.store.getToFile(manifestKey, join(tmp, CHECKPOINT_FILES.manifest), expect(manifestKey));
+    const manifest = readCheckpointManifest(tmp);
+    if (manifest.sha256 !== ref.sha256) {
+      throw new ManifestError(`checkpoint ${ref.uri} has sha256 ${manifest.sha256}, but the run recorded ${ref.sha256}`, manifestKey);
+    }
+    for (const file of Object.keys(manifest.files)) {
+      const key = joinKey(ref.key, file);
+      await deps.store.getToFile(key, join(tmp, file), expect(key));
+    }
+    mkdirSync(join(deps.cacheDir, 'checkpoints'), { recursive: true });
+    if (!existsSync(target)) renameSync(tmp, target);
+    return target;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** In-memory policies by checkpoint sha256; small, since each holds a whole model. */
+class PolicyCache {
+  private readonly entries = new Map<string, Policy>();
+  constructor(private readonly capacity = 4) {}
+
+  get(sha256: string): Policy | undefined {
+    const p = this.entries.get(sha256);
+    if (p) {
+      this.entries.delete(sha256);
+      this.entries.set(sha256, p);
+    }
+    return p;
+  }
+
+  put(sha256: string, policy: Policy): void {
+    this.entries.delete(sha256);
+    this.entries.set(sha256, policy);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  hits = 0;
+  misses = 0;
+}
+
+export const policyCache = new PolicyCache();
+
+/**
+ * The policy of a checkpoint, read-only: callers that train must `clonePolicy` it first, so the
+ * cached copy stays equal to the checkpoint (a retried activity needs it unchanged).
+ */
+export async function loadPolicyRef(deps: ActivityDeps, ref: CheckpointRef): Promise<Policy> {
+  const cached = policyCache.get(ref.sha256);
+  if (cached) {
+    policyCache.hits++;
+    return cached;
+  }
+  policyCache.misses++;
+  const dir = await downloadCheckpoint(deps, ref);
+  const policy = loadPolicy(dir);
+  if (policy.sha256 !== ref.sha256) throw new ManifestError(`checkpoint ${ref.uri} loads with sha256 ${policy.sha256}, expected ${ref.sha256}`, ref.key);
+  policyCache.put(ref.sha256, policy);
+  return policy;
+}
+
+export async function loadPolicyForTraining(deps: ActivityDeps, ref: CheckpointRef): Promise<Policy> {
+  return clonePolicy(await loadPolicyRef(deps, ref));
+}

@@ -1,0 +1,140 @@
+// Activities of the control queue: cheap CPU work and bookkeeping — the run manifest, scoring,
+// the lineage pointer and the report.
+import { configHash, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
+import { renderReportHtml } from '../recipe/report';
+import { ObjectNotFoundError } from '../storage/errors';
+import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
+import { CheckpointRefSchema, readManifest, updateManifest, type CheckpointRef } from '../storage/manifest';
+import { RunStore } from '../storage/run-store';
+import { score, type Rollout } from '../steps';
+import { CHECKPOINT_FILES } from '../engine/checkpoint';
+import { getJson, putJson, relativeKey } from './data-io';
+import type { ActivityDeps } from './deps';
+import { BadDataError } from './errors';
+import { flattenMetrics } from './metrics';
+import { assembleReport } from './report-data';
+import type { InitRunInput, InitRunResult, ReportInput, ReportResult, RunContext, ScoreInput, ScoreResult } from './types';
+
+/** The settings that decide what pretraining produces: equal hash, reusable base model. */
+export function pretrainHashOf(cfg: PipelineConfig): string {
+  return configHash({ seed: cfg.seed, task: cfg.task, model: cfg.model, pretrain: { ...cfg.stages.pretrain, enabled: true } });
+}
+
+function lineageKey(lineage: string): string {
+  return joinKey('lineages', validateSegment(lineage, 'lineage'), 'latest.json');
+}
+
+export function createControlActivities(deps: ActivityDeps) {
+  /** A stored checkpoint reference, if it parses and its checkpoint still exists. */
+  async function readRef(key: string): Promise<CheckpointRef | undefined> {
+    let text: string;
+    try {
+      text = (await deps.store.getBytes(key)).toString('utf8');
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    }
+    const parsed = CheckpointRefSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new BadDataError(`object ${key} is not a checkpoint reference: ${parsed.error.issues[0]?.message}`);
+    return (await deps.store.exists(joinKey(parsed.data.key, CHECKPOINT_FILES.manifest))) ? parsed.data : undefined;
+  }
+
+  /** A checkpoint given by URI (baseCheckpoint): its own manifest.json supplies the sha256. */
+  async function refFromUri(uri: string): Promise<CheckpointRef> {
+    const { bucket, key } = parseS3Uri(uri.replace(/\/+$/, ''));
+    if (bucket !== deps.store.bucket) throw new BadDataError(`baseCheckpoint ${uri} is in bucket ${bucket}, but this worker uses bucket ${deps.store.bucket}`);
+    const manifestKey = joinKey(key, CHECKPOINT_FILES.manifest);
+    let manifest: { sha256?: string; metadata?: Record<string, string> };
+    try {
+      manifest = JSON.parse((await deps.store.getBytes(manifestKey)).toString('utf8'));
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) throw new BadDataError(`baseCheckpoint ${uri} has no ${CHECKPOINT_FILES.manifest}: it is not an r1flow checkpoint`);
+      throw err;
+    }
+    if (typeof manifest.sha256 !== 'string') throw new BadDataError(`${manifestKey} has no sha256`);
+    return { uri: `${deps.store.uri(key)}/`, key, sha256: manifest.sha256, step: Number(manifest.metadata?.step ?? 0) || 0, metrics: {} };
+  }
+
+  return {
+    async initRun(input: InitRunInput): Promise<InitRunResult> {
+      const cfg = input.config;
+      const pretrainHash = pretrainHashOf(cfg);
+      const doneStages: Partial<Record<StageName, CheckpointRef>> = {};
+      const own = await readManifest(deps.store, input.runId);
+      // stages this run already finished (a reset or a re-run of the same workflow id)
+      for (const stage of STAGE_NAMES) {
+        const entry = own?.stages[stage];
+        if (entry?.status === 'done' && entry.checkpoint) doneStages[stage] = entry.checkpoint;
+      }
+      if (cfg.resumeFrom) {
+        const previous = await readManifest(deps.store, validateSegment(cfg.resumeFrom, 'resumeFrom run id'));
+        if (!previous) throw new BadDataError(`resumeFrom: run ${cfg.resumeFrom} has no manifest in bucket ${deps.store.bucket}`);
+        const rerunFrom = cfg.rerunFrom ? STAGE_NAMES.indexOf(cfg.rerunFrom) : STAGE_NAMES.length;
+        STAGE_NAMES.forEach((stage, i) => {
+          const entry = previous.stages[stage];
+          if (i < rerunFrom && entry?.status === 'done' && entry.checkpoint && !doneStages[stage]) doneStages[stage] = entry.checkpoint;
+        });
+      }
+      let base: InitRunResult['base'];
+      if (!doneStages.pretrain) {
+        if (cfg.baseCheckpoint) base = { ref: await refFromUri(cfg.baseCheckpoint), source: 'baseCheckpoint' };
+        else if (cfg.lineage) {
+          const ref = await readRef(lineageKey(cfg.lineage));
+          if (ref) base = { ref, source: 'lineage' };
+        }
+        if (!base) {
+          const ref = await readRef(joinKey('cache', 'pretrain', `${pretrainHash}.json`));
+          if (ref) base = { ref, source: 'pretrain-cache' };
+        }
+      }
+      await updateManifest(deps.store, input.runId, (m) => {
+        m.info = { ...m.info, rawConfig: input.rawConfig, config: cfg, configHash: configHash(cfg), preset: cfg.preset ?? null, lineage: cfg.lineage ?? null, resumeFrom: cfg.resumeFrom ?? null, base: base ?? null };
+      });
+      return { doneStages, base, pretrainHash };
+    },
+
+    async recordStage(input: { runId: string; stage: StageName; ref: CheckpointRef }): Promise<void> {
+      await updateManifest(deps.store, input.runId, (m) => {
+        m.stages[input.stage] = { status: 'done', checkpoint: input.ref, updatedAt: new Date().toISOString() };
+      });
+    },
+
+    async scoreRollouts(input: ScoreInput): Promise<ScoreResult> {
+      const run = new RunStore(deps.store, input.runId);
+      const grpo = input.config.stages[input.stage as 'r1Zero'].grpo;
+      const rollouts = await getJson<Rollout[]>(run, relativeKey(run, input.rolloutsKey));
+      if (!Array.isArray(rollouts)) throw new BadDataError(`object ${input.rolloutsKey} is not a list of rollouts`);
+      const scored = score(rollouts, grpo);
+      const record = await putJson(run, relativeKey(run, input.rolloutsKey).replace('/rollouts/', '/scored/'), scored);
+      return {
+        scoredKey: record.key,
+        metrics: flattenMetrics(scored.metrics),
+        usableSamples: scored.rollouts.filter((r) => r.used).length,
+      };
+    },
+
+    async buildReport(input: ReportInput): Promise<ReportResult> {
+      const run = new RunStore(deps.store, input.runId);
+      const manifest = await run.manifest();
+      if (!manifest) throw new BadDataError(`run ${input.runId} has no manifest`);
+      const uiUrl = deps.uiUrl ? `${deps.uiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/${encodeURIComponent(input.runId)}` : undefined;
+      const report = await assembleReport(run, manifest, uiUrl);
+      const json = await putJson(run, 'report/report.json', report);
+      const html = await run.putBytes('report/report.html', renderReportHtml(report), 'text/html; charset=utf-8');
+      const targets = report.targets ?? [];
+      return { jsonUri: deps.store.uri(json.key), htmlUri: deps.store.uri(html.key), targetsMet: targets.filter((t) => t.met).length, targetsTotal: targets.length };
+    },
+
+    async finishRun(input: RunContext & { stages: Partial<Record<StageName, CheckpointRef>> }): Promise<void> {
+      const final = [...STAGE_NAMES].reverse().map((s) => input.stages[s]).find(Boolean);
+      await updateManifest(deps.store, input.runId, (m) => {
+        m.info = { ...m.info, finishedAt: new Date().toISOString(), finalCheckpoint: final ?? null };
+      });
+      if (input.config.lineage && final) {
+        await deps.store.putBytes(lineageKey(input.config.lineage), JSON.stringify(final), 'application/json');
+      }
+    },
+  };
+}
+
+export type ControlActivities = ReturnType<typeof createControlActivities>;

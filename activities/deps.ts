@@ -1,0 +1,19 @@
+// What every activity needs, built once per worker process.
+import { join } from 'node:path';
+import type { Logger } from '../infra/logger';
+import { stateDir } from '../infra/paths';
+import type { ArtifactStore } from '../storage/artifact-store';
+
+export interface ActivityDeps {
+  store: ArtifactStore;
+  log: Logger;
+  /** local folder for downloaded checkpoints and scratch files */
+  cacheDir: string;
+  /** the Temporal UI base URL, for links in reports */
+  uiUrl?: string;
+  namespace?: string;
+}
+
+export function defaultCacheDir(): string {
+  return join(stateDir(), 'cache');
+}

@@ -1,0 +1,209 @@
+// Activities of the gpu queue: the work that wants the accelerator — pretraining, rollouts,
+// policy updates, SFT, SFT data generation and evaluation. Each is a thin shell over steps/:
+// load the policy (cached by sha256), run, write results to deterministic keys, return refs.
+import type {
+  CheckpointRef, EvalMetrics, EvaluateInput, PretrainInput, RolloutsInput, RolloutsResult, SftDataInput, SftDataResult,
+  SftInput, UpdateInput,
+} from './types';
+import { GRPO_STAGES, type GrpoStageName, type PipelineConfig, type StageName } from '../recipe/config/schema';
+import { joinKey } from '../storage/keys';
+import { RunStore } from '../storage/run-store';
+import {
+  buildColdStartSet, buildRejectionSet, evaluate, freshOptimizer, grpoUpdate, initPolicy, pretrainSteps, pretrainTotalSteps,
+  rollout, sftSteps, sftTotalSteps, type Policy, type ScoredBatch, type SftDataset, type TrainStepMetrics,
+} from '../steps';
+import { stepLabel, loadPolicyForTraining, loadPolicyRef, uploadPolicy } from './checkpoint-io';
+import { getJson, putJson, relativeKey } from './data-io';
+import type { ActivityDeps } from './deps';
+import { BadDataError } from './errors';
+import { resumeDetails, startHeartbeat } from './heartbeat';
+import { flattenMetrics } from './metrics';
+import { grpoProblems } from './problem-source';
+import { generateProblems } from '../recipe/task/generate';
+import { problemToText } from '../recipe/templates/r1zero';
+import { deriveSeed } from '../recipe/util/rng';
+import { PROMPT_TEMPLATE, taskOptions } from '../steps/problems';
+
+function grpoStage(stage: StageName): GrpoStageName {
+  if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
+  return stage as GrpoStageName;
+}
+
+/** Where a chunked training activity stands; sent with heartbeats, read back on retry. */
+interface TrainProgress {
+  step: number;
+  /** the last uploaded intermediate checkpoint */
+  checkpoint?: CheckpointRef;
+}
+
+interface ChunkedTraining {
+  deps: ActivityDeps;
+  runId: string;
+  stage: StageName;
+  start: () => Promise<Policy>;
+  total: number;
+  run: (policy: Policy, from: number, to: number, onStep: (m: TrainStepMetrics) => void) => Promise<unknown>;
+}
+
+/**
+ * Runs a training loop in chunks with an intermediate checkpoint after each, so a retry after a
+ * crash resumes from the last checkpoint instead of the start. Chunk boundaries do not change the
+ * result (steps are deterministic by step index), so a resumed run ends with the same bytes.
+ */
+async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> {
+  const run = new RunStore(t.deps.store, t.runId);
+  const previous = resumeDetails<TrainProgress>();
+  const policy = previous?.checkpoint ? await loadPolicyForTraining(t.deps, previous.checkpoint) : await t.start();
+  const curveKey = joinKey(t.stage, 'metrics', 'train.json');
+  const curve: Array<{ step: number; loss: number; lr: number; gradNorm: number }> = policy.step > 0
+    ? (await getJson<typeof curve>(run, curveKey).catch(() => [])).filter((p) => p.step < policy.step)
+    : [];
+  const heartbeat = startHeartbeat<TrainProgress>({ step: policy.step, checkpoint: previous?.checkpoint });
+  try {
+    const chunk = Math.max(1, Math.ceil(t.total / 4));
+    let checkpoint = previous?.checkpoint;
+    while (policy.step < t.total) {
+      const to = Math.min(t.total, policy.step + chunk);
+      await t.run(policy, policy.step, to, (m) => {
+        curve.push({ step: m.step + 1, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm });
+        heartbeat.progress({ step: m.step + 1, checkpoint });
+      });
+      await putJson(run, curveKey, curve);
+      if (policy.step < t.total) {
+        checkpoint = await uploadPolicy(t.deps, t.runId, t.stage, policy, { loss: curve.at(-1)?.loss ?? NaN });
+        heartbeat.progress({ step: policy.step, checkpoint });
+      }
+    }
+    const last = curve.at(-1);
+    return await uploadPolicy(t.deps, t.runId, t.stage, policy, last ? { loss: last.loss, lr: last.lr } : {});
+  } finally {
+    heartbeat.stop();
+  }
+}
+
+export function createGpuActivities(deps: ActivityDeps) {
+  return {
+    async pretrain(input: PretrainInput): Promise<CheckpointRef> {
+      const cfg = input.config;
+      const ref = await trainInChunks({
+        deps, runId: input.runId, stage: 'pretrain',
+        start: async () => freshOptimizer(initPolicy(cfg)),
+        total: pretrainTotalSteps(cfg),
+        run: (policy, from, to, onStep) => pretrainSteps(policy, cfg, from, to, onStep),
+      });
+      // the base model is reusable by any later run with the same pretraining settings
+      await deps.store.putBytes(joinKey('cache', 'pretrain', `${input.pretrainHash}.json`), JSON.stringify(ref), 'application/json');
+      return ref;
+    },
+
+    async rollouts(input: RolloutsInput): Promise<RolloutsResult> {
+      const heartbeat = startHeartbeat({ step: input.step });
+      try {
+        const stage = grpoStage(input.stage);
+        const grpo = input.config.stages[stage].grpo;
+        const policy = await loadPolicyRef(deps, input.policy);
+        const problems = await grpoProblems(deps, input.config, stage, input.step);
+        const rollouts = await rollout(policy, problems, grpo.groupSize, grpo.sampling, { runSeed: input.config.seed, stage, step: input.step });
+        const run = new RunStore(deps.store, input.runId);
+        const record = await putJson(run, joinKey(stage, 'rollouts', `${stepLabel(input.step)}.json`), rollouts);
+        const lengths = rollouts.map((r) => r.tokens.length);
+        return {
+          rolloutsKey: record.key,
+          samples: rollouts.length,
+          meanLength: lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
+          truncatedFraction: rollouts.filter((r) => r.finishReason === 'length').length / Math.max(1, rollouts.length),
+        };
+      } finally {
+        heartbeat.stop();
+      }
+    },
+
+    async policyUpdate(input: UpdateInput): Promise<CheckpointRef> {
+      const heartbeat = startHeartbeat({ step: input.step });
+      try {
+        const stage = grpoStage(input.stage);
+        const grpo = input.config.stages[stage].grpo;
+        const run = new RunStore(deps.store, input.runId);
+        const loaded = await loadPolicyForTraining(deps, input.policy);
+        // a stage starts with a fresh optimizer; later steps continue the checkpoint's state
+        const policy = input.step === 0 ? freshOptimizer(loaded) : loaded;
+        if (policy.step !== input.step) {
+          throw new BadDataError(`checkpoint ${input.policy.uri} is at step ${policy.step}, but update step ${input.step} was asked for`);
+        }
+        const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
+        const scored = await getJson<ScoredBatch>(run, relativeKey(run, input.scoredKey));
+        const update = await grpoUpdate(policy, scored, grpo, input.step, input.totalSteps, reference);
+        const metrics = { ...input.scoreMetrics, ...flattenMetrics(update, 'update') };
+        await putJson(run, joinKey(stage, 'metrics', `${stepLabel(input.step + 1)}.json`), metrics);
+        return await uploadPolicy(deps, input.runId, stage, policy, metrics);
+      } finally {
+        heartbeat.stop();
+      }
+    },
+
+    async buildSftData(input: SftDataInput): Promise<SftDataResult> {
+      const heartbeat = startHeartbeat({ stage: input.stage });
+      try {
+        const policy = await loadPolicyRef(deps, input.policy);
+        let dataset: SftDataset;
+        if (input.stage === 'coldStartSft') dataset = withReferenceExamples(await buildColdStartSet(policy, input.config), input.config);
+        else if (input.stage === 'rejectionSft') dataset = await buildRejectionSet(policy, input.config);
+        else throw new BadDataError(`stage ${input.stage} builds no SFT data`);
+        if (dataset.examples.length === 0) {
+          throw new BadDataError(`${input.stage}: the filter kept no examples out of ${dataset.report.samples} samples (dropped: ${JSON.stringify(dataset.report.dropped)}); sample more prompts or train the source stage longer`);
+        }
+        const run = new RunStore(deps.store, input.runId);
+        const record = await putJson(run, joinKey(input.stage, 'dataset.json'), dataset);
+        return { datasetKey: record.key, examples: dataset.examples.length, report: flattenMetrics(dataset.report) };
+      } finally {
+        heartbeat.stop();
+      }
+    },
+
+    async sft(input: SftInput): Promise<CheckpointRef> {
+      const run = new RunStore(deps.store, input.runId);
+      const dataset = await getJson<SftDataset>(run, relativeKey(run, input.datasetKey));
+      const sft = sftConfigOf(input.config, input.stage);
+      return trainInChunks({
+        deps, runId: input.runId, stage: input.stage,
+        start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
+        total: sftTotalSteps(dataset.examples.length, sft),
+        run: (policy, from, to, onStep) => sftSteps(policy, dataset.examples, sft, input.config.seed, from, to, onStep),
+      });
+    },
+
+    async evaluate(input: EvaluateInput): Promise<EvalMetrics> {
+      const heartbeat = startHeartbeat({ label: input.label });
+      try {
+        const policy = await loadPolicyRef(deps, input.policy);
+        const result = await evaluate(policy, input.config);
+        const run = new RunStore(deps.store, input.runId);
+        await putJson(run, joinKey('eval', `${input.label}.json`), { label: input.label, stage: input.stage, checkpoint: input.policy, ...result });
+        const { examples: _examples, ...numbers } = result;
+        return flattenMetrics(numbers);
+      } finally {
+        heartbeat.stop();
+      }
+    },
+  };
+}
+
+/** Adds `referenceExamples` curated worked solutions (training split) to the cold-start set. */
+function withReferenceExamples(dataset: SftDataset, cfg: PipelineConfig): SftDataset {
+  const count = cfg.stages.coldStartSft.referenceExamples;
+  if (count === 0) return dataset;
+  const problems = generateProblems({ seed: deriveSeed(cfg.seed, 'coldStart', 'reference'), split: 'train', count, kind: 'reasoning' }, taskOptions(cfg));
+  const curated = problems.map((p) => problemToText(p, PROMPT_TEMPLATE));
+  return {
+    examples: [...dataset.examples, ...curated],
+    report: { ...dataset.report, examples: dataset.examples.length + curated.length },
+  };
+}
+
+function sftConfigOf(cfg: PipelineConfig, stage: StageName) {
+  if (stage === 'coldStartSft') return cfg.stages.coldStartSft.sft;
+  if (stage === 'rejectionSft') return cfg.stages.rejectionSft.sft;
+  throw new BadDataError(`stage ${stage} has no SFT settings`);
+}
+
+export type GpuActivities = ReturnType<typeof createGpuActivities>;

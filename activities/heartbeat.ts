@@ -1,0 +1,44 @@
+// Heartbeats for long activities: the latest progress is sent on a timer (so a slow step never
+// looks like a dead worker) and comes back as `resumeDetails` when the activity is retried.
+import { Context } from '@temporalio/activity';
+
+export interface Heartbeat<T> {
+  /** records progress; sent with the next beat */
+  progress(details: T): void;
+  stop(): void;
+}
+
+function inActivity(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    // called outside an activity (the plain-loop benchmark, unit tests): no heartbeats
+    return undefined;
+  }
+}
+
+export function startHeartbeat<T>(initial?: T, everyMs = 2000): Heartbeat<T> {
+  const ctx = inActivity();
+  let latest = initial;
+  const beat = () => ctx?.heartbeat(latest);
+  beat();
+  const timer = ctx ? setInterval(beat, everyMs) : undefined;
+  return {
+    progress(details) {
+      latest = details;
+      beat();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+
+/** Progress recorded by an earlier attempt of this activity, if this is a retry. */
+export function resumeDetails<T>(): T | undefined {
+  return inActivity()?.info.heartbeatDetails as T | undefined;
+}
+
+export function activitySummary(): { attempt: number } {
+  return { attempt: inActivity()?.info.attempt ?? 1 };
+}

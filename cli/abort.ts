@@ -1,0 +1,21 @@
+// r1flow abort RUN [--reason TEXT]: stops a run (typically one waiting after a failed stage).
+import { parseArgs } from 'node:util';
+import { abortUpdate } from '../workflows/definitions';
+import { fail } from './output';
+import { sendRunUpdate } from './resume';
+import { openClient } from './run';
+
+export async function abortCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { reason: { type: 'string' } }, strict: true, allowPositionals: true });
+  const [runId, extra] = positionals;
+  if (!runId || extra !== undefined) fail('usage: r1flow abort RUN [--reason TEXT]');
+  const reason = values.reason ?? 'aborted from the command line';
+
+  const cli = await openClient();
+  try {
+    const handle = cli.client.workflow.getHandle(runId);
+    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate<string, [string]>(abortUpdate.name, { args: [reason] }));
+  } finally {
+    await cli.close();
+  }
+}

@@ -1,0 +1,86 @@
+// The SFT datasets of stages 2 and 4, built by rejection sampling from a policy:
+// cold start keeps correct, well-formed, single-language R1-Zero samples (rewritten in one clean
+// shape); rejection SFT does the same on the reasoning-RL policy and mixes in general prompts
+// with their correct helpful reply or refusal.
+import {
+  coldStartExample,
+  deriveSeed,
+  generateProblems,
+  referenceCompletion,
+  rejectionFilter,
+  renderPrompt,
+  type DropReason,
+  type SftExample,
+} from '../recipe';
+import type { PipelineConfig, SamplingConfig } from '../recipe/config';
+import type { Policy } from './policy';
+import { PROMPT_TEMPLATE, sampleProblems, taskOptions } from './problems';
+import { rollout, type Rollout } from './rollout';
+
+export interface DatasetReport {
+  prompts: number;
+  samples: number;
+  /** Sampled completions that passed the filter (before the maxExamples cap). */
+  kept: number;
+  dropped: Record<DropReason, number>;
+  /** General examples mixed in (rejection SFT only). */
+  general: number;
+  /** Examples in the final set. */
+  examples: number;
+}
+
+export interface SftDataset {
+  examples: SftExample[];
+  report: DatasetReport;
+}
+
+/**
+ * The rejection filter over sampled rollouts: keeps correct, well-formed, single-language
+ * completions no longer than `maxTokens`, rewritten in the clean cold-start shape.
+ */
+export function filterRollouts(rollouts: readonly Rollout[], maxTokens: number): { examples: SftExample[]; kept: number; dropped: Record<DropReason, number> } {
+  const candidates = rollouts.map((r) => ({ problem: r.problem, completion: r.completion, completionTokens: r.tokens.length }));
+  const { kept, report } = rejectionFilter(candidates, { minLanguageConsistency: 1, maxTokens });
+  const examples: SftExample[] = [];
+  for (const candidate of kept) {
+    const example = coldStartExample(PROMPT_TEMPLATE, candidate.problem.question, candidate.completion);
+    if (example) examples.push(example);
+  }
+  return { examples, kept: report.kept, dropped: report.dropped };
+}
+
+async function filteredSamples(
+  policy: Policy,
+  cfg: PipelineConfig,
+  purpose: 'coldStart' | 'rejection',
+  samplesPerPrompt: number,
+  sampling: SamplingConfig,
+): Promise<{ examples: SftExample[]; report: Omit<DatasetReport, 'general' | 'examples'> }> {
+  const problems = sampleProblems(cfg, 'train', purpose, 0);
+  const rollouts = await rollout(policy, problems, samplesPerPrompt, sampling, { runSeed: cfg.seed, stage: purpose, step: 0 });
+  const { examples, kept, dropped } = filterRollouts(rollouts, sampling.maxNewTokens);
+  return { examples, report: { prompts: problems.length, samples: rollouts.length, kept, dropped } };
+}
+
+const withSeed = (cfg: PipelineConfig, seed: number | undefined): PipelineConfig => (seed === undefined ? cfg : { ...cfg, seed });
+
+export async function buildColdStartSet(r1ZeroPolicy: Policy, cfg: PipelineConfig, seed?: number): Promise<SftDataset> {
+  const stage = cfg.stages.coldStartSft;
+  const { examples, report } = await filteredSamples(r1ZeroPolicy, withSeed(cfg, seed), 'coldStart', stage.samplesPerPrompt, stage.sampling);
+  const capped = examples.slice(0, stage.maxExamples);
+  return { examples: capped, report: { ...report, general: 0, examples: capped.length } };
+}
+
+export async function buildRejectionSet(policy: Policy, cfg: PipelineConfig, seed?: number): Promise<SftDataset> {
+  const run = withSeed(cfg, seed);
+  const stage = run.stages.rejectionSft;
+  const sampled = await filteredSamples(policy, run, 'rejection', stage.samplesPerPrompt, stage.sampling);
+  const general = generateProblems(
+    { seed: deriveSeed(run.seed, 'rejection-general'), split: 'train', count: stage.generalExamples, kind: 'general' },
+    taskOptions(run),
+  ).map((problem) => ({ prompt: renderPrompt(PROMPT_TEMPLATE, problem.question), completion: referenceCompletion(problem) }));
+  const reasoning = sampled.examples.slice(0, Math.max(0, stage.maxExamples - general.length));
+  // The SFT loop shuffles every epoch, so the two kinds mix in every batch.
+  const examples = [...reasoning, ...general];
+  return { examples, report: { ...sampled.report, general: general.length, examples: examples.length } };
+}

@@ -1,0 +1,72 @@
+// Held-out evaluation at the eval temperature: the same eval problems and sampling seeds for
+// every stage of a run, so the per-stage numbers differ only by the policy.
+import { summarizeEval, toEvalSample, type EvalSample, type ProblemCategory } from '../recipe';
+import type { PipelineConfig } from '../recipe/config';
+import type { Policy } from './policy';
+import { sampleProblems } from './problems';
+import { rollout } from './rollout';
+
+export interface EvalExample {
+  category: ProblemCategory;
+  language: string;
+  prompt: string;
+  answer: string;
+  completion: string;
+  correct: boolean | null;
+}
+
+export interface EvalResult {
+  /** Mean share of correct samples per reasoning problem. */
+  pass1: number | null;
+  /** pass@k (unbiased) with k = eval.passK. */
+  passK: number | null;
+  k: number;
+  formatRate: number | null;
+  languageConsistency: number | null;
+  singleLanguageRate: number | null;
+  /** General prompts: unsafe refused, harmless not refused. */
+  refusalCorrectness: number | null;
+  helpfulRate: number | null;
+  meanLength: number | null;
+  samples: number;
+  problems: number;
+  generalPrompts: number;
+  examples: EvalExample[];
+}
+
+export async function evaluate(policy: Policy, cfg: PipelineConfig, seed?: number): Promise<EvalResult> {
+  const ev = cfg.eval;
+  const problems = sampleProblems(cfg, 'eval', 'eval', 0);
+  const rollouts = await rollout(
+    policy,
+    problems,
+    ev.samples,
+    { temperature: ev.temperature, topP: 1, maxNewTokens: ev.maxNewTokens },
+    { runSeed: seed ?? cfg.seed, stage: 'eval', step: 0 },
+  );
+  const samples: EvalSample[] = rollouts.map((r) =>
+    toEvalSample({ problem: r.problem, completion: r.completion, completionTokens: r.tokens.length }, `${r.problem.key}|${r.problem.language}`),
+  );
+  const summary = summarizeEval(samples, [1, ev.passK]);
+  const firstOf = (category: (c: ProblemCategory) => boolean, count: number) =>
+    rollouts
+      .map((r, i) => ({ r, s: samples[i] }))
+      .filter(({ r }) => r.sample === 0 && category(r.problem.category))
+      .slice(0, count)
+      .map(({ r, s }) => ({ category: r.problem.category, language: r.problem.language, prompt: r.prompt, answer: r.problem.answer, completion: r.completion, correct: s.correct }));
+  return {
+    pass1: summary.pass1,
+    passK: summary.passAtK[String(ev.passK)] ?? null,
+    k: ev.passK,
+    formatRate: summary.formatRate,
+    languageConsistency: summary.languageConsistency,
+    singleLanguageRate: summary.singleLanguageRate,
+    refusalCorrectness: summary.refusalCorrectness,
+    helpfulRate: summary.helpfulRate,
+    meanLength: summary.meanLength,
+    samples: samples.length,
+    problems: ev.problems,
+    generalPrompts: ev.generalPrompts,
+    examples: [...firstOf((c) => c === 'reasoning', 4), ...firstOf((c) => c !== 'reasoning', 2)],
+  };
+}

@@ -1,0 +1,100 @@
+// The GRPO policy update: μ = innerEpochs optimizer steps on one batch of scored rollouts, with
+// clip-higher, token- or sequence-mean aggregation and, only when β > 0, a KL to a reference.
+import type { GrpoBatch } from '../engine';
+import type { GrpoConfig, GrpoStageName, PipelineConfig } from '../recipe/config';
+import type { Policy } from './policy';
+import { sampleProblems } from './problems';
+import { rollout } from './rollout';
+import { score, type ScoredBatch, type ScoreMetrics } from './score';
+import { adamwConfig, completionRow, pack, trainerFor } from './training';
+
+export interface GrpoUpdateMetrics {
+  /** 0-based GRPO step. */
+  step: number;
+  /** True when no row carried a learning signal, so the parameters were left alone. */
+  skipped: boolean;
+  /** Completions trained on. */
+  rows: number;
+  /** Means over the inner epochs (null when skipped). */
+  loss: number | null;
+  clipFraction: number | null;
+  kl: number | null;
+  entropy: number | null;
+  gradNorm: number | null;
+  lr: number | null;
+  epochs: number;
+}
+
+export async function grpoUpdate(
+  policy: Policy,
+  scored: ScoredBatch,
+  grpo: GrpoConfig,
+  step: number,
+  totalSteps: number,
+  refPolicy?: Policy,
+): Promise<GrpoUpdateMetrics> {
+  if (step !== policy.step) throw new Error(`grpoUpdate: step ${step} does not match policy.step ${policy.step}; resume from the policy's own step.`);
+  if (!(step < totalSteps)) throw new Error(`grpoUpdate: step ${step} is past totalSteps ${totalSteps}.`);
+  const optState = policy.optimizer;
+  if (!optState) throw new Error('grpoUpdate: the policy has no optimizer state; start the stage with freshOptimizer(policy).');
+  if (grpo.beta > 0 && !refPolicy) throw new Error('grpoUpdate: grpo.beta > 0 needs a reference policy (refPolicy).');
+
+  const rows = scored.rollouts.filter((r) => r.used && r.tokens.length > 0);
+  const signal = rows.some((r) => r.advantage !== 0) || grpo.beta > 0;
+  const empty: GrpoUpdateMetrics = { step, skipped: true, rows: 0, loss: null, clipFraction: null, kl: null, entropy: null, gradNorm: null, lr: null, epochs: 0 };
+  if (rows.length === 0 || !signal) {
+    policy.step = step + 1;
+    return empty;
+  }
+
+  const trainer = trainerFor(policy);
+  const base = pack(rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)), policy.tokenizer);
+  const batch: GrpoBatch = { ...base, advantages: Float32Array.from(rows.map((r) => r.advantage)) };
+  // One epoch on fresh samples: the graph's own detached log-probs are π_old exactly. More epochs
+  // need π_old frozen before the first update.
+  if (grpo.innerEpochs > 1) batch.oldLogprobs = (await trainer.logprobs(policy.params, base)).logprobs.slice();
+  if (grpo.beta > 0) batch.refLogprobs = (await trainer.logprobs(refPolicy!.params, base)).logprobs.slice();
+
+  const optimizer = adamwConfig(grpo.optimizer, totalSteps * grpo.innerEpochs);
+  const hp = { optimizer, epsLow: grpo.clipLow, epsHigh: grpo.clipHigh, beta: grpo.beta, aggregation: grpo.aggregation };
+  const sums = { loss: 0, clipFraction: 0, kl: 0, entropy: 0, gradNorm: 0, lr: 0 };
+  for (let epoch = 0; epoch < grpo.innerEpochs; epoch++) {
+    const { metrics } = await trainer.grpoStep(policy.params, optState, batch, hp);
+    sums.loss += metrics.loss;
+    sums.clipFraction += metrics.clipFraction;
+    sums.kl += metrics.kl ?? 0;
+    sums.entropy += metrics.entropy;
+    sums.gradNorm += metrics.gradNorm;
+    sums.lr += metrics.lr;
+  }
+  policy.step = step + 1;
+  const n = grpo.innerEpochs;
+  return {
+    step,
+    skipped: false,
+    rows: rows.length,
+    loss: sums.loss / n,
+    clipFraction: sums.clipFraction / n,
+    kl: grpo.beta > 0 ? sums.kl / n : null,
+    entropy: sums.entropy / n,
+    gradNorm: sums.gradNorm / n,
+    lr: sums.lr / n,
+    epochs: n,
+  };
+}
+
+/** One whole GRPO step of a stage in process: prompts → rollouts → score → update. */
+export async function grpoStep(
+  policy: Policy,
+  cfg: PipelineConfig,
+  stage: GrpoStageName,
+  step: number,
+  refPolicy?: Policy,
+): Promise<{ score: ScoreMetrics; update: GrpoUpdateMetrics }> {
+  const grpo = cfg.stages[stage].grpo;
+  const problems = sampleProblems(cfg, 'train', stage, step);
+  const rollouts = await rollout(policy, problems, grpo.groupSize, grpo.sampling, { runSeed: cfg.seed, stage, step });
+  const scored = score(rollouts, grpo);
+  const update = await grpoUpdate(policy, scored, grpo, step, grpo.steps, refPolicy);
+  return { score: scored.metrics, update };
+}

@@ -1,0 +1,36 @@
+// Runs pipelines on the test stack with a real worker, and reads back what they left in S3.
+import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../infra/logger';
+import { CONTROL_QUEUE } from '../../infra/queues';
+import { connectClient } from '../../infra/temporal-client';
+import { startWorkers, type RunningWorkers } from '../../workers/start';
+import { testConnection } from './services';
+
+export async function startTestWorkers(): Promise<RunningWorkers> {
+  return startWorkers({
+    connection: testConnection(),
+    queues: ['control', 'gpu'],
+    log: createLogger('test-worker', { level: 'warn', format: 'json' }),
+    cacheDir: mkdtempSync(join(tmpdir(), 'r1flow-worker-cache-')),
+    shutdownGraceTime: '5 seconds',
+  });
+}
+
+export async function testClient(): Promise<Client> {
+  return connectClient(testConnection().temporal);
+}
+
+export function newRunId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Test runs fail fast on a dead worker: short heartbeats, few retries. */
+export const FAST_FAILURE = { workflow: { heartbeatTimeoutSeconds: 10, activityRetries: 2 } };
+
+export async function startPipeline(client: Client, runId: string, rawConfig: Record<string, unknown>) {
+  return client.workflow.start('r1Pipeline', { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [rawConfig] });
+}

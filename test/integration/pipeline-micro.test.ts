@@ -1,0 +1,64 @@
+// The micro preset through every stage on the real stack: real Temporal, real S3, real engine.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { Client } from '@temporalio/client';
+import { STAGE_NAMES } from '../../recipe/config';
+import { readManifest, type RunManifest } from '../../storage/manifest';
+import type { PipelineResult } from '../../workflows/pipeline';
+import type { PipelineProgress } from '../../workflows/definitions';
+import type { RunningWorkers } from '../../workers/start';
+import { FAST_FAILURE, newRunId, startPipeline, startTestWorkers, testClient } from '../helpers/pipeline';
+import { testStore } from '../helpers/services';
+
+let workers: RunningWorkers;
+let client: Client;
+const store = testStore();
+before(async () => {
+  workers = await startTestWorkers();
+  client = await testClient();
+});
+after(async () => {
+  await workers.shutdown();
+  await client.connection.close();
+  store.client.destroy();
+});
+
+test('micro preset: every stage runs and leaves verified checkpoints and a manifest in S3', { timeout: 600_000 }, async () => {
+  const runId = newRunId('micro');
+  const handle = await startPipeline(client, runId, { preset: 'micro', ...FAST_FAILURE });
+  const result = await handle.result() as PipelineResult;
+  assert.equal(result.runId, runId);
+  assert.deepEqual(Object.keys(result.stages).sort(), [...STAGE_NAMES].sort());
+
+  const manifest = await readManifest(store, runId);
+  assert.ok(manifest, 'the run has a manifest');
+  for (const stage of STAGE_NAMES) {
+    const ref = result.stages[stage]!;
+    assert.equal(manifest.stages[stage]?.status, 'done', `${stage} recorded as done`);
+    assert.equal(manifest.stages[stage]?.checkpoint?.sha256, ref.sha256);
+    // the base model may come from the pretraining cache (an earlier run with the same settings)
+    const owner = /^runs\/([^/]+)\//.exec(ref.key)?.[1];
+    if (stage !== 'pretrain') assert.equal(owner, runId, `${stage} checkpoint belongs to this run`);
+    assert.ok(ref.key.startsWith(`runs/${owner}/${stage}/ckpt/`), ref.key);
+    assert.ok(typeof ref.metrics['eval.formatRate'] === 'number', `${stage} was evaluated`);
+    // every object of the checkpoint is listed with its sha256 in its run's manifest and reads back verified
+    const ownerManifest: RunManifest | undefined = owner === runId ? manifest : await readManifest(store, owner!);
+    const objects: Array<[string, RunManifest['objects'][string]]> = Object.entries(ownerManifest!.objects).filter(([k]) => k.startsWith(ref.key));
+    assert.ok(objects.length >= 4, `${stage} checkpoint has its files`);
+    for (const [key, entry] of objects) {
+      const bytes = await store.getBytes(key, entry);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), entry.sha256);
+    }
+  }
+  const grpoSteps = result.stages.finalRl!.step;
+  assert.equal(grpoSteps, 2, 'finalRl ran its configured steps');
+  assert.ok(result.reportUri?.endsWith('report/report.json'));
+  const report = JSON.parse((await store.getBytes(`runs/${runId}/report/report.json`, manifest.objects[`runs/${runId}/report/report.json`])).toString());
+  assert.equal(report.runId, runId);
+  assert.ok(report.baseEval, 'the base model was evaluated');
+
+  const progress = await handle.query<PipelineProgress>('progress');
+  assert.equal(progress.status, 'done');
+  assert.ok(progress.stages.every((s) => s.status === 'done'));
+});

@@ -1,0 +1,113 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatReward, splitOf, resolveTaskOptions } from '../../../recipe';
+import {
+  buildColdStartSet,
+  buildRejectionSet,
+  evaluate,
+  initPolicy,
+  releaseSamplers,
+  rollout,
+  sampleProblems,
+  taskOptions,
+} from '../../../steps';
+import { microConfig } from './helpers';
+
+const cfg = microConfig();
+after(() => releaseSamplers());
+
+describe('sampleProblems', () => {
+  test('deterministic per (seed, purpose, step), and eval problems are never training problems', () => {
+    const a = sampleProblems(cfg, 'train', 'r1Zero', 3);
+    assert.deepEqual(a, sampleProblems(cfg, 'train', 'r1Zero', 3));
+    assert.equal(a.length, cfg.stages.r1Zero.grpo.promptsPerStep);
+    const options = resolveTaskOptions(taskOptions(cfg));
+    const many = Array.from({ length: 10 }, (_, s) => sampleProblems(cfg, 'train', 'r1Zero', s)).flat();
+    assert.ok(many.some((p) => JSON.stringify(p) !== JSON.stringify(a[0])));
+    for (const p of many) assert.equal(splitOf(p.problem, options), 'train');
+    const evalSet = sampleProblems(cfg, 'eval', 'eval', 0);
+    assert.equal(evalSet.length, cfg.eval.problems + cfg.eval.generalPrompts);
+    for (const p of evalSet) assert.equal(splitOf(p.problem, options), 'eval');
+    assert.deepEqual(evalSet.map((p) => p.index), evalSet.map((_, i) => i));
+    assert.ok(evalSet.every((p) => p.prompt === `Q: ${p.problem.question}\nA: `));
+  });
+
+  test('finalRl mixes general prompts in by generalFraction', () => {
+    const mixed = microConfig({ stages: { finalRl: { grpo: { promptsPerStep: 200, generalFraction: 0.5 } } } });
+    const problems = sampleProblems(mixed, 'train', 'finalRl', 0);
+    const general = problems.filter((p) => p.problem.category !== 'reasoning').length;
+    assert.ok(general > 60 && general < 140, `general prompts: ${general}`);
+    const none = sampleProblems(microConfig({ stages: { r1Zero: { grpo: { promptsPerStep: 50 } } } }), 'train', 'r1Zero', 0);
+    assert.ok(none.every((p) => p.problem.category === 'reasoning'));
+  });
+});
+
+describe('rollout', () => {
+  test('G samples per prompt, group by group, with aligned tokens and log-probs; reproducible', async () => {
+    const policy = initPolicy(cfg);
+    const problems = sampleProblems(cfg, 'train', 'r1Zero', 0);
+    const sampling = { temperature: 1, topP: 1, maxNewTokens: 12 };
+    const seed = { runSeed: 1, stage: 'r1Zero', step: 0 };
+    const out = await rollout(policy, problems, 3, sampling, seed);
+    assert.equal(out.length, problems.length * 3);
+    out.forEach((r, i) => {
+      assert.equal(r.group, Math.floor(i / 3));
+      assert.equal(r.sample, i % 3);
+      assert.equal(r.problem, problems[r.group].problem);
+      assert.equal(r.tokens.length, r.logprobs.length);
+      assert.ok(r.tokens.length >= 1 && r.tokens.length <= 12);
+      assert.ok(r.logprobs.every((lp) => lp <= 0 && Number.isFinite(lp)));
+      const last = r.tokens[r.tokens.length - 1];
+      const stops = [policy.tokenizer.eosId, policy.tokenizer.answerEndId];
+      assert.equal(r.finishReason === 'stop', stops.includes(last));
+      if (r.finishReason === 'length') assert.equal(r.tokens.length, 12);
+      assert.equal(r.completion, policy.tokenizer.decode(r.tokens, { skipControl: true }));
+      assert.deepEqual(r.promptTokens, policy.tokenizer.encode(r.prompt, { bos: true }));
+    });
+    assert.deepEqual(await rollout(policy, problems, 3, sampling, seed), out);
+    const other = await rollout(policy, problems, 3, sampling, { ...seed, step: 1 });
+    assert.notDeepEqual(other.map((r) => r.tokens), out.map((r) => r.tokens));
+  });
+});
+
+describe('evaluate and the SFT datasets (untrained micro policy)', () => {
+  test('evaluate reports every metric in range on the fixed held-out set', async () => {
+    const policy = initPolicy(cfg);
+    const result = await evaluate(policy, cfg);
+    assert.equal(result.samples, (cfg.eval.problems + cfg.eval.generalPrompts) * cfg.eval.samples);
+    assert.equal(result.k, cfg.eval.passK);
+    for (const key of ['pass1', 'passK', 'formatRate', 'refusalCorrectness'] as const) {
+      const v = result[key];
+      assert.ok(v !== null && v >= 0 && v <= 1, `${key} = ${v}`);
+    }
+    assert.ok(result.passK! >= result.pass1!);
+    assert.ok(result.meanLength! > 0 && result.meanLength! <= cfg.eval.maxNewTokens);
+    assert.ok(result.examples.some((e) => e.category === 'reasoning') && result.examples.some((e) => e.category !== 'reasoning'));
+    assert.deepEqual(await evaluate(policy, cfg), result);
+  });
+
+  test('the cold-start set holds only correct, well-formed examples and accounts for every sample', async () => {
+    const { examples, report } = await buildColdStartSet(initPolicy(cfg), cfg);
+    const stage = cfg.stages.coldStartSft;
+    assert.equal(report.samples, stage.prompts * stage.samplesPerPrompt);
+    const dropped = Object.values(report.dropped).reduce((s, n) => s + n, 0);
+    assert.equal(report.kept + dropped, report.samples);
+    assert.equal(report.general, 0);
+    for (const e of examples) assert.equal(formatReward({ problem: { category: 'reasoning', answer: '0', language: 'en' }, completion: e.completion }), 1);
+  });
+
+  test('the rejection set mixes in general prompts with their correct reply or refusal', async () => {
+    const { examples, report } = await buildRejectionSet(initPolicy(cfg), cfg);
+    const stage = cfg.stages.rejectionSft;
+    assert.equal(report.general, stage.generalExamples);
+    assert.equal(report.examples, examples.length);
+    const general = examples.slice(examples.length - report.general);
+    for (const e of general) {
+      assert.equal(formatReward({ problem: { category: 'harmless', answer: '', language: 'en' }, completion: e.completion }), 1);
+      assert.match(e.prompt, /^Q: .*\nA: $/s);
+    }
+    // Unsafe requests come with the refusal, harmless ones with a reply that is not one.
+    const refusals = general.filter((e) => /help/.test(e.completion) || /помочь/.test(e.completion));
+    assert.ok(refusals.length > 0 && refusals.length < general.length, `refusals: ${refusals.length} of ${general.length}`);
+  });
+});

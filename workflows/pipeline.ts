@@ -1,0 +1,209 @@
+// r1Pipeline: the whole recipe as one durable workflow. It validates the config, runs each stage
+// as a child workflow with a deterministic id, records finished stages in the run manifest, and
+// when a stage fails after its retries it waits — visibly — for a `resume` (optionally with a
+// config patch) or an `abort`, instead of failing the run.
+import {
+  ApplicationFailure, CancellationScope, condition, executeChild, setCurrentDetails, setHandler,
+  upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { CheckpointRef } from '../activities/types';
+import { CONTROL_QUEUE } from '../infra/queues';
+import { ConfigError } from '../recipe/config/errors';
+import { deepMerge, resolveConfig } from '../recipe/config/resolve';
+import { STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config/schema';
+import { controlActivities } from './activity-proxies';
+import {
+  abortSignal, abortUpdate, progressQuery, resumeUpdate, stageStepSignal, type PipelineProgress, type ResumeRequest,
+  type StageProgress,
+} from './definitions';
+import { progressMarkdown } from './details';
+import { runIdFromWorkflowId, stageWorkflowId } from './run-id';
+import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from './search-attributes';
+import { planStage, type StageWorkflowInput } from './stage-input';
+import { stageWorkflowType, totalStepsOf } from './stages';
+
+export interface PipelineResult {
+  runId: string;
+  stages: Partial<Record<StageName, CheckpointRef>>;
+  reportUri?: string;
+  reportHtmlUri?: string;
+}
+
+function validate(raw: unknown): PipelineConfig {
+  try {
+    return resolveConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw ApplicationFailure.create({ message: err.message, type: 'ConfigError', nonRetryable: true, details: [err.problems] });
+    }
+    throw err;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  // a child workflow failure wraps the activity failure that wraps the real error: show the innermost
+  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}
+
+type Decision = { kind: 'resume'; patch?: Record<string, unknown> } | { kind: 'abort'; reason: string };
+
+export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promise<PipelineResult> {
+  const info = workflowInfo();
+  const runId = runIdFromWorkflowId(info.workflowId);
+  let raw = rawConfig;
+  let config = validate(raw);
+
+  const progress: PipelineProgress = {
+    runId,
+    preset: config.preset,
+    status: 'running',
+    stages: STAGE_NAMES.map((stage): StageProgress => ({ stage, status: 'pending', step: 0, totalSteps: totalStepsOf(stage, config), metrics: {} })),
+  };
+  const stageOf = (s: StageName) => progress.stages.find((p) => p.stage === s)!;
+  const publish = () => setCurrentDetails(progressMarkdown(progress));
+
+  let decision: Decision | undefined;
+  let abortRequested: string | undefined;
+  let running: CancellationScope | undefined;
+
+  setHandler(progressQuery, () => progress);
+  setHandler(stageStepSignal, (u) => {
+    const s = stageOf(u.stage);
+    s.step = u.step;
+    s.totalSteps = u.totalSteps;
+    s.metrics = u.metrics;
+    upsertSearchAttributes([{ key: STEP_KEY, value: u.step }]);
+    publish();
+  });
+  const requestAbort = (reason = 'aborted by user') => {
+    abortRequested = reason;
+    decision = { kind: 'abort', reason };
+    running?.cancel();
+  };
+  setHandler(abortSignal, (reason?: string) => requestAbort(reason));
+  setHandler(abortUpdate, (reason?: string) => {
+    requestAbort(reason);
+    return `run ${runId} is being aborted`;
+  });
+  setHandler(resumeUpdate, (request?: ResumeRequest) => {
+    decision = { kind: 'resume', patch: request?.patch };
+    return `resuming stage ${progress.waiting?.stage} of run ${runId}${request?.patch ? ' with the patched config' : ''}`;
+  }, {
+    validator: (request?: ResumeRequest) => {
+      if (progress.status !== 'waiting-for-resume') throw new Error(`run ${runId} is not waiting for a resume (status: ${progress.status})`);
+      if (request?.patch !== undefined) {
+        if (typeof request.patch !== 'object' || request.patch === null || Array.isArray(request.patch)) throw new Error('patch must be a JSON object');
+        try {
+          resolveConfig(deepMerge(raw, request.patch));
+        } catch (err) {
+          if (err instanceof ConfigError) throw new Error(`the patch makes the config invalid: ${err.problems.join('; ')}`);
+          throw err;
+        }
+      }
+    },
+  });
+
+  upsertSearchAttributes([
+    { key: PRESET_KEY, value: config.preset ?? 'custom' },
+    ...(config.lineage ? [{ key: LINEAGE_KEY, value: config.lineage }] : []),
+    { key: STAGE_KEY, value: 'starting' },
+  ]);
+  publish();
+
+  const init = await controlActivities(config).initRun({ runId, config, rawConfig: raw });
+  const refs: Partial<Record<StageName, CheckpointRef>> = { ...init.doneStages };
+  for (const [stage, ref] of Object.entries(init.doneStages) as Array<[StageName, CheckpointRef]>) {
+    Object.assign(stageOf(stage), { status: 'reused', step: ref.step, checkpointUri: ref.uri, eval: evalOf(ref) });
+  }
+
+  for (const stage of STAGE_NAMES) {
+    const s = stageOf(stage);
+    if (refs[stage]) continue;
+    if (!config.stages[stage].enabled) {
+      s.status = 'skipped';
+      continue;
+    }
+    for (;;) {
+      s.status = 'running';
+      s.totalSteps = totalStepsOf(stage, config);
+      progress.currentStage = stage;
+      upsertSearchAttributes([{ key: STAGE_KEY, value: stage }, { key: STEP_KEY, value: 0 }]);
+      publish();
+      try {
+        const ref = await runStage(stage);
+        refs[stage] = ref;
+        Object.assign(s, { status: 'done', step: ref.step, checkpointUri: ref.uri, eval: evalOf(ref), error: undefined });
+        await controlActivities(config).recordStage({ runId, stage, ref });
+        publish();
+        break;
+      } catch (err) {
+        if (abortRequested) return aborted(abortRequested);
+        s.status = 'waiting';
+        s.error = errorMessage(err);
+        progress.status = 'waiting-for-resume';
+        progress.waiting = { stage, error: s.error, since: new Date().toISOString() };
+        upsertSearchAttributes([{ key: STAGE_KEY, value: `${stage}:waiting` }]);
+        publish();
+        decision = undefined;
+        await condition(() => decision !== undefined);
+        const d = decision as Decision | undefined;
+        if (!d || d.kind === 'abort') return aborted(d?.reason ?? 'aborted by user');
+        if (d.patch) {
+          raw = deepMerge(raw, d.patch);
+          config = validate(raw);
+        }
+        progress.status = 'running';
+        progress.waiting = undefined;
+      }
+    }
+  }
+
+  progress.currentStage = undefined;
+  upsertSearchAttributes([{ key: STAGE_KEY, value: 'report' }]);
+  publish();
+  await controlActivities(config).finishRun({ runId, config, stages: refs });
+  const report = await controlActivities(config).buildReport({ runId, config, stages: refs });
+  progress.status = 'done';
+  progress.reportUri = report.htmlUri;
+  upsertSearchAttributes([{ key: STAGE_KEY, value: 'done' }]);
+  publish();
+  return { runId, stages: refs, reportUri: report.jsonUri, reportHtmlUri: report.htmlUri };
+
+  async function runStage(stage: StageName): Promise<CheckpointRef> {
+    const plan = stage === 'pretrain' ? { init: init.base?.ref } : planStage(stage, refs);
+    if ('missing' in plan && plan.missing) {
+      throw ApplicationFailure.create({ message: plan.missing, type: 'ConfigError', nonRetryable: true });
+    }
+    const input: StageWorkflowInput = {
+      runId, parentWorkflowId: info.workflowId, stage, config, pretrainHash: init.pretrainHash,
+      init: plan.init, source: 'source' in plan ? plan.source : undefined, reference: 'reference' in plan ? plan.reference : undefined,
+    };
+    // a scope of its own, so that `abort` can cancel the stage that is running
+    running = new CancellationScope();
+    try {
+      return await running.run(() => executeChild(stageWorkflowType(stage), {
+        workflowId: stageWorkflowId(info.workflowId, stage),
+        taskQueue: CONTROL_QUEUE,
+        args: [input],
+        staticSummary: `${stage} of run ${runId}`,
+      }));
+    } finally {
+      running = undefined;
+    }
+  }
+
+  function aborted(reason: string): never {
+    progress.status = 'aborted';
+    upsertSearchAttributes([{ key: STAGE_KEY, value: 'aborted' }]);
+    publish();
+    throw ApplicationFailure.create({ message: `run ${runId} aborted: ${reason}`, type: 'Aborted', nonRetryable: true });
+  }
+}
+
+function evalOf(ref: CheckpointRef): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(ref.metrics)) if (k.startsWith('eval.')) out[k.slice(5)] = v;
+  return out;
+}
