@@ -28,7 +28,8 @@ export async function uploadPolicy(
   const scratch = join(deps.cacheDir, 'scratch', randomUUID());
   mkdirSync(scratch, { recursive: true });
   try {
-    const sha256 = savePolicy(scratch, policy, { runId, stage });
+    // no run id in the metadata: the same training in another run must give the same hash
+    const sha256 = savePolicy(scratch, policy, { stage });
     const run = new RunStore(deps.store, runId);
     const prefix = checkpointPrefix(runId, stage, policy.step);
     const records = [];

@@ -3,7 +3,7 @@
 // when a stage fails after its retries it waits — visibly — for a `resume` (optionally with a
 // config patch) or an `abort`, instead of failing the run.
 import {
-  ApplicationFailure, CancellationScope, condition, executeChild, setCurrentDetails, setHandler,
+  ActivityFailure, ApplicationFailure, CancellationScope, ChildWorkflowFailure, condition, executeChild, setCurrentDetails, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CheckpointRef } from '../activities/types';
@@ -41,10 +41,11 @@ function validate(raw: unknown): PipelineConfig {
 }
 
 function errorMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  // a child workflow failure wraps the activity failure that wraps the real error: show the innermost
-  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
-  return e?.message ?? String(err);
+  let e: unknown = err;
+  // a child workflow failure wraps the activity failure that wraps the real error: unwrap those
+  // two, but not the real error's own causes (an SDK error under ours says less than ours)
+  while ((e instanceof ChildWorkflowFailure || e instanceof ActivityFailure) && e.cause) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 type Decision = { kind: 'resume'; patch?: Record<string, unknown> } | { kind: 'abort'; reason: string };

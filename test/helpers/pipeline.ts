@@ -34,3 +34,20 @@ export const FAST_FAILURE = { workflow: { heartbeatTimeoutSeconds: 10, activityR
 export async function startPipeline(client: Client, runId: string, rawConfig: Record<string, unknown>) {
   return client.workflow.start('r1Pipeline', { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [rawConfig] });
 }
+
+export async function waitForProgress<T>(
+  handle: { query: (name: string) => Promise<unknown> }, until: (p: T) => boolean, timeoutMs = 300_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await handle.query('progress') as T;
+      if (until(last)) return last;
+    } catch {
+      // the first workflow task may not have run yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`progress condition not reached in ${timeoutMs} ms; last progress: ${JSON.stringify(last)}`);
+}

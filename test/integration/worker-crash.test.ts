@@ -1,0 +1,65 @@
+// SIGKILL the worker in the middle of an RL stage, start a new one: the run completes with no
+// step lost or done twice, and its final checkpoint equals that of an uninterrupted run.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import type { Client } from '@temporalio/client';
+import { projectRoot } from '../../infra/paths';
+import { readManifest } from '../../storage/manifest';
+import type { PipelineProgress } from '../../workflows/definitions';
+import type { PipelineResult } from '../../workflows/pipeline';
+import { FAST_FAILURE, newRunId, startPipeline, startTestWorkers, testClient, waitForProgress } from '../helpers/pipeline';
+import { testStore } from '../helpers/services';
+
+let client: Client;
+const store = testStore();
+const children: ChildProcess[] = [];
+before(async () => {
+  client = await testClient();
+});
+after(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await client.connection.close();
+  store.client.destroy();
+});
+
+/** A worker in its own process, so that it can be killed like a crashed machine. */
+function spawnWorker(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker'], {
+    cwd: projectRoot, env: { ...process.env, R1FLOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+const CONFIG = {
+  preset: 'micro', seed: 11, ...FAST_FAILURE,
+  stages: { reasoningRl: { grpo: { steps: 6 } } },
+};
+
+test('a worker killed mid-stage loses no step and changes no byte of the result', { timeout: 600_000 }, async () => {
+  const reference = await (async () => {
+    const workers = await startTestWorkers();
+    try {
+      return await (await startPipeline(client, newRunId('uninterrupted'), CONFIG)).result() as PipelineResult;
+    } finally {
+      await workers.shutdown();
+    }
+  })();
+
+  const runId = newRunId('crashed');
+  const first = spawnWorker();
+  const handle = await startPipeline(client, runId, CONFIG);
+  await waitForProgress<PipelineProgress>(handle, (p) => p.currentStage === 'reasoningRl' && (p.stages.find((s) => s.stage === 'reasoningRl')?.step ?? 0) >= 2);
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  spawnWorker();
+  const result = await handle.result() as PipelineResult;
+
+  assert.equal(result.stages.reasoningRl!.step, 6);
+  assert.equal(result.stages.finalRl!.sha256, reference.stages.finalRl!.sha256, 'same final checkpoint as the uninterrupted run');
+  assert.equal(result.stages.reasoningRl!.sha256, reference.stages.reasoningRl!.sha256);
+  const manifest = await readManifest(store, runId);
+  const steps = Object.keys(manifest!.objects).filter((k) => k.startsWith(`runs/${runId}/reasoningRl/metrics/step-`)).sort();
+  assert.deepEqual(steps, [1, 2, 3, 4, 5, 6].map((n) => `runs/${runId}/reasoningRl/metrics/step-${String(n).padStart(6, '0')}.json`));
+});
