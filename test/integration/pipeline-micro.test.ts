@@ -1,7 +1,12 @@
 // The micro preset through every stage on the real stack: real Temporal, real S3, real engine.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { findTool } from '../../infra/tools';
+import { projectRoot } from '../../infra/paths';
 import type { Client } from '@temporalio/client';
 import { STAGE_NAMES } from '../../recipe/config';
 import { readManifest, type RunManifest } from '../../storage/manifest';
@@ -9,7 +14,7 @@ import type { PipelineResult } from '../../workflows/pipeline';
 import type { PipelineProgress } from '../../workflows/definitions';
 import type { RunningWorkers } from '../../workers/start';
 import { FAST_FAILURE, newRunId, startPipeline, startTestWorkers, testClient } from '../helpers/pipeline';
-import { testStore } from '../helpers/services';
+import { testConnection, testStore } from '../helpers/services';
 
 let workers: RunningWorkers;
 let client: Client;
@@ -61,4 +66,28 @@ test('micro preset: every stage runs and leaves verified checkpoints and a manif
   const progress = await handle.query<PipelineProgress>('progress');
   assert.equal(progress.status, 'done');
   assert.ok(progress.stages.every((s) => s.status === 'done'));
+
+  // r1Zero has 3 steps and the micro preset continues as new every 2 iterations
+  assert.equal(result.stages.r1Zero!.step, 3);
+  const r1ZeroRuns: string[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowId = '${runId}/r1Zero'` })) r1ZeroRuns.push(w.status.name);
+  assert.deepEqual(r1ZeroRuns.sort(), ['COMPLETED', 'CONTINUED_AS_NEW']);
+
+  if (process.env.R1FLOW_RECORD_HISTORIES === '1') await recordHistories(runId);
 });
+
+/** Saves every execution's history of the run as replay fixtures (see test/unit/workflows/replay.test.ts). */
+async function recordHistories(runId: string): Promise<void> {
+  const dir = join(projectRoot, 'test', 'fixtures', 'histories');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for await (const w of client.workflow.list({ query: `WorkflowId STARTS_WITH '${runId}'` })) {
+    // the Temporal CLI writes the standard JSON history format that historyFromJSON reads
+    const json = execFileSync(findTool('temporal')!.path, [
+      'workflow', 'show', '--address', testConnection().temporal.address, '--workflow-id', w.workflowId, '--run-id', w.runId, '--output', 'json',
+    ], { maxBuffer: 64 * 1024 * 1024 }).toString();
+    const name = `${String(++n).padStart(2, '0')}-${w.type}.json`;
+    writeFileSync(join(dir, name), JSON.stringify({ workflowId: w.workflowId, history: JSON.parse(json) }));
+  }
+}
