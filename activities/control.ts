@@ -1,7 +1,6 @@
 // Activities of the control queue: cheap CPU work and bookkeeping — the run manifest, scoring,
 // the lineage pointer and the report.
 import { configHash, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
-import { renderReportHtml } from '../recipe/report';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
 import { CheckpointRefSchema, readManifest, updateManifest, type CheckpointRef } from '../storage/manifest';
@@ -12,7 +11,7 @@ import { getJson, putJson, relativeKey } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
 import { flattenMetrics } from './metrics';
-import { assembleReport } from './report-data';
+import { writeRunReport } from './report-data';
 import type { InitRunInput, InitRunResult, ReportInput, ReportResult, RunContext, ScoreInput, ScoreResult } from './types';
 
 /** The settings that decide what pretraining produces: equal hash, reusable base model. */
@@ -114,15 +113,10 @@ export function createControlActivities(deps: ActivityDeps) {
     },
 
     async buildReport(input: ReportInput): Promise<ReportResult> {
-      const run = new RunStore(deps.store, input.runId);
-      const manifest = await run.manifest();
-      if (!manifest) throw new BadDataError(`run ${input.runId} has no manifest`);
       const uiUrl = deps.uiUrl ? `${deps.uiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/${encodeURIComponent(input.runId)}` : undefined;
-      const report = await assembleReport(run, manifest, uiUrl);
-      const json = await putJson(run, 'report/report.json', report);
-      const html = await run.putBytes('report/report.html', renderReportHtml(report), 'text/html; charset=utf-8');
+      const { report, jsonKey, htmlKey } = await writeRunReport(deps.store, input.runId, uiUrl);
       const targets = report.targets ?? [];
-      return { jsonUri: deps.store.uri(json.key), htmlUri: deps.store.uri(html.key), targetsMet: targets.filter((t) => t.met).length, targetsTotal: targets.length };
+      return { jsonUri: deps.store.uri(jsonKey), htmlUri: deps.store.uri(htmlKey), targetsMet: targets.filter((t) => t.met).length, targetsTotal: targets.length };
     },
 
     async finishRun(input: RunContext & { stages: Partial<Record<StageName, CheckpointRef>> }): Promise<void> {

@@ -1,11 +1,13 @@
 // Assembles a run's report (recipe/report's RunReport) from what the run left in S3: the
 // manifest, per-step metrics, training curves, SFT data reports and evaluations.
 import { STAGE_NAMES, GRPO_STAGES, type StageName } from '../recipe/config/schema';
-import { evaluateTargets, REPORT_VERSION, type CurvePoint, type ModelEval, type RunReport, type StageReport } from '../recipe/report';
+import { evaluateTargets, renderReportHtml, REPORT_VERSION, type CurvePoint, type ModelEval, type RunReport, type StageReport } from '../recipe/report';
+import type { ArtifactStore } from '../storage/artifact-store';
 import type { RunManifest } from '../storage/manifest';
 import { RunStore } from '../storage/run-store';
 import type { EvalResult, SftDataset } from '../steps';
-import { getJson } from './data-io';
+import { BadDataError } from './errors';
+import { getJson, putJson } from './data-io';
 
 type StepMetrics = Record<string, number>;
 
@@ -109,4 +111,23 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
   };
   report.targets = evaluateTargets(report);
   return report;
+}
+
+export interface WrittenReport {
+  report: RunReport;
+  html: string;
+  jsonKey: string;
+  htmlKey: string;
+}
+
+/** Builds a run's report from S3 and stores report.json and report.html under the run. */
+export async function writeRunReport(store: ArtifactStore, runId: string, uiUrl?: string): Promise<WrittenReport> {
+  const run = new RunStore(store, runId);
+  const manifest = await run.manifest();
+  if (!manifest) throw new BadDataError(`run ${runId} has no manifest in bucket ${store.bucket}`);
+  const report = await assembleReport(run, manifest, uiUrl);
+  const html = renderReportHtml(report);
+  const json = await putJson(run, 'report/report.json', report);
+  const page = await run.putBytes('report/report.html', html, 'text/html; charset=utf-8');
+  return { report, html, jsonKey: json.key, htmlKey: page.key };
 }

@@ -7,6 +7,7 @@ import { devCommand } from './dev';
 import { doctorCommand } from './doctor';
 import { listCommand } from './list';
 import { UsageError } from './output';
+import { reportCommand } from './report';
 import { resumeCommand } from './resume';
 import { runCommand } from './run';
 import { scheduleCommand } from './schedule';
@@ -17,7 +18,8 @@ const HELP = `r1flow — the DeepSeek-R1 recipe as durable Temporal workflows
 
 Usage: r1flow <command> [options]
 
-  demo [--stop]             bring the embedded stack up, start a worker and run the tiny recipe
+  demo [--stop] [--preset P | --config FILE]
+                            bring the embedded stack up, start a worker, run the recipe (tiny) and report
   run [--preset P | --config FILE] [--id RUN] [--follow]
                             start the recipe (tiny by default); --follow shows a live bar per stage
   status RUN [--follow]     where a run is: stages, step, reward, accuracy, eval, report
@@ -29,6 +31,7 @@ Usage: r1flow <command> [options]
            [--overlap skip|buffer-one|allow-all|cancel-other] [--pause-on-failure]
                             retrain on a timetable, continuing lineage NAME
   schedule list|describe NAME|pause NAME|unpause NAME|trigger NAME|delete NAME
+  report RUN [--out DIR]    rebuild a run's report (HTML + JSON) in S3 and locally
   dev up|down|status        the embedded Temporal dev server + SeaweedFS S3
   doctor                    check Temporal, search attributes, workers and S3 end to end
   worker [--queues Q]       run a worker (control,gpu by default)
@@ -51,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     case 'abort': return abortCommand(rest);
     case 'list': return listCommand(rest);
     case 'schedule': return scheduleCommand(rest);
+    case 'report': return reportCommand(rest);
     case undefined: case 'help': case '--help': case '-h':
       console.log(HELP);
       return 0;

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { stateDir } from './paths';
 import type { StackSettings } from './stack-settings';
 
+// Every port (and SeaweedFS's gRPC twin at +10000) differs from the default dev stack's, so the
+// tests run while a user's stack is up.
 export const TEST_STACK_SETTINGS: Partial<StackSettings> = {
   temporalPort: 17233,
-  temporalUiPort: 18233,
-  s3Port: 18333,
-  seaweedMasterPort: 19333,
-  seaweedVolumePort: 19340,
-  seaweedFilerPort: 18888,
+  temporalUiPort: 17234,
+  s3Port: 17333,
+  seaweedMasterPort: 17335,
+  seaweedVolumePort: 17340,
+  seaweedFilerPort: 17888,
   bucket: 'r1flow-test',
 };
 

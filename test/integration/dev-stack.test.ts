@@ -10,7 +10,7 @@ import { checkPortFree, isAlive } from '../../infra/processes';
 import { devDown, devStatus, devUp } from '../../infra/stack';
 import { stackPorts, StackSettingsSchema } from '../../infra/stack-settings';
 
-// distinct from the test stack's ports and their SeaweedFS gRPC twins (+10000)
+// distinct from the dev and test stacks' ports and their SeaweedFS gRPC twins (+10000)
 const PORTS = { temporalPort: 14233, temporalUiPort: 14234, s3Port: 14333, seaweedMasterPort: 14335, seaweedVolumePort: 14340, seaweedFilerPort: 14888 };
 const previousStateDir = process.env.R1FLOW_STATE_DIR;
 process.env.R1FLOW_STATE_DIR = mkdtempSync(join(tmpdir(), 'r1flow-devstack-'));
