@@ -19,6 +19,7 @@ import { BadDataError } from './errors';
 import { resumeDetails, startHeartbeat } from './heartbeat';
 import { flattenMetrics } from './metrics';
 import { grpoProblems } from './problem-source';
+import { useDevice } from '../engine/device';
 import { generateProblems } from '../recipe/task/generate';
 import { problemToText } from '../recipe/templates/r1zero';
 import { deriveSeed } from '../recipe/util/rng';
@@ -82,8 +83,11 @@ async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> {
 }
 
 export function createGpuActivities(deps: ActivityDeps) {
+  // every gpu activity first selects the run's device (cpu | cuda | webgpu) for its sessions
+  const onDevice = (input: { config: PipelineConfig }) => useDevice(input.config.device);
   return {
     async pretrain(input: PretrainInput): Promise<CheckpointRef> {
+      onDevice(input);
       const cfg = input.config;
       const ref = await trainInChunks({
         deps, runId: input.runId, stage: 'pretrain',
@@ -97,6 +101,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async rollouts(input: RolloutsInput): Promise<RolloutsResult> {
+      onDevice(input);
       const heartbeat = startHeartbeat({ step: input.step });
       try {
         const stage = grpoStage(input.stage);
@@ -119,6 +124,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async policyUpdate(input: UpdateInput): Promise<CheckpointRef> {
+      onDevice(input);
       const heartbeat = startHeartbeat({ step: input.step });
       try {
         const stage = grpoStage(input.stage);
@@ -142,6 +148,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async buildSftData(input: SftDataInput): Promise<SftDataResult> {
+      onDevice(input);
       const heartbeat = startHeartbeat({ stage: input.stage });
       try {
         const policy = await loadPolicyRef(deps, input.policy);
@@ -161,6 +168,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async sft(input: SftInput): Promise<CheckpointRef> {
+      onDevice(input);
       const run = new RunStore(deps.store, input.runId);
       const dataset = await getJson<SftDataset>(run, relativeKey(run, input.datasetKey));
       const sft = sftConfigOf(input.config, input.stage);
@@ -173,6 +181,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async evaluate(input: EvaluateInput): Promise<EvalMetrics> {
+      onDevice(input);
       const heartbeat = startHeartbeat({ label: input.label });
       try {
         const policy = await loadPolicyRef(deps, input.policy);

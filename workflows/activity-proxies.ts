@@ -8,6 +8,7 @@ import type { PipelineConfig } from '../recipe/config/schema';
 
 export const NON_RETRYABLE_ERRORS = [
   'ConfigError', 'BadDataError', 'ChecksumMismatchError', 'InvalidKeyError', 'ManifestError', 'ObjectNotFoundError',
+  'DeviceUnavailableError',
 ];
 
 function options(config: PipelineConfig, taskQueue: string): ActivityOptions {

@@ -1,3 +1,4 @@
+import { setDefaultExecutionProviders } from '../onnx/session';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,6 +115,25 @@ export function sessionOptionsFor(device: Device, tuning: SessionTuning = {}): o
   };
 }
 
+let processDevice: Device = 'cpu';
+
+/**
+ * Makes `device` the default for every session this process creates (training graphs included)
+ * after checking that its provider is available; an unavailable one is a DeviceUnavailableError
+ * that says how to install it.
+ */
+export function useDevice(device: Device): void {
+  if (device === processDevice) return;
+  const availability = deviceAvailability(device);
+  if (!availability.available) throw new DeviceUnavailableError(device, availability.reason!);
+  processDevice = device;
+  setDefaultExecutionProviders(sessionOptionsFor(device).executionProviders);
+}
+
+export function currentDevice(): Device {
+  return processDevice;
+}
+
 export interface CreateSessionOptions extends SessionTuning {
   device?: Device;
 }
@@ -124,7 +144,7 @@ export interface CreateSessionOptions extends SessionTuning {
  * native message.
  */
 export async function createSession(model: Uint8Array | string, options: CreateSessionOptions = {}): Promise<ort.InferenceSession> {
-  const device = options.device ?? 'cpu';
+  const device = options.device ?? processDevice;
   const availability = deviceAvailability(device);
   if (!availability.available) throw new DeviceUnavailableError(device, availability.reason!);
   const sessionOptions = sessionOptionsFor(device, options);

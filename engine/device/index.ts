@@ -4,6 +4,8 @@ export {
   DeviceUnavailableError,
   assertDevice,
   createSession,
+  currentDevice,
+  useDevice,
   deviceAvailability,
   sessionOptionsFor,
   type CreateSessionOptions,

@@ -11,9 +11,16 @@ export interface SessionConfig {
   extra?: ort.InferenceSession.SessionOptions;
 }
 
+let defaultProviders: ort.InferenceSession.SessionOptions['executionProviders'] = ['cpu'];
+
+/** Providers for sessions that name none; set once per process by engine/device's useDevice. */
+export function setDefaultExecutionProviders(providers: ort.InferenceSession.SessionOptions['executionProviders']): void {
+  defaultProviders = providers;
+}
+
 export function sessionOptions(cfg: SessionConfig = {}): ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: cfg.executionProviders ?? ['cpu'],
+    executionProviders: cfg.executionProviders ?? defaultProviders,
     graphOptimizationLevel: 'all',
     intraOpNumThreads: cfg.intraOpThreads ?? 2,
     interOpNumThreads: 1,

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { createSession, type Device, type SessionTuning } from '../device';
+import { createSession, currentDevice, type Device, type SessionTuning } from '../device';
 import type { CachedDecoder } from './decoder';
 import { leftPadPrompts, type PaddedPrompts } from './prompts';
 import { PAST_KEY, PAST_VALUE, buildLoopGraph, buildPrefillGraph, buildStepGraph, type RolloutGraph } from './rollout-graphs';
@@ -95,7 +95,7 @@ export class RolloutSampler {
         this.cacheOutputs.set(kind, graph.present);
         bytes = graph.bytes;
       }
-      session = createSession(bytes, { ...this.options, device: this.options.device ?? 'cpu' });
+      session = createSession(bytes, { ...this.options, device: this.options.device ?? currentDevice() });
       this.sessions.set(kind, session);
     }
     return session;
