@@ -1,6 +1,6 @@
 // Activity stubs for workflow code, with timeouts and retries taken from the run's config.
 // Errors of these types are the user's or the data's fault: retrying cannot fix them.
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/control';
 import type { GpuActivities } from '../activities/gpu';
 import { CONTROL_QUEUE, GPU_QUEUE } from '../infra/queues';
@@ -32,4 +32,11 @@ export function controlActivities(config: PipelineConfig) {
 
 export function gpuActivities(config: PipelineConfig) {
   return proxyActivities<GpuActivities>(options(config, GPU_QUEUE));
+}
+
+/** Control activities run in the workflow's own worker, for short steps on the critical path. */
+export function controlLocalActivities(config: PipelineConfig) {
+  const { retry, startToCloseTimeout } = options(config, CONTROL_QUEUE);
+  const local: LocalActivityOptions = { retry, startToCloseTimeout };
+  return proxyLocalActivities<ControlActivities>(local);
 }

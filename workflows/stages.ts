@@ -4,7 +4,7 @@
 import { continueAsNew, getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import type { CheckpointRef } from '../activities/types';
 import type { GrpoStageName, PipelineConfig, StageName } from '../recipe/config/schema';
-import { controlActivities, gpuActivities } from './activity-proxies';
+import { controlLocalActivities, gpuActivities } from './activity-proxies';
 import { stageStepSignal } from './definitions';
 import type { StageWorkflowInput } from './stage-input';
 
@@ -38,12 +38,16 @@ export function displayMetrics(m: Record<string, number>): Record<string, number
   return out;
 }
 
-async function tellParent(input: StageWorkflowInput, step: number, totalSteps: number, metrics: Record<string, number>): Promise<void> {
-  try {
-    await getExternalWorkflowHandle(input.parentWorkflowId).signal(stageStepSignal, { stage: input.stage, step, totalSteps, metrics: displayMetrics(metrics) });
-  } catch {
-    // the stage also runs without its pipeline (started by hand, or after the pipeline closed)
-  }
+/**
+ * Signals the step to the pipeline without waiting for delivery, so progress reporting never
+ * adds a round trip to the training loop.
+ */
+function tellParent(input: StageWorkflowInput, step: number, totalSteps: number, metrics: Record<string, number>): void {
+  getExternalWorkflowHandle(input.parentWorkflowId)
+    .signal(stageStepSignal, { stage: input.stage, step, totalSteps, metrics: displayMetrics(metrics) })
+    .catch(() => {
+      // the stage also runs without its pipeline (started by hand, or after the pipeline closed)
+    });
 }
 
 export async function pretrainStageWorkflow(input: StageWorkflowInput): Promise<CheckpointRef> {
@@ -52,7 +56,7 @@ export async function pretrainStageWorkflow(input: StageWorkflowInput): Promise<
     { summary: `pretrain the base model (${input.config.stages.pretrain.steps} steps)` },
     [{ runId: input.runId, stage: 'pretrain', config: input.config, pretrainHash: input.pretrainHash }],
   );
-  await tellParent(input, base.step, base.step, base.metrics);
+  tellParent(input, base.step, base.step, base.metrics);
   const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: 'evaluate the base model' },
     [{ runId: input.runId, stage: 'pretrain', config: input.config, policy: base, label: 'base' }]);
   return withEval(base, evalMetrics);
@@ -65,7 +69,7 @@ export async function sftStageWorkflow(input: StageWorkflowInput): Promise<Check
   const data = await gpu.buildSftData.executeWithOptions({ summary: `${input.stage}: sample and filter training data` }, [{ ...ctx, policy: input.source }]);
   const ref = await gpu.sft.executeWithOptions({ summary: `${input.stage}: fine-tune on ${data.examples} examples` }, [{ ...ctx, init: input.init, datasetKey: data.datasetKey }]);
   const dataMetrics = Object.fromEntries(Object.entries(data.report).map(([k, v]) => [`data.${k}`, v]));
-  await tellParent(input, ref.step, ref.step, ref.metrics);
+  tellParent(input, ref.step, ref.step, ref.metrics);
   const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: `${input.stage}: evaluate` }, [{ ...ctx, policy: ref, label: input.stage }]);
   return withEval({ ...ref, metrics: { ...ref.metrics, ...dataMetrics } }, evalMetrics);
 }
@@ -81,7 +85,8 @@ export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoL
   const stage = input.stage as GrpoStageName;
   const grpo = input.config.stages[stage].grpo;
   const gpu = gpuActivities(input.config);
-  const control = controlActivities(input.config);
+  // scoring is cheap CPU work next to the workflow: a local activity saves a task-queue round trip
+  const control = controlLocalActivities(input.config);
   if (!input.init) throw new Error(`${stage} needs a policy to start from`);
   let policy = state?.policy ?? input.init;
   let iteration = state?.iteration ?? 0;
@@ -99,7 +104,7 @@ export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoL
     }]);
     iteration++;
     sinceStart++;
-    await tellParent(input, iteration, grpo.steps, policy.metrics);
+    tellParent(input, iteration, grpo.steps, policy.metrics);
     if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
       await gpu.evaluate.executeWithOptions({ summary: `${label}: evaluate` }, [{ ...ctx, policy, label: `${stage}-step-${iteration}` }]);
     }

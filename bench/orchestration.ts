@@ -1,0 +1,391 @@
+// Temporal's overhead on the smallest full run: the `micro` preset, every stage, one seed, run
+// twice — (a) as the r1Pipeline workflow on an in-process worker, (b) by calling the same activity
+// functions in a plain loop in the order the workflows call them — and the ratio of the two wall
+// times. Goal (issue 5): temporal / plain <= 1.10. Also checks that both runs end with the same
+// final checkpoint sha256 (determinism across orchestration). Prints JSON.
+// Run: node --import tsx bench/orchestration.ts [--seed N] [--order plain-first|temporal-first]
+//
+// Each half runs in a child process of its own: the worker's in-memory policy cache, the compiled
+// onnxruntime sessions and the corpus cache are all process-wide, so a second half in the same
+// process would start warm. The pretraining result is cached in S3 by config hash; its key is
+// deleted before each half so that both halves pretrain.
+//
+// The runs use a Temporal namespace of their own on the test stack: the test suite's workers poll
+// the same task-queue names in the `default` namespace, and they would take (or lose) this run's
+// tasks if both shared it.
+import type { WorkflowHandle } from '@temporalio/client';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { msToTs } from '@temporalio/common/lib/time';
+import protos from '@temporalio/proto';
+import { createControlActivities, pretrainHashOf } from '../activities/control';
+import type { ActivityDeps } from '../activities/deps';
+import { createGpuActivities } from '../activities/gpu';
+import type { CheckpointRef } from '../activities/types';
+import { connectionFromStack, type Connection } from '../infra/connection';
+import { createLogger, type Logger } from '../infra/logger';
+import { waitFor } from '../infra/processes';
+import { CONTROL_QUEUE, GPU_QUEUE } from '../infra/queues';
+import { devDown, devUp } from '../infra/stack';
+import { SEARCH_ATTRIBUTES } from '../infra/search-attributes';
+import { readStackRecord } from '../infra/stack-record';
+import { connectClient } from '../infra/temporal-client';
+import { TEST_STACK_SETTINGS, testStateDir } from '../infra/test-stack';
+import { GRPO_STAGES, STAGE_NAMES, resolveConfig, type GrpoStageName, type PipelineConfig, type StageName } from '../recipe/config';
+import { ArtifactStore } from '../storage/artifact-store';
+import { joinKey } from '../storage/keys';
+import { createS3Client } from '../storage/s3-client';
+import { startWorkers } from '../workers/start';
+import type { PipelineResult } from '../workflows/pipeline';
+import { stageWorkflowId } from '../workflows/run-id';
+import { planStage } from '../workflows/stage-input';
+
+type Half = 'temporal' | 'plain';
+type Refs = Partial<Record<StageName, CheckpointRef>>;
+
+/** What a child process reports for its half. */
+interface HalfResult {
+  half: Half;
+  runId: string;
+  /** wall time of the workload itself: initRun through buildReport */
+  seconds: number;
+  /** Temporal only: Worker.create (workflow bundle) and client connect, before the run starts */
+  setupSeconds: number;
+  perStageSeconds: Partial<Record<StageName, number>>;
+  finalRef: CheckpointRef;
+  stages: Refs;
+  /** Temporal only: other pollers on the task queues before the run (they could take its tasks) */
+  otherPollers?: number;
+}
+
+const GOAL = 1.1;
+const BENCH_NAMESPACE = 'r1flow-bench';
+const thisFile = fileURLToPath(import.meta.url);
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+const since = (t0: number) => (performance.now() - t0) / 1000;
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The test stack's connection, in the benchmark's own namespace. */
+function stackConnection(): Connection {
+  const record = readStackRecord();
+  if (!record) throw new Error(`no stack record in ${process.env.R1FLOW_STATE_DIR}: the test stack is not running`);
+  const connection = connectionFromStack(record.settings);
+  return { ...connection, temporal: { ...connection.temporal, namespace: BENCH_NAMESPACE } };
+}
+
+/** Registers the benchmark namespace with the pipeline's search attributes, once; waits until usable. */
+async function ensureBenchNamespace(connection: Connection): Promise<void> {
+  const client = await connectClient(connection.temporal);
+  const namespace = connection.temporal.namespace;
+  try {
+    try {
+      await client.workflowService.describeNamespace({ namespace });
+    } catch {
+      await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    }
+    const types = protos.temporal.api.enums.v1.IndexedValueType;
+    const registered = async () => (await client.connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+    // the frontend learns of a new namespace on its next cache refresh
+    const hint = () => 'see the test stack\'s temporal.log';
+    await waitFor(`namespace ${namespace}`, async () => Boolean(await registered()), 60000, hint);
+    const have = await registered();
+    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in have));
+    if (missing.length > 0) {
+      await client.connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, type === 'Int' ? types.INDEXED_VALUE_TYPE_INT : types.INDEXED_VALUE_TYPE_KEYWORD])),
+      });
+    }
+    await waitFor(`search attributes of namespace ${namespace}`, async () => {
+      const now = await registered();
+      return Object.keys(SEARCH_ATTRIBUTES).every((name) => name in now);
+    }, 60000, hint);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+function storeOf(connection: Connection): ArtifactStore {
+  return new ArtifactStore(createS3Client(connection.s3), connection.s3.bucket);
+}
+
+/** Logs go to stderr: stdout carries the JSON. */
+function benchLogger(name: string): Logger {
+  return createLogger(name, { level: 'warn', format: 'json', destination: process.stderr });
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) the plain loop: the workflows' activity calls, in their order, with no Temporal in between
+
+function withEval(ref: CheckpointRef, evalMetrics: Record<string, number>): CheckpointRef {
+  const metrics = { ...ref.metrics };
+  for (const [k, v] of Object.entries(evalMetrics)) metrics[`eval.${k}`] = v;
+  return { ...ref, metrics };
+}
+
+async function plainPipeline(deps: ActivityDeps, runId: string, raw: Record<string, unknown>) {
+  const config: PipelineConfig = resolveConfig(raw);
+  const control = createControlActivities(deps);
+  const gpu = createGpuActivities(deps);
+  const perStageSeconds: Partial<Record<StageName, number>> = {};
+  const init = await control.initRun({ runId, config, rawConfig: raw });
+  const refs: Refs = { ...init.doneStages };
+
+  // pretrainStageWorkflow
+  async function pretrainStage(reuse?: CheckpointRef): Promise<CheckpointRef> {
+    const base = reuse ?? await gpu.pretrain({ runId, stage: 'pretrain', config, pretrainHash: init.pretrainHash });
+    const evalMetrics = await gpu.evaluate({ runId, stage: 'pretrain', config, policy: base, label: 'base' });
+    return withEval(base, evalMetrics);
+  }
+
+  // sftStageWorkflow
+  async function sftStage(stage: StageName, initRef: CheckpointRef, source: CheckpointRef): Promise<CheckpointRef> {
+    const ctx = { runId, stage, config };
+    const data = await gpu.buildSftData({ ...ctx, policy: source });
+    const ref = await gpu.sft({ ...ctx, init: initRef, datasetKey: data.datasetKey });
+    const dataMetrics = Object.fromEntries(Object.entries(data.report).map(([k, v]) => [`data.${k}`, v]));
+    const evalMetrics = await gpu.evaluate({ ...ctx, policy: ref, label: stage });
+    return withEval({ ...ref, metrics: { ...ref.metrics, ...dataMetrics } }, evalMetrics);
+  }
+
+  // grpoStageWorkflow
+  async function grpoStage(stage: GrpoStageName, initRef: CheckpointRef, reference?: CheckpointRef): Promise<CheckpointRef> {
+    const grpo = config.stages[stage].grpo;
+    const ctx = { runId, stage, config };
+    let policy = initRef;
+    for (let iteration = 0; iteration < grpo.steps;) {
+      const rollouts = await gpu.rollouts({ ...ctx, step: iteration, policy });
+      const scored = await control.scoreRollouts({ ...ctx, step: iteration, rolloutsKey: rollouts.rolloutsKey });
+      policy = await gpu.policyUpdate({
+        ...ctx, step: iteration, totalSteps: grpo.steps, policy, reference, scoredKey: scored.scoredKey, scoreMetrics: scored.metrics,
+      });
+      iteration++;
+      if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
+        await gpu.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` });
+      }
+    }
+    const evalMetrics = await gpu.evaluate({ ...ctx, policy, label: stage });
+    return withEval(policy, evalMetrics);
+  }
+
+  for (const stage of STAGE_NAMES) {
+    if (refs[stage] || !config.stages[stage].enabled) continue;
+    const plan = stage === 'pretrain' ? { init: init.base?.ref } : planStage(stage, refs);
+    if ('missing' in plan && plan.missing) throw new Error(plan.missing);
+    const t0 = performance.now();
+    let ref: CheckpointRef;
+    if (stage === 'pretrain') ref = await pretrainStage(plan.init);
+    else if ((GRPO_STAGES as readonly string[]).includes(stage)) ref = await grpoStage(stage as GrpoStageName, plan.init!, 'reference' in plan ? plan.reference : undefined);
+    else ref = await sftStage(stage, plan.init!, 'source' in plan ? plan.source! : plan.init!);
+    perStageSeconds[stage] = round(since(t0), 2);
+    refs[stage] = ref;
+    await control.recordStage({ runId, stage, ref });
+  }
+  await control.finishRun({ runId, config, stages: refs });
+  await control.buildReport({ runId, config, stages: refs });
+  return { refs, perStageSeconds };
+}
+
+async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promise<HalfResult> {
+  const connection = stackConnection();
+  const store = storeOf(connection);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'r1flow-bench-plain-'));
+  const deps: ActivityDeps = {
+    store, log: benchLogger('bench-plain'), cacheDir,
+    uiUrl: connection.temporal.uiUrl, namespace: connection.temporal.namespace,
+  };
+  try {
+    const t0 = performance.now();
+    const { refs, perStageSeconds } = await plainPipeline(deps, runId, raw);
+    const seconds = since(t0);
+    return { half: 'plain', runId, seconds, setupSeconds: 0, perStageSeconds, finalRef: finalOf(refs), stages: refs };
+  } finally {
+    store.client.destroy();
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) through Temporal: r1Pipeline on an in-process worker for both queues
+
+function timestampMs(t: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
+  if (!t) return undefined;
+  const s = t.seconds as { toNumber(): number } | number | string | null | undefined;
+  const seconds = typeof s === 'object' && s !== null ? s.toNumber() : Number(s ?? 0);
+  return seconds * 1000 + (t.nanos ?? 0) / 1e6;
+}
+
+/** Stage seconds from the pipeline's history: child started → child completed. */
+async function stageSecondsFromHistory(handle: WorkflowHandle, workflowId: string) {
+  const history = await handle.fetchHistory();
+  const started = new Map<string, number>();
+  const out: Partial<Record<StageName, number>> = {};
+  for (const e of history.events ?? []) {
+    const at = timestampMs(e.eventTime);
+    const startedId = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+    if (startedId && at !== undefined) started.set(startedId, at);
+    const doneId = e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId;
+    if (doneId && at !== undefined && started.has(doneId)) {
+      const stage = STAGE_NAMES.find((s) => stageWorkflowId(workflowId, s) === doneId);
+      if (stage) out[stage] = round((at - started.get(doneId)!) / 1000, 2);
+    }
+  }
+  return out;
+}
+
+/** Worker identities are `pid@host`; a poller of a process that has exited is harmless. */
+function pollerAlive(identity: string | null | undefined): boolean {
+  const m = /^(\d+)@(.+)$/.exec(identity ?? '');
+  if (!m || m[2] !== hostname()) return true;
+  try {
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Promise<HalfResult> {
+  const connection = stackConnection();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'r1flow-bench-temporal-'));
+  const t0 = performance.now();
+  const client = await connectClient(connection.temporal);
+  // a poller seen within the last long-poll (60 s) whose process lives may take this run's tasks
+  let otherPollers = 0;
+  for (const name of [CONTROL_QUEUE, GPU_QUEUE]) {
+    for (const taskQueueType of [1, 2]) { // workflow, activity
+      const r = await client.workflowService.describeTaskQueue({ namespace: connection.temporal.namespace, taskQueue: { name }, taskQueueType });
+      otherPollers += (r.pollers ?? []).filter((p) => Date.now() - (timestampMs(p.lastAccessTime) ?? 0) < 65_000 && pollerAlive(p.identity)).length;
+    }
+  }
+  const workers = await startWorkers({
+    connection, queues: ['control', 'gpu'], log: benchLogger('bench-worker'), cacheDir, shutdownGraceTime: '5 seconds',
+  });
+  const setupSeconds = since(t0);
+  try {
+    const t1 = performance.now();
+    const handle = await client.workflow.start('r1Pipeline', { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
+    const result = await handle.result() as PipelineResult;
+    const seconds = since(t1);
+    const perStageSeconds = await stageSecondsFromHistory(handle, runId);
+    return { half: 'temporal', runId: result.runId, seconds, setupSeconds, perStageSeconds, finalRef: finalOf(result.stages), stages: result.stages, otherPollers };
+  } finally {
+    await workers.shutdown();
+    await client.connection.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function finalOf(refs: Refs): CheckpointRef {
+  const final = [...STAGE_NAMES].reverse().map((s) => refs[s]).find(Boolean);
+  if (!final) throw new Error('the run finished without any stage checkpoint');
+  return final;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the parent: stack, seed, both halves, comparison
+
+function runHalf(half: Half, seed: number, runId: string): Promise<HalfResult & { processSeconds: number }> {
+  const out = join(mkdtempSync(join(tmpdir(), 'r1flow-bench-orch-')), 'result.json');
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [
+      '--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', thisFile,
+      '--half', half, '--seed', String(seed), '--run-id', runId, '--out', out,
+    ], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0) return reject(new Error(`the ${half} half exited with ${signal ?? `code ${code}`}`));
+      try {
+        resolve({ ...(JSON.parse(readFileSync(out, 'utf8')) as HalfResult), processSeconds: since(t0) });
+      } catch (err) {
+        reject(err);
+      } finally {
+        rmSync(join(out, '..'), { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+async function parent(): Promise<void> {
+  // the test stack's own ports and state folder, as infra/test-with-stack.ts uses them
+  process.env.R1FLOW_STATE_DIR = testStateDir();
+  const stack = await devUp(TEST_STACK_SETTINGS, (m) => process.stderr.write(`[test stack] ${m}\n`));
+  const connection = stackConnection();
+  const store = storeOf(connection);
+  try {
+    await ensureBenchNamespace(connection);
+    const seed = Number(flag('seed') ?? 1_000_000 + Math.floor(Math.random() * 1_000_000_000));
+    const order: Half[] = flag('order') === 'temporal-first' ? ['temporal', 'plain'] : ['plain', 'temporal'];
+    const raw = { preset: 'micro', seed };
+    const cacheKey = joinKey('cache', 'pretrain', `${pretrainHashOf(resolveConfig(raw))}.json`);
+    const tag = randomUUID().slice(0, 6);
+    const results: Partial<Record<Half, HalfResult & { processSeconds: number }>> = {};
+    for (const half of order) {
+      // both halves pretrain: neither may find the other's (or an earlier invocation's) base model
+      await store.delete(cacheKey);
+      results[half] = await runHalf(half, seed, `bench-orch-${seed}-${tag}-${half}`);
+    }
+    const temporal = results.temporal!;
+    const plain = results.plain!;
+    // checkpoint metadata holds stage and step but no run id, so equal training gives equal sha256
+    const sameStages = Object.fromEntries(STAGE_NAMES.map((s) => [s, temporal.stages[s]?.sha256 === plain.stages[s]?.sha256]));
+    const ratio = temporal.seconds / plain.seconds;
+    const perStage = Object.fromEntries(STAGE_NAMES.map((s) => [s, { temporal: temporal.perStageSeconds[s] ?? null, plain: plain.perStageSeconds[s] ?? null }]));
+    console.log(JSON.stringify({
+      bench: 'orchestration',
+      preset: 'micro',
+      seed,
+      order,
+      temporalSeconds: round(temporal.seconds, 2),
+      plainSeconds: round(plain.seconds, 2),
+      ratio: round(ratio),
+      goal: GOAL,
+      met: ratio <= GOAL,
+      sameFinalCheckpoint: temporal.finalRef.sha256 === plain.finalRef.sha256,
+      sameCheckpointPerStage: sameStages,
+      finalCheckpointSha256: { temporal: temporal.finalRef.sha256, plain: plain.finalRef.sha256 },
+      perStageSeconds: perStage,
+      temporalSetupSeconds: round(temporal.setupSeconds, 2),
+      processSeconds: { temporal: round(temporal.processSeconds, 2), plain: round(plain.processSeconds, 2) },
+      runIds: { temporal: temporal.runId, plain: plain.runId },
+      namespace: BENCH_NAMESPACE,
+      recentOtherPollersOnQueues: temporal.otherPollers ?? 0,
+      fairness: 'each half ran in a fresh child process (policy cache, onnxruntime sessions and corpus cache start cold in both); '
+        + `cache/pretrain/<hash>.json was deleted before each half so both pretrained; timed from the first call (plain: initRun; temporal: workflow start) to the report; `
+        + 'temporal worker creation (workflow bundling) is reported separately as temporalSetupSeconds',
+      stack: stack.alreadyRunning ? 'test stack was already running (left running)' : 'test stack started by this script (stopped at the end)',
+    }, null, 2));
+  } finally {
+    store.client.destroy();
+    if (!stack.alreadyRunning) await devDown();
+  }
+}
+
+async function child(half: Half): Promise<void> {
+  const seed = Number(flag('seed'));
+  const runId = flag('run-id');
+  const out = flag('out');
+  if (!Number.isInteger(seed) || !runId || !out) throw new Error('a half needs --seed <integer>, --run-id <id> and --out <file>');
+  const raw = { preset: 'micro', seed };
+  const result = half === 'temporal' ? await runTemporalHalf(runId, raw) : await runPlainHalf(runId, raw);
+  writeFileSync(out, JSON.stringify(result));
+}
+
+const half = flag('half');
+if (half !== undefined && half !== 'temporal' && half !== 'plain') {
+  console.error(`--half must be 'temporal' or 'plain', got '${half}'`);
+  process.exit(1);
+}
+(half ? child(half) : parent()).then(() => process.exit(0), (err) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});
