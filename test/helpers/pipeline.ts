@@ -4,11 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import type { ArtifactStore } from '../../storage/artifact-store';
 import { createLogger } from '../../infra/logger';
 import { CONTROL_QUEUE } from '../../infra/queues';
 import { connectClient } from '../../infra/temporal-client';
 import { startWorkers, type RunningWorkers } from '../../workers/start';
-import { testConnection } from './services';
+import { testConnection, testStore } from './services';
 
 export async function startTestWorkers(): Promise<RunningWorkers> {
   return startWorkers({
@@ -50,4 +52,28 @@ export async function waitForProgress<T>(
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`progress condition not reached in ${timeoutMs} ms; last progress: ${JSON.stringify(last)}`);
+}
+
+export interface PipelineTestContext {
+  client: Client;
+  store: ArtifactStore;
+}
+
+/**
+ * Registers before/after hooks that start an in-process worker and a client for the file's
+ * tests and stop them afterwards; the returned object is filled in once `before` has run.
+ */
+export function usePipelineTestContext(): PipelineTestContext {
+  const ctx = { store: testStore() } as PipelineTestContext;
+  let workers: RunningWorkers | undefined;
+  before(async () => {
+    workers = await startTestWorkers();
+    ctx.client = await testClient();
+  });
+  after(async () => {
+    await workers?.shutdown();
+    await ctx.client?.connection.close();
+    ctx.store.client.destroy();
+  });
+  return ctx;
 }

@@ -3,40 +3,27 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { findTool } from '../../infra/tools';
 import { projectRoot } from '../../infra/paths';
-import type { Client } from '@temporalio/client';
 import { STAGE_NAMES } from '../../recipe/config';
 import { readManifest, type RunManifest } from '../../storage/manifest';
 import type { PipelineResult } from '../../workflows/pipeline';
 import type { PipelineProgress } from '../../workflows/definitions';
-import type { RunningWorkers } from '../../workers/start';
-import { FAST_FAILURE, newRunId, startPipeline, startTestWorkers, testClient } from '../helpers/pipeline';
-import { testConnection, testStore } from '../helpers/services';
+import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext } from '../helpers/pipeline';
+import { testConnection } from '../helpers/services';
 
-let workers: RunningWorkers;
-let client: Client;
-const store = testStore();
-before(async () => {
-  workers = await startTestWorkers();
-  client = await testClient();
-});
-after(async () => {
-  await workers.shutdown();
-  await client.connection.close();
-  store.client.destroy();
-});
+const ctx = usePipelineTestContext();
 
 test('micro preset: every stage runs and leaves verified checkpoints and a manifest in S3', { timeout: 600_000 }, async () => {
   const runId = newRunId('micro');
-  const handle = await startPipeline(client, runId, { preset: 'micro', ...FAST_FAILURE });
+  const handle = await startPipeline(ctx.client, runId, { preset: 'micro', ...FAST_FAILURE });
   const result = await handle.result() as PipelineResult;
   assert.equal(result.runId, runId);
   assert.deepEqual(Object.keys(result.stages).sort(), [...STAGE_NAMES].sort());
 
-  const manifest = await readManifest(store, runId);
+  const manifest = await readManifest(ctx.store, runId);
   assert.ok(manifest, 'the run has a manifest');
   for (const stage of STAGE_NAMES) {
     const ref = result.stages[stage]!;
@@ -48,18 +35,18 @@ test('micro preset: every stage runs and leaves verified checkpoints and a manif
     assert.ok(ref.key.startsWith(`runs/${owner}/${stage}/ckpt/`), ref.key);
     assert.ok(typeof ref.metrics['eval.formatRate'] === 'number', `${stage} was evaluated`);
     // every object of the checkpoint is listed with its sha256 in its run's manifest and reads back verified
-    const ownerManifest: RunManifest | undefined = owner === runId ? manifest : await readManifest(store, owner!);
+    const ownerManifest: RunManifest | undefined = owner === runId ? manifest : await readManifest(ctx.store, owner!);
     const objects: Array<[string, RunManifest['objects'][string]]> = Object.entries(ownerManifest!.objects).filter(([k]) => k.startsWith(ref.key));
     assert.ok(objects.length >= 4, `${stage} checkpoint has its files`);
     for (const [key, entry] of objects) {
-      const bytes = await store.getBytes(key, entry);
+      const bytes = await ctx.store.getBytes(key, entry);
       assert.equal(createHash('sha256').update(bytes).digest('hex'), entry.sha256);
     }
   }
   const grpoSteps = result.stages.finalRl!.step;
   assert.equal(grpoSteps, 2, 'finalRl ran its configured steps');
   assert.ok(result.reportUri?.endsWith('report/report.json'));
-  const report = JSON.parse((await store.getBytes(`runs/${runId}/report/report.json`, manifest.objects[`runs/${runId}/report/report.json`])).toString());
+  const report = JSON.parse((await ctx.store.getBytes(`runs/${runId}/report/report.json`, manifest.objects[`runs/${runId}/report/report.json`])).toString());
   assert.equal(report.runId, runId);
   assert.ok(report.baseEval, 'the base model was evaluated');
 
@@ -70,7 +57,7 @@ test('micro preset: every stage runs and leaves verified checkpoints and a manif
   // r1Zero has 3 steps and the micro preset continues as new every 2 iterations
   assert.equal(result.stages.r1Zero!.step, 3);
   const r1ZeroRuns: string[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowId = '${runId}/r1Zero'` })) r1ZeroRuns.push(w.status.name);
+  for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${runId}/r1Zero'` })) r1ZeroRuns.push(w.status.name);
   assert.deepEqual(r1ZeroRuns.sort(), ['COMPLETED', 'CONTINUED_AS_NEW']);
 
   if (process.env.R1FLOW_RECORD_HISTORIES === '1') await recordHistories(runId);
@@ -82,7 +69,7 @@ async function recordHistories(runId: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
-  for await (const w of client.workflow.list({ query: `WorkflowId STARTS_WITH '${runId}'` })) {
+  for await (const w of ctx.client.workflow.list({ query: `WorkflowId STARTS_WITH '${runId}'` })) {
     // the Temporal CLI writes the standard JSON history format that historyFromJSON reads
     const json = execFileSync(findTool('temporal')!.path, [
       'workflow', 'show', '--address', testConnection().temporal.address, '--workflow-id', w.workflowId, '--run-id', w.runId, '--output', 'json',

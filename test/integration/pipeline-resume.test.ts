@@ -1,27 +1,13 @@
 // A stage that fails leaves the pipeline waiting; a resume with a patch completes it, a bad
 // patch is refused; resumeFrom reuses a finished run's stages and re-runs the later ones.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Client } from '@temporalio/client';
+import { test } from 'node:test';
 import { generateProblems } from '../../recipe/task/generate';
 import type { PipelineProgress } from '../../workflows/definitions';
 import type { PipelineResult } from '../../workflows/pipeline';
-import type { RunningWorkers } from '../../workers/start';
-import { FAST_FAILURE, newRunId, startPipeline, startTestWorkers, testClient, waitForProgress } from '../helpers/pipeline';
-import { testStore } from '../helpers/services';
+import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext, waitForProgress } from '../helpers/pipeline';
 
-let workers: RunningWorkers;
-let client: Client;
-const store = testStore();
-before(async () => {
-  workers = await startTestWorkers();
-  client = await testClient();
-});
-after(async () => {
-  await workers.shutdown();
-  await client.connection.close();
-  store.client.destroy();
-});
+const ctx = usePipelineTestContext();
 
 const ONLY_TWO_STAGES = {
   stages: { coldStartSft: { enabled: false }, reasoningRl: { enabled: false }, rejectionSft: { enabled: false }, finalRl: { enabled: false } },
@@ -33,11 +19,11 @@ test('a failed stage waits for resume; a bad patch is refused; a good patch comp
   const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
   lines.splice(2, 0, '{not json');
   const key = `datasets/${newRunId('resume')}.jsonl`;
-  await store.putBytes(key, `${lines.join('\n')}\n`);
+  await ctx.store.putBytes(key, `${lines.join('\n')}\n`);
   const runId = newRunId('resume');
-  const handle = await startPipeline(client, runId, {
+  const handle = await startPipeline(ctx.client, runId, {
     preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES,
-    data: { reasoning: { uri: store.uri(key), onBadLine: 'fail' } },
+    data: { reasoning: { uri: ctx.store.uri(key), onBadLine: 'fail' } },
   });
 
   const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
@@ -66,9 +52,9 @@ test('a failed stage waits for resume; a bad patch is refused; a good patch comp
 
 test('a missing dataset is named in the waiting error, and abort ends a waiting run', { timeout: 300_000 }, async () => {
   const runId = newRunId('abort');
-  const handle = await startPipeline(client, runId, {
+  const handle = await startPipeline(ctx.client, runId, {
     preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES,
-    data: { reasoning: { uri: store.uri(`datasets/${runId}-missing.jsonl`) } },
+    data: { reasoning: { uri: ctx.store.uri(`datasets/${runId}-missing.jsonl`) } },
   });
   const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
   assert.match(waiting.waiting!.error, new RegExp(`object datasets/${runId}-missing.jsonl not found`));
@@ -80,9 +66,9 @@ test('a missing dataset is named in the waiting error, and abort ends a waiting 
 
 test('resumeFrom a finished run reuses its stages and re-runs only the later ones, bit for bit', { timeout: 600_000 }, async () => {
   const first = newRunId('source');
-  const firstResult = await (await startPipeline(client, first, { preset: 'micro', ...FAST_FAILURE })).result() as PipelineResult;
+  const firstResult = await (await startPipeline(ctx.client, first, { preset: 'micro', ...FAST_FAILURE })).result() as PipelineResult;
   const second = newRunId('rerun');
-  const handle = await startPipeline(client, second, { preset: 'micro', ...FAST_FAILURE, resumeFrom: first, rerunFrom: 'finalRl' });
+  const handle = await startPipeline(ctx.client, second, { preset: 'micro', ...FAST_FAILURE, resumeFrom: first, rerunFrom: 'finalRl' });
   const result = await handle.result() as PipelineResult;
   for (const stage of ['pretrain', 'r1Zero', 'coldStartSft', 'reasoningRl', 'rejectionSft'] as const) {
     assert.deepEqual(result.stages[stage], firstResult.stages[stage], `${stage} reused`);
