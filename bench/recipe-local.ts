@@ -1,7 +1,12 @@
 // The whole R1 recipe in one process with the steps/ functions, evaluating after every stage.
 // Prints JSON: per-stage held-out metrics, training curves and wall times.
-// Usage: node --import tsx bench/recipe-local.ts [preset] [--seed N] [--quiet]
+// Usage: node --import tsx bench/recipe-local.ts [preset] [--seed N] [--base-cache DIR] [--quiet]
+// --base-cache DIR reuses the pretrained base checkpoint in DIR (written there on the first run),
+// as the pipeline reuses a base model with the same config hash; its wall time is then not a
+// pretraining time.
+import fs from 'node:fs';
 import { resolveConfig, GRPO_STAGES, type GrpoStageName, type PipelineConfig } from '../recipe/config';
+import { deriveSeed, generateProblems, problemToText } from '../recipe';
 import {
   buildColdStartSet,
   buildRejectionSet,
@@ -10,18 +15,25 @@ import {
   freshOptimizer,
   grpoStep,
   initPolicy,
+  loadPolicy,
   pretrainSteps,
+  savePolicy,
   releaseSamplers,
   sftSteps,
   sftTotalSteps,
   type EvalResult,
   type Policy,
+  type SftDataset,
+  PROMPT_TEMPLATE,
+  taskOptions,
 } from '../steps';
 
 const args = process.argv.slice(2);
 const preset = args.find((a) => !a.startsWith('--')) ?? 'tiny';
 const seedFlag = args.indexOf('--seed');
 const quiet = args.includes('--quiet');
+const cacheFlag = args.indexOf('--base-cache');
+const baseCache = cacheFlag >= 0 ? args[cacheFlag + 1] : undefined;
 const cfg: PipelineConfig = resolveConfig({ preset, ...(seedFlag >= 0 ? { seed: Number(args[seedFlag + 1]) } : {}) });
 
 const log = (line: string) => {
@@ -36,6 +48,7 @@ interface StageReport {
   eval: Omit<EvalResult, 'examples'>;
   curve?: Array<Record<string, number | null>>;
   dataset?: unknown;
+  cached?: boolean;
 }
 
 const stages: StageReport[] = [];
@@ -96,20 +109,35 @@ async function sftStage(stage: string, start: Policy, build: () => Promise<{ exa
   return policy;
 }
 
+/** Curated worked solutions mixed into the cold-start set, as the pipeline's activity does. */
+async function coldStartSet(r1Zero: Policy): Promise<SftDataset> {
+  const dataset = await buildColdStartSet(r1Zero, cfg);
+  const count = cfg.stages.coldStartSft.referenceExamples;
+  if (count === 0) return dataset;
+  const problems = generateProblems({ seed: deriveSeed(cfg.seed, 'coldStart', 'reference'), split: 'train', count, kind: 'reasoning' }, taskOptions(cfg));
+  const examples = [...dataset.examples, ...problems.map((p) => problemToText(p, PROMPT_TEMPLATE))];
+  return { examples, report: { ...dataset.report, examples: examples.length } };
+}
+
 async function main(): Promise<void> {
   const wall = performance.now();
-  let t0 = performance.now();
-  const base = freshOptimizer(initPolicy(cfg));
-  const pre = await pretrainSteps(base, cfg, 0, cfg.stages.pretrain.steps);
-  log(`  pretrain: loss ${round(pre[0].loss)} → ${round(pre.at(-1)!.loss)}`);
-  await evalStage('base', base, (performance.now() - t0) / 1000, { curve: pre.filter((_, i) => i % 25 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })) });
+  const t0 = performance.now();
+  let base: Policy;
+  let pre: Awaited<ReturnType<typeof pretrainSteps>> = [];
+  if (baseCache && fs.existsSync(baseCache)) base = loadPolicy(baseCache);
+  else {
+    base = freshOptimizer(initPolicy(cfg));
+    pre = await pretrainSteps(base, cfg, 0, cfg.stages.pretrain.steps);
+    if (baseCache) savePolicy(baseCache, base);
+    log(`  pretrain: loss ${round(pre[0].loss)} → ${round(pre.at(-1)!.loss)}`);
+  }
+  await evalStage('base', base, (performance.now() - t0) / 1000, { curve: pre.filter((_, i) => i % 25 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })), cached: pre.length === 0 });
 
   const r1Zero = await grpoStage('r1Zero', base);
-  const coldStart = await sftStage('coldStartSft', base, () => buildColdStartSet(r1Zero, cfg), cfg.stages.coldStartSft.sft);
+  const coldStart = await sftStage('coldStartSft', base, () => coldStartSet(r1Zero), cfg.stages.coldStartSft.sft);
   const reasoning = await grpoStage('reasoningRl', coldStart);
   const rejection = await sftStage('rejectionSft', reasoning, () => buildRejectionSet(reasoning, cfg), cfg.stages.rejectionSft.sft);
   await grpoStage('finalRl', rejection);
-  t0 = performance.now();
   await releaseSamplers();
 
   const totalSeconds = (performance.now() - wall) / 1000;

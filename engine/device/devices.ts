@@ -1,6 +1,5 @@
-import { setDefaultExecutionProviders } from '../onnx/session';
+import { defaultIntraOpThreads, setDefaultExecutionProviders } from '../onnx/session';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
@@ -73,7 +72,7 @@ export function deviceAvailability(device: Device): DeviceAvailability {
 }
 
 export interface SessionTuning {
-  /** Threads inside one operator (CPU); defaults to the cores Node can use. */
+  /** Threads inside one operator (CPU); defaults to defaultIntraOpThreads() (1, for reproducibility). */
   intraOpThreads?: number;
   /** GPU ordinal for cuda/webgpu. */
   deviceId?: number;
@@ -90,7 +89,7 @@ export interface SessionTuning {
  * parallelism lives inside MatMul), and memory planning kept on.
  */
 export function sessionOptionsFor(device: Device, tuning: SessionTuning = {}): ort.InferenceSession.SessionOptions {
-  const threads = tuning.intraOpThreads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const threads = tuning.intraOpThreads ?? defaultIntraOpThreads();
   let executionProviders: ort.InferenceSession.ExecutionProviderConfig[];
   switch (device) {
     case 'cpu':

@@ -18,12 +18,14 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
         corpusSize: 20000,
         corpus: { mix: { tagged: 0.2, untagged: 0.4, drift: 0.15, facts: 0.05, harmless: 0.1, unsafe: 0.1 } },
       },
-      r1Zero: { grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, optimizer: { lr: 1e-4 } } },
-      coldStartSft: { prompts: 128, samplesPerPrompt: 4, sft: { epochs: 3, batchSize: 16, optimizer: { lr: 1e-3 } } },
-      reasoningRl: { grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 0.5 }, optimizer: { lr: 1e-4 } } },
-      rejectionSft: { prompts: 128, samplesPerPrompt: 4, generalExamples: 128, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
+      r1Zero: { grpo: { steps: 30, promptsPerStep: 16, groupSize: 8, optimizer: { lr: 1e-4 } } },
+      coldStartSft: { prompts: 256, samplesPerPrompt: 4, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
+      reasoningRl: { grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 1 }, optimizer: { lr: 1e-4 } } },
+      // more general examples and a heavier helpfulness reward: refusals fell during final RL when
+      // format and language outweighed helpfulness on general prompts
+      rejectionSft: { prompts: 128, samplesPerPrompt: 4, generalExamples: 256, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
       finalRl: {
-        grpo: { steps: 30, promptsPerStep: 16, groupSize: 8, generalFraction: 0.3, rewards: { language: 0.5, helpfulness: 1 }, optimizer: { lr: 1e-4 } },
+        grpo: { steps: 40, promptsPerStep: 16, groupSize: 8, generalFraction: 0.3, rewards: { language: 1, helpfulness: 2 }, optimizer: { lr: 1e-4 } },
       },
     },
   },
