@@ -53,10 +53,12 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
   for (const stage of STAGE_NAMES) {
     const entry = manifest.stages[stage];
     const prefix = run.key(`${stage}/`);
+    // the pretraining stage's eval is the base model's
+    const stageEval = stage === 'pretrain' ? evals.base : evals[stage];
     const report: StageReport = {
       status: entry?.status === 'done' ? 'completed' : entry?.status === 'failed' ? 'failed' : entry ? 'running' : 'skipped',
       checkpoint: entry?.checkpoint ? { uri: entry.checkpoint.uri, sha256: entry.checkpoint.sha256, step: entry.checkpoint.step } : null,
-      eval: evals[stage] ? toModelEval(evals[stage]!) : null,
+      eval: stageEval ? toModelEval(stageEval) : null,
       ...stageWall(manifest, prefix),
     };
     if (entry?.checkpoint && !entry.checkpoint.key.startsWith(prefix)) report.status = 'reused';
