@@ -20,7 +20,8 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
       },
       r1Zero: { grpo: { steps: 30, promptsPerStep: 16, groupSize: 8, optimizer: { lr: 1e-4 } } },
       coldStartSft: { prompts: 256, samplesPerPrompt: 4, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
-      reasoningRl: { grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 1 }, optimizer: { lr: 1e-4 } } },
+      // language weight 2: at 1 the chain of thought stayed in the prompt's language 97.9 % of the time
+      reasoningRl: { grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 2 }, optimizer: { lr: 1e-4 } } },
       // more general examples and a heavier helpfulness reward: refusals fell during final RL when
       // format and language outweighed helpfulness on general prompts
       rejectionSft: { prompts: 128, samplesPerPrompt: 4, generalExamples: 256, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
