@@ -44,33 +44,53 @@ export const SamplingSchema = z.strictObject({
   maxNewTokens: int(1, 8192).default(64),
 });
 
-export const RewardWeightsSchema = z.strictObject({
-  accuracy: z.number().default(1),
-  format: z.number().default(0.5),
-  language: z.number().default(0),
-  helpfulness: z.number().default(0),
-  overlong: z.number().default(0),
-});
+/**
+ * Stage-specific defaults of a GRPO stage. Defaults live on the fields themselves (not in a
+ * prefault of the whole object), so a user who sets only `finalRl.grpo.steps` still gets final
+ * RL's general prompts and helpfulness reward.
+ */
+interface GrpoDefaults {
+  generalFraction: number;
+  helpfulness: number;
+}
 
-export const GrpoSchema = z.strictObject({
-  steps: int(1).default(20),
-  promptsPerStep: int(1).default(8),
-  groupSize: int(2).default(8),
-  innerEpochs: int(1).default(1),
-  clipLow: fraction().default(0.2),
-  clipHigh: fraction().default(0.28),
-  beta: z.number().min(0, { error: 'must be ≥ 0' }).default(0),
-  stdScaling: z.enum(['group', 'batch', 'none']).default('group'),
-  aggregation: z.enum(['sequence-mean', 'token-mean']).default('token-mean'),
-  dynamicSampling: z.boolean().default(false),
-  overlongBuffer: int(0).default(0),
-  rewards: RewardWeightsSchema.prefault({}),
-  sampling: SamplingSchema.prefault({}),
-  optimizer: OptimizerSchema.prefault({}),
-  /** share of general (helpfulness/harmlessness) prompts in each batch; used by finalRl */
-  generalFraction: fraction().default(0),
-  evalEvery: int(0).default(0),
-});
+function rewardWeightsSchema(d: GrpoDefaults) {
+  return z.strictObject({
+    accuracy: z.number().default(1),
+    format: z.number().default(0.5),
+    language: z.number().default(0),
+    helpfulness: z.number().default(d.helpfulness),
+    overlong: z.number().default(0),
+  });
+}
+
+function grpoSchema(d: GrpoDefaults) {
+  return z.strictObject({
+    steps: int(1).default(20),
+    promptsPerStep: int(1).default(8),
+    groupSize: int(2).default(8),
+    innerEpochs: int(1).default(1),
+    clipLow: fraction().default(0.2),
+    clipHigh: fraction().default(0.28),
+    beta: z.number().min(0, { error: 'must be ≥ 0' }).default(0),
+    stdScaling: z.enum(['group', 'batch', 'none']).default('group'),
+    aggregation: z.enum(['sequence-mean', 'token-mean']).default('token-mean'),
+    dynamicSampling: z.boolean().default(false),
+    overlongBuffer: int(0).default(0),
+    rewards: rewardWeightsSchema(d).prefault({}),
+    sampling: SamplingSchema.prefault({}),
+    optimizer: OptimizerSchema.prefault({}),
+    /** share of general (helpfulness/harmlessness) prompts in each batch */
+    generalFraction: fraction().default(d.generalFraction),
+    evalEvery: int(0).default(0),
+  });
+}
+
+/** R1-Zero and reasoning RL: reasoning prompts only. */
+export const GrpoSchema = grpoSchema({ generalFraction: 0, helpfulness: 0 });
+/** Final RL: general prompts mixed in, rewarded for helpful answers and refusals. */
+export const FinalRlGrpoSchema = grpoSchema({ generalFraction: 0.3, helpfulness: 1 });
+export const RewardWeightsSchema = rewardWeightsSchema({ generalFraction: 0, helpfulness: 0 });
 
 export const SftSchema = z.strictObject({
   epochs: int(1).default(1),
@@ -129,7 +149,7 @@ export const StagesSchema = z.strictObject({
     sampling: SamplingSchema.prefault({}),
     sft: SftSchema.prefault({}),
   }).prefault({}),
-  finalRl: z.strictObject({ enabled, grpo: GrpoSchema.prefault({ generalFraction: 0.3, rewards: { helpfulness: 1 } }) }).prefault({}),
+  finalRl: z.strictObject({ enabled, grpo: FinalRlGrpoSchema.prefault({}) }).prefault({}),
 });
 
 export const TaskSchema = z.strictObject({

@@ -54,6 +54,15 @@ describe('presets', () => {
     assert.equal(config.stages.finalRl.grpo.rewards.helpfulness, 1);
     assert.equal(config.stages.r1Zero.grpo.rewards.helpfulness, 0);
   });
+
+  test("final RL keeps its own defaults when only some of its fields are set", () => {
+    const config = resolveConfig({ stages: { finalRl: { grpo: { steps: 5, rewards: { format: 1 } } } } });
+    assert.equal(config.stages.finalRl.grpo.steps, 5);
+    assert.equal(config.stages.finalRl.grpo.generalFraction, 0.3);
+    assert.equal(config.stages.finalRl.grpo.rewards.helpfulness, 1);
+    assert.equal(config.stages.finalRl.grpo.rewards.format, 1);
+    assert.equal(config.stages.reasoningRl.grpo.generalFraction, 0);
+  });
 });
 
 describe('bad input names the path', () => {
