@@ -115,9 +115,6 @@ class PolicyCache {
     this.entries.set(sha256, policy);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
-
-  hits = 0;
-  misses = 0;
 }
 
 export const policyCache = new PolicyCache();
@@ -128,11 +125,7 @@ export const policyCache = new PolicyCache();
  */
 export async function loadPolicyRef(deps: ActivityDeps, ref: CheckpointRef): Promise<Policy> {
   const cached = policyCache.get(ref.sha256);
-  if (cached) {
-    policyCache.hits++;
-    return cached;
-  }
-  policyCache.misses++;
+  if (cached) return cached;
   const dir = await downloadCheckpoint(deps, ref);
   const policy = loadPolicy(dir);
   if (policy.sha256 !== ref.sha256) throw new ManifestError(`checkpoint ${ref.uri} loads with sha256 ${policy.sha256}, expected ${ref.sha256}`, ref.key);

@@ -20,10 +20,6 @@ import { resumeDetails, startHeartbeat } from './heartbeat';
 import { flattenMetrics } from './metrics';
 import { grpoProblems } from './problem-source';
 import { useDevice } from '../engine/device';
-import { generateProblems } from '../recipe/task/generate';
-import { problemToText } from '../recipe/templates/r1zero';
-import { deriveSeed } from '../recipe/util/rng';
-import { PROMPT_TEMPLATE, taskOptions } from '../steps/problems';
 
 function grpoStage(stage: StageName): GrpoStageName {
   if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
@@ -153,7 +149,7 @@ export function createGpuActivities(deps: ActivityDeps) {
       try {
         const policy = await loadPolicyRef(deps, input.policy);
         let dataset: SftDataset;
-        if (input.stage === 'coldStartSft') dataset = withReferenceExamples(await buildColdStartSet(policy, input.config), input.config);
+        if (input.stage === 'coldStartSft') dataset = await buildColdStartSet(policy, input.config);
         else if (input.stage === 'rejectionSft') dataset = await buildRejectionSet(policy, input.config);
         else throw new BadDataError(`stage ${input.stage} builds no SFT data`);
         if (dataset.examples.length === 0) {
@@ -194,18 +190,6 @@ export function createGpuActivities(deps: ActivityDeps) {
         heartbeat.stop();
       }
     },
-  };
-}
-
-/** Adds `referenceExamples` curated worked solutions (training split) to the cold-start set. */
-function withReferenceExamples(dataset: SftDataset, cfg: PipelineConfig): SftDataset {
-  const count = cfg.stages.coldStartSft.referenceExamples;
-  if (count === 0) return dataset;
-  const problems = generateProblems({ seed: deriveSeed(cfg.seed, 'coldStart', 'reference'), split: 'train', count, kind: 'reasoning' }, taskOptions(cfg));
-  const curated = problems.map((p) => problemToText(p, PROMPT_TEMPLATE));
-  return {
-    examples: [...dataset.examples, ...curated],
-    report: { ...dataset.report, examples: dataset.examples.length + curated.length },
   };
 }
 

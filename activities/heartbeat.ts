@@ -38,7 +38,3 @@ export function startHeartbeat<T>(initial?: T, everyMs = 2000): Heartbeat<T> {
 export function resumeDetails<T>(): T | undefined {
   return inActivity()?.info.heartbeatDetails as T | undefined;
 }
-
-export function activitySummary(): { attempt: number } {
-  return { attempt: inActivity()?.info.attempt ?? 1 };
-}

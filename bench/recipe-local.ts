@@ -6,7 +6,6 @@
 // pretraining time.
 import fs from 'node:fs';
 import { resolveConfig, GRPO_STAGES, type GrpoStageName, type PipelineConfig } from '../recipe/config';
-import { deriveSeed, generateProblems, problemToText } from '../recipe';
 import {
   buildColdStartSet,
   buildRejectionSet,
@@ -23,9 +22,6 @@ import {
   sftTotalSteps,
   type EvalResult,
   type Policy,
-  type SftDataset,
-  PROMPT_TEMPLATE,
-  taskOptions,
 } from '../steps';
 
 const args = process.argv.slice(2);
@@ -109,16 +105,6 @@ async function sftStage(stage: string, start: Policy, build: () => Promise<{ exa
   return policy;
 }
 
-/** Curated worked solutions mixed into the cold-start set, as the pipeline's activity does. */
-async function coldStartSet(r1Zero: Policy): Promise<SftDataset> {
-  const dataset = await buildColdStartSet(r1Zero, cfg);
-  const count = cfg.stages.coldStartSft.referenceExamples;
-  if (count === 0) return dataset;
-  const problems = generateProblems({ seed: deriveSeed(cfg.seed, 'coldStart', 'reference'), split: 'train', count, kind: 'reasoning' }, taskOptions(cfg));
-  const examples = [...dataset.examples, ...problems.map((p) => problemToText(p, PROMPT_TEMPLATE))];
-  return { examples, report: { ...dataset.report, examples: examples.length } };
-}
-
 async function main(): Promise<void> {
   const wall = performance.now();
   const t0 = performance.now();
@@ -134,7 +120,7 @@ async function main(): Promise<void> {
   await evalStage('base', base, (performance.now() - t0) / 1000, { curve: pre.filter((_, i) => i % 25 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })), cached: pre.length === 0 });
 
   const r1Zero = await grpoStage('r1Zero', base);
-  const coldStart = await sftStage('coldStartSft', base, () => coldStartSet(r1Zero), cfg.stages.coldStartSft.sft);
+  const coldStart = await sftStage('coldStartSft', base, () => buildColdStartSet(r1Zero, cfg), cfg.stages.coldStartSft.sft);
   const reasoning = await grpoStage('reasoningRl', coldStart);
   const rejection = await sftStage('rejectionSft', reasoning, () => buildRejectionSet(reasoning, cfg), cfg.stages.rejectionSft.sft);
   await grpoStage('finalRl', rejection);

@@ -6,6 +6,7 @@ import {
   coldStartExample,
   deriveSeed,
   generateProblems,
+  problemToText,
   referenceCompletion,
   rejectionFilter,
   renderPrompt,
@@ -68,7 +69,13 @@ export async function buildColdStartSet(r1ZeroPolicy: Policy, cfg: PipelineConfi
   const stage = cfg.stages.coldStartSft;
   const { examples, report } = await filteredSamples(r1ZeroPolicy, withSeed(cfg, seed), 'coldStart', stage.samplesPerPrompt, stage.sampling);
   const capped = examples.slice(0, stage.maxExamples);
-  return { examples: capped, report: { ...report, general: 0, examples: capped.length } };
+  // curated worked solutions (training split), as the paper's cold-start set also holds curated examples
+  const curated = stage.referenceExamples === 0 ? [] : generateProblems(
+    { seed: deriveSeed(withSeed(cfg, seed).seed, 'coldStart', 'reference'), split: 'train', count: stage.referenceExamples, kind: 'reasoning' },
+    taskOptions(cfg),
+  ).map((p) => problemToText(p, PROMPT_TEMPLATE));
+  const all = [...capped, ...curated];
+  return { examples: all, report: { ...report, general: 0, examples: all.length } };
 }
 
 export async function buildRejectionSet(policy: Policy, cfg: PipelineConfig, seed?: number): Promise<SftDataset> {
