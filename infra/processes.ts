@@ -73,6 +73,9 @@ export function checkPortFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Thrown by a probe when waiting longer cannot help (the process it waits for has exited). */
+export class GaveUpError extends Error {}
+
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, hint: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -80,6 +83,7 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
     try {
       if (await probe()) return;
     } catch (err) {
+      if (err instanceof GaveUpError) throw new Error(`${what} did not start: ${err.message}; ${hint()}`);
       last = err;
     }
     await new Promise((r) => setTimeout(r, 250));

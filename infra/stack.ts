@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectionFromStack } from './connection';
 import { stateDir } from './paths';
-import { checkPortFree, isOurProcess, startDaemon, stopProcess, waitFor } from './processes';
+import { checkPortFree, GaveUpError, isOurProcess, startDaemon, stopProcess, waitFor } from './processes';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 import { readStackRecord, removeStackRecord, writeStackRecord, type StackRecord } from './stack-record';
 import { s3Endpoint, stackPorts, StackSettingsSchema, temporalAddress, uiUrl, type StackSettings } from './stack-settings';
@@ -26,6 +26,23 @@ export function devStatus(): StackStatus {
   const processes = record.processes.map((p) => ({ name: p.name, pid: p.pid, alive: isOurProcess(p.pid, p.binary) }));
   return { running: processes.length > 0 && processes.every((p) => p.alive), record, processes };
 }
+
+/**
+ * Dynamic config of the embedded Temporal server. The dev server has a single history shard, so
+ * every task of every workflow passes through one shard's queues, whose readers are limited to
+ * 20 polls a second by default: under a steady stream of tasks each one then waits 20–45 ms to
+ * be loaded (measured here: a no-op activity on another task queue took 101 ms per round trip,
+ * 14 ms with the limit lifted). The second key is the minimum time between two runs of one
+ * workflow id; a run shorter than it makes the next continue-as-new run wait the difference
+ * (~1 s per continue-as-new of a short GRPO chunk). A production cluster has many shards and
+ * longer runs; set these there only if the same waits show up.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Array<[string, string]> = [
+  ['history.transferProcessorMaxPollRPS', '10000'],
+  ['history.timerProcessorMaxPollRPS', '10000'],
+  ['history.visibilityProcessorMaxPollRPS', '10000'],
+  ['history.workflowIdReuseMinimalInterval', '"0s"'],
+]; // values are JSON, as `--dynamic-config-value KEY=VALUE` wants them
 
 function seaweedS3Config(s: StackSettings): string {
   return JSON.stringify({
@@ -108,6 +125,7 @@ export async function devUp(input: Partial<StackSettings> = {}, log: (msg: strin
     // WAL with synchronous=NORMAL survives a crash of any process (not a power cut) and cuts the
     // per-event fsync that otherwise dominates a small pipeline's round trips
     '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
+    ...DEV_SERVER_DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const weedArgs = [
@@ -132,11 +150,11 @@ export async function devUp(input: Partial<StackSettings> = {}, log: (msg: strin
   log(`started temporal (pid ${temporal.pid}) and seaweedfs (pid ${weed.pid}); waiting until healthy`);
   try {
     await waitFor('Temporal', async () => {
-      if (!isOurProcess(temporal.pid, tools.temporal.path)) throw new Error(`temporal exited:\n${tail(temporalLog)}`);
+      if (!isOurProcess(temporal.pid, tools.temporal.path)) throw new GaveUpError(`temporal exited:\n${tail(temporalLog)}`);
       return temporalHealthy(s);
     }, 90000, () => `see ${temporalLog}`);
     await waitFor('SeaweedFS S3', async () => {
-      if (!isOurProcess(weed.pid, tools.weed.path)) throw new Error(`seaweedfs exited:\n${tail(weedLog)}`);
+      if (!isOurProcess(weed.pid, tools.weed.path)) throw new GaveUpError(`seaweedfs exited:\n${tail(weedLog)}`);
       return s3HealthyWithBucket(s);
     }, 90000, () => `see ${weedLog}`);
   } catch (err) {
