@@ -2,9 +2,10 @@
 // streaming), and every read can verify them. Large files go up in parts and come down as
 // streams, so memory stays bounded whatever the checkpoint size.
 import {
-  DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3ServiceException,
+  DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -27,6 +28,15 @@ export interface ObjectInfo {
   lastModified?: Date;
 }
 
+/** The version of a small object as read, for a conditional write back (compare-and-swap). */
+export interface VersionedBytes {
+  bytes: Buffer;
+  etag?: string;
+}
+
+/** `ifMatch`: replace only this version; `ifAbsent`: create only if no object exists. */
+export type WriteCondition = { ifMatch: string } | { ifAbsent: true };
+
 export interface ArtifactStoreOptions {
   /** Objects larger than this go up as multipart uploads of this part size (S3 minimum 5 MiB). */
   partSize?: number;
@@ -37,6 +47,8 @@ export interface ArtifactStoreOptions {
 export class ArtifactStore {
   private readonly partSize: number;
   private readonly queueSize: number;
+  /** false once the store has answered a conditional write with 501 Not Implemented */
+  private conditionalWrites = true;
 
   constructor(readonly client: S3Client, readonly bucket: string, options: ArtifactStoreOptions = {}) {
     this.partSize = Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024);
@@ -118,6 +130,49 @@ export class ArtifactStore {
       throw err;
     }
     return { key, ...hashing.digest() };
+  }
+
+  /** A small object with its ETag, or undefined when there is none. */
+  async getVersioned(key: string): Promise<VersionedBytes | undefined> {
+    validateKey(key);
+    try {
+      const response = await withRetry(() => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+      const bytes = Buffer.from(await response.Body!.transformToByteArray());
+      return { bytes, etag: response.ETag };
+    } catch (err) {
+      const translated = this.translate(err, key);
+      if (translated instanceof ObjectNotFoundError) return undefined;
+      throw translated;
+    }
+  }
+
+  /**
+   * Writes a small object only if it is still the version that was read (S3 conditional writes:
+   * AWS, MinIO, SeaweedFS, R2). Returns undefined when another writer got there first. A store
+   * that does not implement the condition (HTTP 501) gets a plain write: last writer wins.
+   */
+  async putBytesIf(key: string, bytes: Uint8Array | string, condition: WriteCondition, contentType = 'application/octet-stream'): Promise<ObjectRecord | undefined> {
+    validateKey(key);
+    const body = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const record: ObjectRecord = { key, sha256: createHash('sha256').update(body).digest('hex'), size: body.byteLength };
+    const put = (withCondition: boolean) => this.client.send(new PutObjectCommand({
+      Bucket: this.bucket, Key: key, Body: body, ContentType: contentType,
+      ...(withCondition ? ('ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: '*' }) : {}),
+    }));
+    try {
+      await withRetry(() => put(this.conditionalWrites));
+      return record;
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // 412: the object changed since it was read; 409: a concurrent conditional write is in progress
+      if (status === 412 || status === 409) return undefined;
+      if (status === 501 && this.conditionalWrites) {
+        this.conditionalWrites = false;
+        await withRetry(() => put(false)).catch((e) => { throw this.translate(e, key); });
+        return record;
+      }
+      throw this.translate(err, key);
+    }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

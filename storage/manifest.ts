@@ -63,6 +63,10 @@ export async function readManifest(store: ArtifactStore, runId: string): Promise
     if (err instanceof ObjectNotFoundError) return undefined;
     throw err;
   }
+  return parseManifest(text, key);
+}
+
+function parseManifest(text: string, key: string): RunManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -77,20 +81,34 @@ export async function readManifest(store: ArtifactStore, runId: string): Promise
   return parsed.data;
 }
 
-export async function writeManifest(store: ArtifactStore, manifest: RunManifest): Promise<ObjectRecord> {
-  manifest.updatedAt = new Date().toISOString();
-  return store.putBytes(manifestKey(manifest.runId), JSON.stringify(manifest, null, 2), 'application/json');
-}
+/** Attempts of one manifest update before it gives up; each conflict means another writer won. */
+const MANIFEST_UPDATE_ATTEMPTS = 50;
 
 /**
- * Reads, changes and writes back a run's manifest. Callers serialise updates per run (the
- * pipeline workflow runs one manifest-writing activity at a time).
+ * Reads, changes and writes back a run's manifest as a compare-and-swap: the write succeeds only
+ * if nobody wrote the manifest since it was read, otherwise the change is applied again to the
+ * newer version. So two writers at once (an attempt orphaned by a reset or a heartbeat timeout
+ * still finishing beside its replacement) can never drop each other's entries. `change` must be
+ * safe to apply more than once.
  */
 export async function updateManifest(store: ArtifactStore, runId: string, change: (m: RunManifest) => void): Promise<RunManifest> {
-  const manifest = (await readManifest(store, runId)) ?? emptyManifest(runId);
-  change(manifest);
-  await writeManifest(store, manifest);
-  return manifest;
+  const key = manifestKey(runId);
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.getVersioned(key);
+    const manifest = current ? parseManifest(current.bytes.toString('utf8'), key) : emptyManifest(runId);
+    change(manifest);
+    manifest.updatedAt = new Date().toISOString();
+    const text = JSON.stringify(manifest, null, 2);
+    // a store that reports no ETag cannot compare versions: it gets a plain write
+    const written = current && !current.etag
+      ? await store.putBytes(key, text, 'application/json')
+      : await store.putBytesIf(key, text, current ? { ifMatch: current.etag! } : { ifAbsent: true }, 'application/json');
+    if (written) return manifest;
+    if (attempt >= MANIFEST_UPDATE_ATTEMPTS) {
+      throw new ManifestError(`manifest ${key} changed under ${attempt} attempts in a row to update it; too many writers at once`, key);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * attempt)));
+  }
 }
 
 export function recordObjects(manifest: RunManifest, records: ObjectRecord[], now = new Date()): void {

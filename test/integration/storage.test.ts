@@ -101,6 +101,26 @@ describe('run manifest', () => {
     await assert.rejects(run.getBytes('sneaked-in.bin'), (err: unknown) => err instanceof ManifestError && err.message.includes('not listed in the manifest'));
   });
 
+  test('concurrent writers of one manifest keep every entry (compare-and-swap)', async () => {
+    const runId = uniqueRunId('concurrent');
+    const writers = Array.from({ length: 4 }, () => new RunStore(store, runId));
+    const written = await Promise.all(writers.flatMap((run, w) => Array.from({ length: 5 }, (_, i) => run.putBytes(`w${w}/obj-${i}.txt`, `${w}-${i}`))));
+    const manifest = await readManifest(store, runId);
+    assert.deepEqual(Object.keys(manifest!.objects).sort(), written.map((r) => r.key).sort());
+  });
+
+  test('a conditional write refuses a version that has changed, and creating refuses an existing object', async () => {
+    const key = `${uniqueRunId('cas')}/value.txt`;
+    assert.ok(await store.putBytesIf(key, 'one', { ifAbsent: true }));
+    assert.equal(await store.putBytesIf(key, 'again', { ifAbsent: true }), undefined);
+    const read = await store.getVersioned(key);
+    assert.equal(read!.bytes.toString(), 'one');
+    assert.ok(await store.putBytesIf(key, 'two', { ifMatch: read!.etag! }));
+    assert.equal(await store.putBytesIf(key, 'three', { ifMatch: read!.etag! }), undefined, 'the version read first is gone');
+    assert.equal((await store.getBytes(key)).toString(), 'two');
+    assert.equal(await store.getVersioned(`${key}.missing`), undefined);
+  });
+
   test('a corrupt manifest is a clear error naming its key', async () => {
     const runId = uniqueRunId('corrupt');
     await store.putBytes(manifestKey(runId), '{"version":1,"runId":');
