@@ -17,6 +17,7 @@ import { getJson, putJson, relativeKey } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
 import { resumeDetails, startHeartbeat } from './heartbeat';
+import { reportStep } from './progress';
 import { flattenMetrics } from './metrics';
 import { grpoProblems } from './problem-source';
 import { useDevice } from '../engine/device';
@@ -40,6 +41,8 @@ interface ChunkedTraining {
   start: () => Promise<Policy>;
   total: number;
   run: (policy: Policy, from: number, to: number, onStep: (m: TrainStepMetrics) => void) => Promise<unknown>;
+  /** the pipeline workflow to tell of each step (rate-limited, see activities/progress) */
+  progressTo?: string;
 }
 
 /**
@@ -64,6 +67,7 @@ async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> {
       await t.run(policy, policy.step, to, (m) => {
         curve.push({ step: m.step + 1, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm });
         heartbeat.progress({ step: m.step + 1, checkpoint });
+        reportStep(t.progressTo, t.stage, m.step + 1, t.total, { loss: m.loss });
       });
       await putJson(run, curveKey, curve);
       if (policy.step < t.total) {
@@ -86,7 +90,7 @@ export function createGpuActivities(deps: ActivityDeps) {
       onDevice(input);
       const cfg = input.config;
       const ref = await trainInChunks({
-        deps, runId: input.runId, stage: 'pretrain',
+        deps, runId: input.runId, stage: 'pretrain', progressTo: input.progressTo,
         start: async () => freshOptimizer(initPolicy(cfg)),
         total: pretrainTotalSteps(cfg),
         run: (policy, from, to, onStep) => pretrainSteps(policy, cfg, from, to, onStep),
@@ -137,7 +141,9 @@ export function createGpuActivities(deps: ActivityDeps) {
         const update = await grpoUpdate(policy, scored, grpo, input.step, input.totalSteps, reference);
         const metrics = { ...input.scoreMetrics, ...flattenMetrics(update, 'update') };
         await putJson(run, joinKey(stage, 'metrics', `${stepLabel(input.step + 1)}.json`), metrics);
-        return await uploadPolicy(deps, input.runId, stage, policy, metrics);
+        const ref = await uploadPolicy(deps, input.runId, stage, policy, metrics);
+        reportStep(input.progressTo, stage, input.step + 1, input.totalSteps, metrics);
+        return ref;
       } finally {
         heartbeat.stop();
       }
@@ -169,7 +175,7 @@ export function createGpuActivities(deps: ActivityDeps) {
       const dataset = await getJson<SftDataset>(run, relativeKey(run, input.datasetKey));
       const sft = sftConfigOf(input.config, input.stage);
       return trainInChunks({
-        deps, runId: input.runId, stage: input.stage,
+        deps, runId: input.runId, stage: input.stage, progressTo: input.progressTo,
         start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
         total: sftTotalSteps(dataset.examples.length, sft),
         run: (policy, from, to, onStep) => sftSteps(policy, dataset.examples, sft, input.config.seed, from, to, onStep),

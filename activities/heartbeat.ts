@@ -17,11 +17,14 @@ function inActivity(): Context | undefined {
   }
 }
 
+/**
+ * The first beat goes out after `everyMs`, not at once: most activities of a small run end
+ * sooner, and each beat the server receives is a write to the workflow's state.
+ */
 export function startHeartbeat<T>(initial?: T, everyMs = 2000): Heartbeat<T> {
   const ctx = inActivity();
   let latest = initial;
   const beat = () => ctx?.heartbeat(latest);
-  beat();
   const timer = ctx ? setInterval(beat, everyMs) : undefined;
   return {
     progress(details) {

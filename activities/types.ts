@@ -53,7 +53,12 @@ export interface ScoreResult {
   usableSamples: number;
 }
 
-export interface UpdateInput extends StageContext {
+/** Training activities report each step to the pipeline workflow with this id (see activities/progress). */
+export interface ReportsProgress {
+  progressTo?: string;
+}
+
+export interface UpdateInput extends StageContext, ReportsProgress {
   step: number;
   totalSteps: number;
   policy: CheckpointRef;
@@ -74,12 +79,12 @@ export interface SftDataResult {
   report: Record<string, number>;
 }
 
-export interface SftInput extends StageContext {
+export interface SftInput extends StageContext, ReportsProgress {
   init: CheckpointRef;
   datasetKey: string;
 }
 
-export interface PretrainInput extends StageContext {
+export interface PretrainInput extends StageContext, ReportsProgress {
   pretrainHash: string;
 }
 

@@ -40,7 +40,11 @@ export const abortUpdate = defineUpdate<string, [string?]>('abort');
 export const abortSignal = defineSignal<[string?]>('abort');
 
 
-/** Sent by a stage workflow to its pipeline after each step, so the pipeline's progress is live. */
+/**
+ * Sent to the pipeline by a training activity (a GRPO update, a chunk of pretraining or SFT), so
+ * the pipeline's progress is live. The activity signals the pipeline itself: a signal sent by the
+ * stage workflow would cost that workflow an extra workflow task per step.
+ */
 export interface StageStepUpdate {
   stage: StageName;
   step: number;
@@ -49,3 +53,15 @@ export interface StageStepUpdate {
 }
 
 export const stageStepSignal = defineSignal<[StageStepUpdate]>('stageStep');
+
+/** The handful of numbers a progress bar shows, from a step's full metrics. */
+export function displayMetrics(m: Record<string, number>): Record<string, number> {
+  const pick: Record<string, string> = {
+    reward: 'rewardMean', accuracy: 'accuracy', format: 'formatRate', language: 'languageConsistency',
+    kl: 'update.kl', loss: 'update.loss', meanLength: 'meanLength',
+  };
+  const out: Record<string, number> = {};
+  for (const [name, key] of Object.entries(pick)) if (m[key] !== undefined) out[name] = m[key]!;
+  if (m.loss !== undefined && out.loss === undefined) out.loss = m.loss;
+  return out;
+}

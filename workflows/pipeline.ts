@@ -9,11 +9,11 @@ import {
 import type { CheckpointRef } from '../activities/types';
 import { CONTROL_QUEUE } from '../infra/queues';
 import { ConfigError } from '../recipe/config/errors';
-import { deepMerge, resolveConfig } from '../recipe/config/resolve';
-import { STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config/schema';
-import { controlActivities } from './activity-proxies';
+import type { PipelineConfig } from '../recipe/config/schema';
+import { STAGE_NAMES, type StageName } from '../recipe/config/stage-names';
+import { controlLocalActivities } from './activity-proxies';
 import {
-  abortSignal, abortUpdate, progressQuery, resumeUpdate, stageStepSignal, type PipelineProgress, type ResumeRequest,
+  abortSignal, abortUpdate, displayMetrics, progressQuery, resumeUpdate, stageStepSignal, type PipelineProgress, type ResumeRequest,
   type StageProgress,
 } from './definitions';
 import { progressMarkdown } from './details';
@@ -29,9 +29,21 @@ export interface PipelineResult {
   reportHtmlUri?: string;
 }
 
-function validate(raw: unknown): PipelineConfig {
+type ConfigResolver = typeof import('../recipe/config/resolve');
+
+/**
+ * The config validator (zod and the schema), loaded on first use. The workflow sandbox
+ * initialises the bundle's modules afresh for every workflow it creates, and zod with the schema
+ * takes ~10 ms of that: loaded eagerly, every stage workflow and every continue-as-new would pay
+ * it without ever validating a config. `webpackMode: "eager"` keeps it inside the bundle.
+ */
+async function loadResolver(): Promise<ConfigResolver> {
+  return import(/* webpackMode: "eager" */ '../recipe/config/resolve');
+}
+
+function validate(resolver: ConfigResolver, raw: unknown): PipelineConfig {
   try {
-    return resolveConfig(raw);
+    return resolver.resolveConfig(raw);
   } catch (err) {
     if (err instanceof ConfigError) {
       throw ApplicationFailure.create({ message: err.message, type: 'ConfigError', nonRetryable: true, details: [err.problems] });
@@ -54,7 +66,8 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   const info = workflowInfo();
   const runId = runIdFromWorkflowId(info.workflowId);
   let raw = rawConfig;
-  let config = validate(raw);
+  const resolver = await loadResolver();
+  let config = validate(resolver, raw);
 
   const progress: PipelineProgress = {
     runId,
@@ -72,6 +85,8 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   setHandler(progressQuery, () => progress);
   setHandler(stageStepSignal, (u) => {
     const s = stageOf(u.stage);
+    // a late signal from a finished stage, or from an attempt before a resume, is old news
+    if (s.status !== 'running') return;
     s.step = u.step;
     s.totalSteps = u.totalSteps;
     s.metrics = u.metrics;
@@ -97,7 +112,7 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
       if (request?.patch !== undefined) {
         if (typeof request.patch !== 'object' || request.patch === null || Array.isArray(request.patch)) throw new Error('patch must be a JSON object');
         try {
-          resolveConfig(deepMerge(raw, request.patch));
+          resolver.resolveConfig(resolver.deepMerge(raw, request.patch));
         } catch (err) {
           if (err instanceof ConfigError) throw new Error(`the patch makes the config invalid: ${err.problems.join('; ')}`);
           throw err;
@@ -113,7 +128,10 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   ]);
   publish();
 
-  const init = await controlActivities(config).initRun({ runId, config, rawConfig: raw });
+  // the bookkeeping activities run as local activities: the control workers that run this
+  // workflow also serve them, and a local activity costs no task-queue round trip
+  const control = () => controlLocalActivities(config);
+  const init = await control().initRun.executeWithOptions({ summary: 'read the run manifest and find reusable stages' }, [{ runId, config, rawConfig: raw }]);
   const refs: Partial<Record<StageName, CheckpointRef>> = { ...init.doneStages };
   for (const [stage, ref] of Object.entries(init.doneStages) as Array<[StageName, CheckpointRef]>) {
     Object.assign(stageOf(stage), { status: 'reused', step: ref.step, checkpointUri: ref.uri, eval: evalOf(ref) });
@@ -135,8 +153,11 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
       try {
         const ref = await runStage(stage);
         refs[stage] = ref;
-        Object.assign(s, { status: 'done', step: ref.step, checkpointUri: ref.uri, eval: evalOf(ref), error: undefined });
-        await controlActivities(config).recordStage({ runId, stage, ref });
+        Object.assign(s, {
+          status: 'done', step: ref.step, totalSteps: s.totalSteps || ref.step, metrics: displayMetrics(ref.metrics),
+          checkpointUri: ref.uri, eval: evalOf(ref), error: undefined,
+        });
+        await control().recordStage.executeWithOptions({ summary: `record ${stage} in the run manifest` }, [{ runId, stage, ref }]);
         publish();
         break;
       } catch (err) {
@@ -152,8 +173,8 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
         const d = decision as Decision | undefined;
         if (!d || d.kind === 'abort') return aborted(d?.reason ?? 'aborted by user');
         if (d.patch) {
-          raw = deepMerge(raw, d.patch);
-          config = validate(raw);
+          raw = resolver.deepMerge(raw, d.patch);
+          config = validate(resolver, raw);
         }
         progress.status = 'running';
         progress.waiting = undefined;
@@ -164,8 +185,8 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   progress.currentStage = undefined;
   upsertSearchAttributes([{ key: STAGE_KEY, value: 'report' }]);
   publish();
-  await controlActivities(config).finishRun({ runId, config, stages: refs });
-  const report = await controlActivities(config).buildReport({ runId, config, stages: refs });
+  await control().finishRun.executeWithOptions({ summary: 'record the final checkpoint (and the lineage pointer)' }, [{ runId, config, stages: refs }]);
+  const report = await control().buildReport.executeWithOptions({ summary: 'write the run report' }, [{ runId, config, stages: refs }]);
   progress.status = 'done';
   progress.reportUri = report.htmlUri;
   upsertSearchAttributes([{ key: STAGE_KEY, value: 'done' }]);

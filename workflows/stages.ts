@@ -1,11 +1,11 @@
 // The stage workflows. Each runs on the control queue and drives gpu/control activities; each
 // returns the checkpoint reference of its result, with its held-out evaluation as `eval.*`
 // metrics. The GRPO loop continues as new every few iterations so its history stays small.
-import { continueAsNew, getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
+// Step progress reaches the pipeline from the training activities themselves (`progressTo`).
+import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { CheckpointRef } from '../activities/types';
 import type { GrpoStageName, PipelineConfig, StageName } from '../recipe/config/schema';
 import { controlLocalActivities, gpuActivities } from './activity-proxies';
-import { stageStepSignal } from './definitions';
 import type { StageWorkflowInput } from './stage-input';
 
 export function stageWorkflowType(stage: StageName): string {
@@ -26,37 +26,12 @@ function withEval(ref: CheckpointRef, evalMetrics: Record<string, number>): Chec
   return { ...ref, metrics };
 }
 
-/** The handful of numbers a progress bar shows, from a step's full metrics. */
-export function displayMetrics(m: Record<string, number>): Record<string, number> {
-  const pick: Record<string, string> = {
-    reward: 'rewardMean', accuracy: 'accuracy', format: 'formatRate', language: 'languageConsistency',
-    kl: 'update.kl', loss: 'update.loss', meanLength: 'meanLength',
-  };
-  const out: Record<string, number> = {};
-  for (const [name, key] of Object.entries(pick)) if (m[key] !== undefined) out[name] = m[key]!;
-  if (m.loss !== undefined && out.loss === undefined) out.loss = m.loss;
-  return out;
-}
-
-/**
- * Signals the step to the pipeline without waiting for delivery, so progress reporting never
- * adds a round trip to the training loop.
- */
-function tellParent(input: StageWorkflowInput, step: number, totalSteps: number, metrics: Record<string, number>): void {
-  getExternalWorkflowHandle(input.parentWorkflowId)
-    .signal(stageStepSignal, { stage: input.stage, step, totalSteps, metrics: displayMetrics(metrics) })
-    .catch(() => {
-      // the stage also runs without its pipeline (started by hand, or after the pipeline closed)
-    });
-}
-
 export async function pretrainStageWorkflow(input: StageWorkflowInput): Promise<CheckpointRef> {
   const gpu = gpuActivities(input.config);
   const base = input.init ?? await gpu.pretrain.executeWithOptions(
     { summary: `pretrain the base model (${input.config.stages.pretrain.steps} steps)` },
-    [{ runId: input.runId, stage: 'pretrain', config: input.config, pretrainHash: input.pretrainHash }],
+    [{ runId: input.runId, stage: 'pretrain', config: input.config, pretrainHash: input.pretrainHash, progressTo: input.parentWorkflowId }],
   );
-  tellParent(input, base.step, base.step, base.metrics);
   const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: 'evaluate the base model' },
     [{ runId: input.runId, stage: 'pretrain', config: input.config, policy: base, label: 'base' }]);
   return withEval(base, evalMetrics);
@@ -67,9 +42,8 @@ export async function sftStageWorkflow(input: StageWorkflowInput): Promise<Check
   if (!input.init || !input.source) throw new Error(`${input.stage} needs an init and a source checkpoint`);
   const ctx = { runId: input.runId, stage: input.stage, config: input.config };
   const data = await gpu.buildSftData.executeWithOptions({ summary: `${input.stage}: sample and filter training data` }, [{ ...ctx, policy: input.source }]);
-  const ref = await gpu.sft.executeWithOptions({ summary: `${input.stage}: fine-tune on ${data.examples} examples` }, [{ ...ctx, init: input.init, datasetKey: data.datasetKey }]);
+  const ref = await gpu.sft.executeWithOptions({ summary: `${input.stage}: fine-tune on ${data.examples} examples` }, [{ ...ctx, init: input.init, datasetKey: data.datasetKey, progressTo: input.parentWorkflowId }]);
   const dataMetrics = Object.fromEntries(Object.entries(data.report).map(([k, v]) => [`data.${k}`, v]));
-  tellParent(input, ref.step, ref.step, ref.metrics);
   const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: `${input.stage}: evaluate` }, [{ ...ctx, policy: ref, label: input.stage }]);
   return withEval({ ...ref, metrics: { ...ref.metrics, ...dataMetrics } }, evalMetrics);
 }
@@ -101,10 +75,10 @@ export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoL
     const scored = await control.scoreRollouts.executeWithOptions({ summary: `${label}: score` }, [{ ...ctx, step: iteration, rolloutsKey: rollouts.rolloutsKey }]);
     policy = await gpu.policyUpdate.executeWithOptions({ summary: `${label}: update` }, [{
       ...ctx, step: iteration, totalSteps: grpo.steps, policy, reference: input.reference, scoredKey: scored.scoredKey, scoreMetrics: scored.metrics,
+      progressTo: input.parentWorkflowId,
     }]);
     iteration++;
     sinceStart++;
-    tellParent(input, iteration, grpo.steps, policy.metrics);
     if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
       await gpu.evaluate.executeWithOptions({ summary: `${label}: evaluate` }, [{ ...ctx, policy, label: `${stage}-step-${iteration}` }]);
     }

@@ -2,6 +2,7 @@
 // Temporal UI is a complete config, and every problem in a hand-written one is reported with
 // its path (e.g. `stages.reasoningRl.grpo.groupSize: must be ≥ 2`).
 import { z } from 'zod';
+import { STAGE_NAMES } from './stage-names';
 
 const int = (min: number, max?: number) => {
   let s = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(min, { error: `must be ≥ ${min}` });
@@ -11,10 +12,7 @@ const int = (min: number, max?: number) => {
 const positive = () => z.number({ error: 'must be a number' }).positive({ error: 'must be > 0' });
 const fraction = () => z.number({ error: 'must be a number' }).min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1' });
 
-export const STAGE_NAMES = ['pretrain', 'r1Zero', 'coldStartSft', 'reasoningRl', 'rejectionSft', 'finalRl'] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
-export const GRPO_STAGES = ['r1Zero', 'reasoningRl', 'finalRl'] as const satisfies readonly StageName[];
-export type GrpoStageName = (typeof GRPO_STAGES)[number];
+export { GRPO_STAGES, STAGE_NAMES, type GrpoStageName, type StageName } from './stage-names';
 
 export const DeviceSchema = z.enum(['cpu', 'cuda', 'webgpu']);
 

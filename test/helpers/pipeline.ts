@@ -54,6 +54,19 @@ export async function waitForProgress<T>(
   throw new Error(`progress condition not reached in ${timeoutMs} ms; last progress: ${JSON.stringify(last)}`);
 }
 
+/** Waits until at least `count` objects exist under `prefix`. */
+export async function waitForObjects(store: ArtifactStore, prefix: string, count: number, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    seen = 0;
+    for await (const _ of store.list(prefix)) seen++;
+    if (seen >= count) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${count} objects under ${prefix} not reached in ${timeoutMs} ms (saw ${seen})`);
+}
+
 export interface PipelineTestContext {
   client: Client;
   store: ArtifactStore;
