@@ -12,8 +12,10 @@ import { stageWorkflowId } from '../../workflows/run-id';
 
 const ctx = usePipelineTestContext();
 
+// one run per stage workflow (no continue-as-new), so the run that is reset is the one running
 const CONFIG = {
   preset: 'micro', seed: 13, ...FAST_FAILURE,
+  workflow: { ...FAST_FAILURE.workflow, continueAsNewAfter: 100 },
   stages: { reasoningRl: { grpo: { steps: 6 } } },
 };
 
@@ -24,7 +26,6 @@ test('a stage workflow reset from the UI mid-stage still ends with the same chec
   const handle = await startPipeline(ctx.client, runId, CONFIG);
   await waitForObjects(ctx.store, `runs/${runId}/reasoningRl/metrics/`, 2);
   const stage = ctx.client.workflow.getHandle(stageWorkflowId(runId, 'reasoningRl'));
-  // the stage's current run: after a continue-as-new it is the newest run of the workflow id
   const { runId: stageRunId } = await stage.describe();
   const history = await ctx.client.workflow.getHandle(stage.workflowId, stageRunId).fetchHistory();
   const firstTask = history.events!.find((e) => e.workflowTaskCompletedEventAttributes)!;
