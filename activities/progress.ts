@@ -26,11 +26,7 @@ export class ProgressThrottle {
   constructor(private readonly intervalMs = MIN_PROGRESS_INTERVAL_MS, private readonly now: () => number = Date.now) {}
 
   offer(pipelineWorkflowId: string, update: StageStepUpdate, send: Send): void {
-    let channel = this.channels.get(pipelineWorkflowId);
-    if (!channel) {
-      channel = { lastSentAt: -Infinity };
-      this.channels.set(pipelineWorkflowId, channel);
-    }
+    const channel = this.channelOf(pipelineWorkflowId);
     const wait = channel.lastSentAt + this.intervalMs - this.now();
     if (wait <= 0 && !channel.timer) {
       this.flush(channel, { update, send });
@@ -39,12 +35,21 @@ export class ProgressThrottle {
     channel.pending = { update, send };
     if (!channel.timer) {
       channel.timer = setTimeout(() => {
-        channel!.timer = undefined;
-        if (channel!.pending) this.flush(channel!, channel!.pending);
+        channel.timer = undefined;
+        if (channel.pending) this.flush(channel, channel.pending);
       }, Math.max(0, wait));
       // a pending update never keeps a worker process alive on shutdown
       channel.timer.unref?.();
     }
+  }
+
+  private channelOf(pipelineWorkflowId: string): Channel {
+    let channel = this.channels.get(pipelineWorkflowId);
+    if (!channel) {
+      channel = { lastSentAt: -Infinity };
+      this.channels.set(pipelineWorkflowId, channel);
+    }
+    return channel;
   }
 
   private flush(channel: Channel, item: { update: StageStepUpdate; send: Send }): void {

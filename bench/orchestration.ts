@@ -352,11 +352,9 @@ async function parent(): Promise<void> {
     const tag = randomUUID().slice(0, 6);
     type Timed = HalfResult & { processSeconds: number };
     const all: Record<Half, Timed[]> = { temporal: [], plain: [] };
-    const orders: Half[][] = [];
+    const orderOf = (r: number): Half[] => (r % 2 === 0 ? ['plain', 'temporal'] : ['temporal', 'plain']);
     for (let r = 0; r < rounds; r++) {
-      const order: Half[] = r % 2 === 0 ? ['plain', 'temporal'] : ['temporal', 'plain'];
-      orders.push(order);
-      for (const half of order) {
+      for (const half of orderOf(r)) {
         // both halves pretrain: neither may find the other's (or an earlier invocation's) base model
         await store.delete(cacheKey);
         all[half].push(await runHalf(half, preset, seed, `bench-orch-${seed}-${tag}-r${r + 1}-${half}`));
@@ -367,8 +365,9 @@ async function parent(): Promise<void> {
       const mid = Math.floor(sorted.length / 2);
       return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
     };
-    const temporalSeconds = median(all.temporal.map((h) => h.seconds));
-    const plainSeconds = median(all.plain.map((h) => h.seconds));
+    const medianOf = (half: Half, pick: (h: Timed) => number) => median(all[half].map(pick));
+    const temporalSeconds = medianOf('temporal', (h) => h.seconds);
+    const plainSeconds = medianOf('plain', (h) => h.seconds);
     const ratio = temporalSeconds / plainSeconds;
     // checkpoint metadata holds stage and step but no run id, so equal training gives equal sha256
     const finals = [...all.temporal, ...all.plain].map((h) => h.finalRef.sha256);
@@ -377,8 +376,8 @@ async function parent(): Promise<void> {
       return [st, hashes.size === 1];
     }));
     const perStage = Object.fromEntries(STAGE_NAMES.map((st) => [st, {
-      temporal: median(all.temporal.map((h) => h.perStageSeconds[st] ?? 0)),
-      plain: median(all.plain.map((h) => h.perStageSeconds[st] ?? 0)),
+      temporal: medianOf('temporal', (h) => h.perStageSeconds[st] ?? 0),
+      plain: medianOf('plain', (h) => h.perStageSeconds[st] ?? 0),
     }]));
     console.log(JSON.stringify({
       bench: 'orchestration',
@@ -391,7 +390,7 @@ async function parent(): Promise<void> {
       goal: GOAL,
       met: ratio <= GOAL,
       perRound: all.temporal.map((t, i) => ({
-        order: orders[i],
+        order: orderOf(i),
         temporalSeconds: round(t.seconds, 2),
         plainSeconds: round(all.plain[i]!.seconds, 2),
         ratio: round(t.seconds / all.plain[i]!.seconds),
@@ -400,15 +399,9 @@ async function parent(): Promise<void> {
       sameCheckpointPerStage: sameStages,
       finalCheckpointSha256: finals[0],
       perStageSecondsMedian: perStage,
-      temporalSetupSecondsMedian: round(median(all.temporal.map((h) => h.setupSeconds)), 2),
-      cpuSecondsMedian: {
-        temporal: round(median(all.temporal.map((h) => h.cpuSeconds)), 2),
-        plain: round(median(all.plain.map((h) => h.cpuSeconds)), 2),
-      },
-      processSecondsMedian: {
-        temporal: round(median(all.temporal.map((h) => h.processSeconds)), 2),
-        plain: round(median(all.plain.map((h) => h.processSeconds)), 2),
-      },
+      temporalSetupSecondsMedian: round(medianOf('temporal', (h) => h.setupSeconds), 2),
+      cpuSecondsMedian: { temporal: round(medianOf('temporal', (h) => h.cpuSeconds), 2), plain: round(medianOf('plain', (h) => h.cpuSeconds), 2) },
+      processSecondsMedian: { temporal: round(medianOf('temporal', (h) => h.processSeconds), 2), plain: round(medianOf('plain', (h) => h.processSeconds), 2) },
       runIds: { temporal: all.temporal.map((h) => h.runId), plain: all.plain.map((h) => h.runId) },
       namespace: BENCH_NAMESPACE,
       recentOtherPollersOnQueues: Math.max(...all.temporal.map((h) => h.otherPollers ?? 0)),

@@ -5,14 +5,13 @@ import {
   DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AccessDeniedError, ChecksumMismatchError, ObjectNotFoundError } from './errors';
-import { HashingStream, type Digest } from './hashing';
+import { HashingStream, sha256Hex, type Digest } from './hashing';
 import { validateKey } from './keys';
 import { withRetry } from './retry';
 
@@ -44,6 +43,11 @@ export interface ArtifactStoreOptions {
   queueSize?: number;
 }
 
+/** The bytes as a Buffer over the same memory (no copy). */
+function asBuffer(bytes: Uint8Array | string): Buffer {
+  return typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export class ArtifactStore {
   private readonly partSize: number;
   private readonly queueSize: number;
@@ -61,8 +65,7 @@ export class ArtifactStore {
 
   async putBytes(key: string, bytes: Uint8Array | string, contentType = 'application/octet-stream'): Promise<ObjectRecord> {
     validateKey(key);
-    const body = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    const chunk = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const chunk = asBuffer(bytes);
     return withRetry(() => this.upload(key, Readable.from([chunk]), contentType));
   }
 
@@ -153,8 +156,8 @@ export class ArtifactStore {
    */
   async putBytesIf(key: string, bytes: Uint8Array | string, condition: WriteCondition, contentType = 'application/octet-stream'): Promise<ObjectRecord | undefined> {
     validateKey(key);
-    const body = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const record: ObjectRecord = { key, sha256: createHash('sha256').update(body).digest('hex'), size: body.byteLength };
+    const body = asBuffer(bytes);
+    const record: ObjectRecord = { key, sha256: sha256Hex(body), size: body.byteLength };
     const put = (withCondition: boolean) => this.client.send(new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: body, ContentType: contentType,
       ...(withCondition ? ('ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: '*' }) : {}),
