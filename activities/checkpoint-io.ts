@@ -23,7 +23,11 @@ export function checkpointPrefix(runId: string, stage: string, step: number): st
 
 /** Saves a policy locally, uploads every file and returns the reference a workflow carries. */
 export async function uploadPolicy(
-  deps: ActivityDeps, runId: string, stage: string, policy: Policy, metrics: Record<string, number>,
+  deps: ActivityDeps,
+  runId: string,
+  stage: string,
+  policy: Policy,
+  metrics: Record<string, number>,
 ): Promise<CheckpointRef> {
   const scratch = join(deps.cacheDir, 'scratch', randomUUID());
   mkdirSync(scratch, { recursive: true });
@@ -34,7 +38,9 @@ export async function uploadPolicy(
     const prefix = checkpointPrefix(runId, stage, policy.step);
     const records = [];
     // manifest.json last: a checkpoint prefix with a manifest is complete
-    const files = readdirSync(scratch).filter((f) => f !== CHECKPOINT_FILES.manifest).sort();
+    const files = readdirSync(scratch)
+      .filter((f) => f !== CHECKPOINT_FILES.manifest)
+      .sort();
     for (const file of [...files, CHECKPOINT_FILES.manifest]) {
       records.push(await deps.store.putFile(joinKey(prefix, file), join(scratch, file)));
     }
@@ -75,14 +81,18 @@ async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promi
     const expect = (key: string) => {
       if (!runId) return undefined;
       const entry = runManifest?.objects[key];
-      if (!entry) throw new ManifestError(`checkpoint object ${key} is not listed in the manifest of run ${runId}`, key);
+      if (!entry)
+        throw new ManifestError(`checkpoint object ${key} is not listed in the manifest of run ${runId}`, key);
       return entry;
     };
     const manifestKey = joinKey(ref.key, CHECKPOINT_FILES.manifest);
     await deps.store.getToFile(manifestKey, join(tmp, CHECKPOINT_FILES.manifest), expect(manifestKey));
     const manifest = readCheckpointManifest(tmp);
     if (manifest.sha256 !== ref.sha256) {
-      throw new ManifestError(`checkpoint ${ref.uri} has sha256 ${manifest.sha256}, but the run recorded ${ref.sha256}`, manifestKey);
+      throw new ManifestError(
+        `checkpoint ${ref.uri} has sha256 ${manifest.sha256}, but the run recorded ${ref.sha256}`,
+        manifestKey,
+      );
     }
     for (const file of Object.keys(manifest.files)) {
       const key = joinKey(ref.key, file);
@@ -128,7 +138,11 @@ export async function loadPolicyRef(deps: ActivityDeps, ref: CheckpointRef): Pro
   if (cached) return cached;
   const dir = await downloadCheckpoint(deps, ref);
   const policy = loadPolicy(dir);
-  if (policy.sha256 !== ref.sha256) throw new ManifestError(`checkpoint ${ref.uri} loads with sha256 ${policy.sha256}, expected ${ref.sha256}`, ref.key);
+  if (policy.sha256 !== ref.sha256)
+    throw new ManifestError(
+      `checkpoint ${ref.uri} loads with sha256 ${policy.sha256}, expected ${ref.sha256}`,
+      ref.key,
+    );
   policyCache.put(ref.sha256, policy);
   return policy;
 }

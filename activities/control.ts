@@ -12,11 +12,24 @@ import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
 import { flattenMetrics } from './metrics';
 import { writeRunReport } from './report-data';
-import type { InitRunInput, InitRunResult, ReportInput, ReportResult, RunContext, ScoreInput, ScoreResult } from './types';
+import type {
+  InitRunInput,
+  InitRunResult,
+  ReportInput,
+  ReportResult,
+  RunContext,
+  ScoreInput,
+  ScoreResult,
+} from './types';
 
 /** The settings that decide what pretraining produces: equal hash, reusable base model. */
 export function pretrainHashOf(cfg: PipelineConfig): string {
-  return configHash({ seed: cfg.seed, task: cfg.task, model: cfg.model, pretrain: { ...cfg.stages.pretrain, enabled: true } });
+  return configHash({
+    seed: cfg.seed,
+    task: cfg.task,
+    model: cfg.model,
+    pretrain: { ...cfg.stages.pretrain, enabled: true },
+  });
 }
 
 function lineageKey(lineage: string): string {
@@ -34,24 +47,37 @@ export function createControlActivities(deps: ActivityDeps) {
       throw err;
     }
     const parsed = CheckpointRefSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new BadDataError(`object ${key} is not a checkpoint reference: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new BadDataError(`object ${key} is not a checkpoint reference: ${parsed.error.issues[0]?.message}`);
     return (await deps.store.exists(joinKey(parsed.data.key, CHECKPOINT_FILES.manifest))) ? parsed.data : undefined;
   }
 
   /** A checkpoint given by URI (baseCheckpoint): its own manifest.json supplies the sha256. */
   async function refFromUri(uri: string): Promise<CheckpointRef> {
     const { bucket, key } = parseS3Uri(uri.replace(/\/+$/, ''));
-    if (bucket !== deps.store.bucket) throw new BadDataError(`baseCheckpoint ${uri} is in bucket ${bucket}, but this worker uses bucket ${deps.store.bucket}`);
+    if (bucket !== deps.store.bucket)
+      throw new BadDataError(
+        `baseCheckpoint ${uri} is in bucket ${bucket}, but this worker uses bucket ${deps.store.bucket}`,
+      );
     const manifestKey = joinKey(key, CHECKPOINT_FILES.manifest);
     let manifest: { sha256?: string; metadata?: Record<string, string> };
     try {
       manifest = JSON.parse((await deps.store.getBytes(manifestKey)).toString('utf8'));
     } catch (err) {
-      if (err instanceof ObjectNotFoundError) throw new BadDataError(`baseCheckpoint ${uri} has no ${CHECKPOINT_FILES.manifest}: it is not an r1flow checkpoint`);
+      if (err instanceof ObjectNotFoundError)
+        throw new BadDataError(
+          `baseCheckpoint ${uri} has no ${CHECKPOINT_FILES.manifest}: it is not an r1flow checkpoint`,
+        );
       throw err;
     }
     if (typeof manifest.sha256 !== 'string') throw new BadDataError(`${manifestKey} has no sha256`);
-    return { uri: `${deps.store.uri(key)}/`, key, sha256: manifest.sha256, step: Number(manifest.metadata?.step ?? 0) || 0, metrics: {} };
+    return {
+      uri: `${deps.store.uri(key)}/`,
+      key,
+      sha256: manifest.sha256,
+      step: Number(manifest.metadata?.step ?? 0) || 0,
+      metrics: {},
+    };
   }
 
   return {
@@ -67,11 +93,13 @@ export function createControlActivities(deps: ActivityDeps) {
       }
       if (cfg.resumeFrom) {
         const previous = await readManifest(deps.store, validateSegment(cfg.resumeFrom, 'resumeFrom run id'));
-        if (!previous) throw new BadDataError(`resumeFrom: run ${cfg.resumeFrom} has no manifest in bucket ${deps.store.bucket}`);
+        if (!previous)
+          throw new BadDataError(`resumeFrom: run ${cfg.resumeFrom} has no manifest in bucket ${deps.store.bucket}`);
         const rerunFrom = cfg.rerunFrom ? STAGE_NAMES.indexOf(cfg.rerunFrom) : STAGE_NAMES.length;
         STAGE_NAMES.forEach((stage, i) => {
           const entry = previous.stages[stage];
-          if (i < rerunFrom && entry?.status === 'done' && entry.checkpoint && !doneStages[stage]) doneStages[stage] = entry.checkpoint;
+          if (i < rerunFrom && entry?.status === 'done' && entry.checkpoint && !doneStages[stage])
+            doneStages[stage] = entry.checkpoint;
         });
       }
       let base: InitRunResult['base'];
@@ -87,7 +115,16 @@ export function createControlActivities(deps: ActivityDeps) {
         }
       }
       await updateManifest(deps.store, input.runId, (m) => {
-        m.info = { ...m.info, rawConfig: input.rawConfig, config: cfg, configHash: configHash(cfg), preset: cfg.preset ?? null, lineage: cfg.lineage ?? null, resumeFrom: cfg.resumeFrom ?? null, base: base ?? null };
+        m.info = {
+          ...m.info,
+          rawConfig: input.rawConfig,
+          config: cfg,
+          configHash: configHash(cfg),
+          preset: cfg.preset ?? null,
+          lineage: cfg.lineage ?? null,
+          resumeFrom: cfg.resumeFrom ?? null,
+          base: base ?? null,
+        };
       });
       return { doneStages, base, pretrainHash };
     },
@@ -113,14 +150,24 @@ export function createControlActivities(deps: ActivityDeps) {
     },
 
     async buildReport(input: ReportInput): Promise<ReportResult> {
-      const uiUrl = deps.uiUrl ? `${deps.uiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/${encodeURIComponent(input.runId)}` : undefined;
+      const uiUrl = deps.uiUrl
+        ? `${deps.uiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/${encodeURIComponent(input.runId)}`
+        : undefined;
       const { report, jsonKey, htmlKey } = await writeRunReport(deps.store, input.runId, uiUrl);
       const targets = report.targets ?? [];
-      return { jsonUri: deps.store.uri(jsonKey), htmlUri: deps.store.uri(htmlKey), targetsMet: targets.filter((t) => t.met).length, targetsTotal: targets.length };
+      return {
+        jsonUri: deps.store.uri(jsonKey),
+        htmlUri: deps.store.uri(htmlKey),
+        targetsMet: targets.filter((t) => t.met).length,
+        targetsTotal: targets.length,
+      };
     },
 
     async finishRun(input: RunContext & { stages: Partial<Record<StageName, CheckpointRef>> }): Promise<void> {
-      const final = [...STAGE_NAMES].reverse().map((s) => input.stages[s]).find(Boolean);
+      const final = [...STAGE_NAMES]
+        .reverse()
+        .map((s) => input.stages[s])
+        .find(Boolean);
       await updateManifest(deps.store, input.runId, (m) => {
         m.info = { ...m.info, finishedAt: new Date().toISOString(), finalCheckpoint: final ?? null };
       });

@@ -1,7 +1,7 @@
 // JSON objects of a run (rollouts, scored batches, datasets, metrics, evals) in S3, verified on
 // read; an object that does not parse is bad data, named by its key, and not retried.
 import type { ZodType } from 'zod';
-import { RunStore } from '../storage/run-store';
+import { type RunStore } from '../storage/run-store';
 import type { ObjectRecord } from '../storage/artifact-store';
 import { BadDataError } from './errors';
 

@@ -2,15 +2,36 @@
 // policy updates, SFT, SFT data generation and evaluation. Each is a thin shell over steps/:
 // load the policy (cached by sha256), run, write results to deterministic keys, return refs.
 import type {
-  CheckpointRef, EvalMetrics, EvaluateInput, PretrainInput, RolloutsInput, RolloutsResult, SftDataInput, SftDataResult,
-  SftInput, UpdateInput,
+  CheckpointRef,
+  EvalMetrics,
+  EvaluateInput,
+  PretrainInput,
+  RolloutsInput,
+  RolloutsResult,
+  SftDataInput,
+  SftDataResult,
+  SftInput,
+  UpdateInput,
 } from './types';
 import { GRPO_STAGES, type GrpoStageName, type PipelineConfig, type StageName } from '../recipe/config/schema';
 import { joinKey } from '../storage/keys';
 import { RunStore } from '../storage/run-store';
 import {
-  buildColdStartSet, buildRejectionSet, evaluate, freshOptimizer, grpoUpdate, initPolicy, pretrainSteps, pretrainTotalSteps,
-  rollout, sftSteps, sftTotalSteps, type Policy, type ScoredBatch, type SftDataset, type TrainStepMetrics,
+  buildColdStartSet,
+  buildRejectionSet,
+  evaluate,
+  freshOptimizer,
+  grpoUpdate,
+  initPolicy,
+  pretrainSteps,
+  pretrainTotalSteps,
+  rollout,
+  sftSteps,
+  sftTotalSteps,
+  type Policy,
+  type ScoredBatch,
+  type SftDataset,
+  type TrainStepMetrics,
 } from '../steps';
 import { stepLabel, loadPolicyForTraining, loadPolicyRef, uploadPolicy } from './checkpoint-io';
 import { getJson, putJson, relativeKey } from './data-io';
@@ -55,9 +76,10 @@ async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> {
   const previous = resumeDetails<TrainProgress>();
   const policy = previous?.checkpoint ? await loadPolicyForTraining(t.deps, previous.checkpoint) : await t.start();
   const curveKey = joinKey(t.stage, 'metrics', 'train.json');
-  const curve: Array<{ step: number; loss: number; lr: number; gradNorm: number }> = policy.step > 0
-    ? (await getJson<typeof curve>(run, curveKey).catch(() => [])).filter((p) => p.step < policy.step)
-    : [];
+  const curve: Array<{ step: number; loss: number; lr: number; gradNorm: number }> =
+    policy.step > 0
+      ? (await getJson<typeof curve>(run, curveKey).catch(() => [])).filter((p) => p.step < policy.step)
+      : [];
   const heartbeat = startHeartbeat<TrainProgress>({ step: policy.step, checkpoint: previous?.checkpoint });
   try {
     const chunk = Math.max(1, Math.ceil(t.total / 4));
@@ -90,13 +112,20 @@ export function createGpuActivities(deps: ActivityDeps) {
       onDevice(input);
       const cfg = input.config;
       const ref = await trainInChunks({
-        deps, runId: input.runId, stage: 'pretrain', progressTo: input.progressTo,
+        deps,
+        runId: input.runId,
+        stage: 'pretrain',
+        progressTo: input.progressTo,
         start: async () => freshOptimizer(initPolicy(cfg)),
         total: pretrainTotalSteps(cfg),
         run: (policy, from, to, onStep) => pretrainSteps(policy, cfg, from, to, onStep),
       });
       // the base model is reusable by any later run with the same pretraining settings
-      await deps.store.putBytes(joinKey('cache', 'pretrain', `${input.pretrainHash}.json`), JSON.stringify(ref), 'application/json');
+      await deps.store.putBytes(
+        joinKey('cache', 'pretrain', `${input.pretrainHash}.json`),
+        JSON.stringify(ref),
+        'application/json',
+      );
       return ref;
     },
 
@@ -108,7 +137,11 @@ export function createGpuActivities(deps: ActivityDeps) {
         const grpo = input.config.stages[stage].grpo;
         const policy = await loadPolicyRef(deps, input.policy);
         const problems = await grpoProblems(deps, input.config, stage, input.step);
-        const rollouts = await rollout(policy, problems, grpo.groupSize, grpo.sampling, { runSeed: input.config.seed, stage, step: input.step });
+        const rollouts = await rollout(policy, problems, grpo.groupSize, grpo.sampling, {
+          runSeed: input.config.seed,
+          stage,
+          step: input.step,
+        });
         const run = new RunStore(deps.store, input.runId);
         const record = await putJson(run, joinKey(stage, 'rollouts', `${stepLabel(input.step)}.json`), rollouts);
         const lengths = rollouts.map((r) => r.tokens.length);
@@ -134,7 +167,9 @@ export function createGpuActivities(deps: ActivityDeps) {
         // a stage starts with a fresh optimizer; later steps continue the checkpoint's state
         const policy = input.step === 0 ? freshOptimizer(loaded) : loaded;
         if (policy.step !== input.step) {
-          throw new BadDataError(`checkpoint ${input.policy.uri} is at step ${policy.step}, but update step ${input.step} was asked for`);
+          throw new BadDataError(
+            `checkpoint ${input.policy.uri} is at step ${policy.step}, but update step ${input.step} was asked for`,
+          );
         }
         const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
         const scored = await getJson<ScoredBatch>(run, relativeKey(run, input.scoredKey));
@@ -159,7 +194,9 @@ export function createGpuActivities(deps: ActivityDeps) {
         else if (input.stage === 'rejectionSft') dataset = await buildRejectionSet(policy, input.config);
         else throw new BadDataError(`stage ${input.stage} builds no SFT data`);
         if (dataset.examples.length === 0) {
-          throw new BadDataError(`${input.stage}: the filter kept no examples out of ${dataset.report.samples} samples (dropped: ${JSON.stringify(dataset.report.dropped)}); sample more prompts or train the source stage longer`);
+          throw new BadDataError(
+            `${input.stage}: the filter kept no examples out of ${dataset.report.samples} samples (dropped: ${JSON.stringify(dataset.report.dropped)}); sample more prompts or train the source stage longer`,
+          );
         }
         const run = new RunStore(deps.store, input.runId);
         const record = await putJson(run, joinKey(input.stage, 'dataset.json'), dataset);
@@ -175,7 +212,10 @@ export function createGpuActivities(deps: ActivityDeps) {
       const dataset = await getJson<SftDataset>(run, relativeKey(run, input.datasetKey));
       const sft = sftConfigOf(input.config, input.stage);
       return trainInChunks({
-        deps, runId: input.runId, stage: input.stage, progressTo: input.progressTo,
+        deps,
+        runId: input.runId,
+        stage: input.stage,
+        progressTo: input.progressTo,
         start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
         total: sftTotalSteps(dataset.examples.length, sft),
         run: (policy, from, to, onStep) => sftSteps(policy, dataset.examples, sft, input.config.seed, from, to, onStep),
@@ -189,7 +229,12 @@ export function createGpuActivities(deps: ActivityDeps) {
         const policy = await loadPolicyRef(deps, input.policy);
         const result = await evaluate(policy, input.config);
         const run = new RunStore(deps.store, input.runId);
-        await putJson(run, joinKey('eval', `${input.label}.json`), { label: input.label, stage: input.stage, checkpoint: input.policy, ...result });
+        await putJson(run, joinKey('eval', `${input.label}.json`), {
+          label: input.label,
+          stage: input.stage,
+          checkpoint: input.policy,
+          ...result,
+        });
         const { examples: _examples, ...numbers } = result;
         return flattenMetrics(numbers);
       } finally {

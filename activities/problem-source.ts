@@ -15,7 +15,10 @@ const pools = new Map<string, Problem[]>();
 async function readSource(deps: ActivityDeps, uri: string): Promise<string> {
   if (uri.startsWith('s3://')) {
     const { bucket, key } = parseS3Uri(uri);
-    if (bucket !== deps.store.bucket) throw new BadDataError(`dataset ${uri} is in bucket ${bucket}, but this worker reads bucket ${deps.store.bucket}`);
+    if (bucket !== deps.store.bucket)
+      throw new BadDataError(
+        `dataset ${uri} is in bucket ${bucket}, but this worker reads bucket ${deps.store.bucket}`,
+      );
     return (await deps.store.getBytes(key)).toString('utf8');
   }
   try {
@@ -37,7 +40,11 @@ export async function reasoningPool(deps: ActivityDeps, cfg: PipelineConfig): Pr
   try {
     ({ problems } = parseJsonlProblems(text, {
       source: source.uri,
-      fields: { question: source.fields.question, answer: source.fields.answer, ...(source.fields.language ? { language: source.fields.language } : {}) },
+      fields: {
+        question: source.fields.question,
+        answer: source.fields.answer,
+        ...(source.fields.language ? { language: source.fields.language } : {}),
+      },
       onBadLine: source.onBadLine,
     }));
   } catch (err) {
@@ -48,7 +55,12 @@ export async function reasoningPool(deps: ActivityDeps, cfg: PipelineConfig): Pr
   return problems;
 }
 
-export async function grpoProblems(deps: ActivityDeps, cfg: PipelineConfig, stage: GrpoStageName, step: number): Promise<PromptedProblem[]> {
+export async function grpoProblems(
+  deps: ActivityDeps,
+  cfg: PipelineConfig,
+  stage: GrpoStageName,
+  step: number,
+): Promise<PromptedProblem[]> {
   const pool = await reasoningPool(deps, cfg);
   if (!pool) return sampleProblems(cfg, 'train', stage, step);
   const rng = createRng(deriveSeed(cfg.seed, stage, step, 'dataset'));

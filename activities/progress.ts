@@ -23,7 +23,10 @@ interface Channel {
 export class ProgressThrottle {
   private readonly channels = new Map<string, Channel>();
 
-  constructor(private readonly intervalMs = MIN_PROGRESS_INTERVAL_MS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly intervalMs = MIN_PROGRESS_INTERVAL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   offer(pipelineWorkflowId: string, update: StageStepUpdate, send: Send): void {
     const channel = this.channelOf(pipelineWorkflowId);
@@ -34,10 +37,13 @@ export class ProgressThrottle {
     }
     channel.pending = { update, send };
     if (!channel.timer) {
-      channel.timer = setTimeout(() => {
-        channel.timer = undefined;
-        if (channel.pending) this.flush(channel, channel.pending);
-      }, Math.max(0, wait));
+      channel.timer = setTimeout(
+        () => {
+          channel.timer = undefined;
+          if (channel.pending) this.flush(channel, channel.pending);
+        },
+        Math.max(0, wait),
+      );
       // a pending update never keeps a worker process alive on shutdown
       channel.timer.unref?.();
     }
@@ -63,7 +69,13 @@ export class ProgressThrottle {
 
 const throttle = new ProgressThrottle();
 
-export function reportStep(pipelineWorkflowId: string | undefined, stage: StageName, step: number, totalSteps: number, metrics: Record<string, number>): void {
+export function reportStep(
+  pipelineWorkflowId: string | undefined,
+  stage: StageName,
+  step: number,
+  totalSteps: number,
+  metrics: Record<string, number>,
+): void {
   if (!pipelineWorkflowId) return;
   let client: Context['client'];
   try {
@@ -72,5 +84,7 @@ export function reportStep(pipelineWorkflowId: string | undefined, stage: StageN
     return;
   }
   const update: StageStepUpdate = { stage, step, totalSteps, metrics: displayMetrics(metrics) };
-  throttle.offer(pipelineWorkflowId, update, (u) => client.workflow.getHandle(pipelineWorkflowId).signal(stageStepSignal, u));
+  throttle.offer(pipelineWorkflowId, update, (u) =>
+    client.workflow.getHandle(pipelineWorkflowId).signal(stageStepSignal, u),
+  );
 }

@@ -1,7 +1,15 @@
 // Assembles a run's report (recipe/report's RunReport) from what the run left in S3: the
 // manifest, per-step metrics, training curves, SFT data reports and evaluations.
 import { STAGE_NAMES, GRPO_STAGES, type StageName } from '../recipe/config/schema';
-import { evaluateTargets, renderReportHtml, REPORT_VERSION, type CurvePoint, type ModelEval, type RunReport, type StageReport } from '../recipe/report';
+import {
+  evaluateTargets,
+  renderReportHtml,
+  REPORT_VERSION,
+  type CurvePoint,
+  type ModelEval,
+  type RunReport,
+  type StageReport,
+} from '../recipe/report';
 import type { ArtifactStore } from '../storage/artifact-store';
 import type { RunManifest } from '../storage/manifest';
 import { RunStore } from '../storage/run-store';
@@ -12,9 +20,17 @@ import { getJson, putJson } from './data-io';
 type StepMetrics = Record<string, number>;
 
 const CURVE_FROM_STEP: Record<string, string> = {
-  reward: 'rewardMean', accuracy: 'accuracy', formatRate: 'formatRate', languageConsistency: 'languageConsistency',
-  meanLength: 'meanLength', truncatedFraction: 'truncatedFraction', zeroStdFraction: 'zeroStdFraction',
-  kl: 'update.kl', entropy: 'update.entropy', clipFraction: 'update.clipFraction', loss: 'update.loss',
+  reward: 'rewardMean',
+  accuracy: 'accuracy',
+  formatRate: 'formatRate',
+  languageConsistency: 'languageConsistency',
+  meanLength: 'meanLength',
+  truncatedFraction: 'truncatedFraction',
+  zeroStdFraction: 'zeroStdFraction',
+  kl: 'update.kl',
+  entropy: 'update.entropy',
+  clipFraction: 'update.clipFraction',
+  loss: 'update.loss',
 };
 
 function grpoPoint(step: number, m: StepMetrics): CurvePoint {
@@ -26,9 +42,16 @@ function grpoPoint(step: number, m: StepMetrics): CurvePoint {
 
 function toModelEval(e: EvalResult): ModelEval {
   return {
-    pass1: e.pass1, passAtK: e.passK === null ? {} : { [String(e.k)]: e.passK }, formatRate: e.formatRate,
-    languageConsistency: e.languageConsistency, singleLanguageRate: e.singleLanguageRate, refusalCorrectness: e.refusalCorrectness,
-    helpfulRate: e.helpfulRate, meanLength: e.meanLength, samples: e.samples, reasoningProblems: e.problems,
+    pass1: e.pass1,
+    passAtK: e.passK === null ? {} : { [String(e.k)]: e.passK },
+    formatRate: e.formatRate,
+    languageConsistency: e.languageConsistency,
+    singleLanguageRate: e.singleLanguageRate,
+    refusalCorrectness: e.refusalCorrectness,
+    helpfulRate: e.helpfulRate,
+    meanLength: e.meanLength,
+    samples: e.samples,
+    reasoningProblems: e.problems,
   };
 }
 
@@ -37,10 +60,20 @@ async function tryJson<T>(run: RunStore, relative: string, manifest: RunManifest
   return getJson<T>(run, relative);
 }
 
-function stageWall(manifest: RunManifest, prefix: string): { startedAt?: string; finishedAt?: string; wallSeconds?: number } {
-  const times = Object.entries(manifest.objects).filter(([k]) => k.startsWith(prefix)).map(([, o]) => Date.parse(o.writtenAt)).sort((a, b) => a - b);
+function stageWall(
+  manifest: RunManifest,
+  prefix: string,
+): { startedAt?: string; finishedAt?: string; wallSeconds?: number } {
+  const times = Object.entries(manifest.objects)
+    .filter(([k]) => k.startsWith(prefix))
+    .map(([, o]) => Date.parse(o.writtenAt))
+    .sort((a, b) => a - b);
   if (times.length === 0) return {};
-  return { startedAt: new Date(times[0]!).toISOString(), finishedAt: new Date(times.at(-1)!).toISOString(), wallSeconds: (times.at(-1)! - times[0]!) / 1000 };
+  return {
+    startedAt: new Date(times[0]!).toISOString(),
+    finishedAt: new Date(times.at(-1)!).toISOString(),
+    wallSeconds: (times.at(-1)! - times[0]!) / 1000,
+  };
 }
 
 export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl?: string): Promise<RunReport> {
@@ -56,14 +89,19 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
     // the pretraining stage's eval is the base model's
     const stageEval = stage === 'pretrain' ? evals.base : evals[stage];
     const report: StageReport = {
-      status: entry?.status === 'done' ? 'completed' : entry?.status === 'failed' ? 'failed' : entry ? 'running' : 'skipped',
-      checkpoint: entry?.checkpoint ? { uri: entry.checkpoint.uri, sha256: entry.checkpoint.sha256, step: entry.checkpoint.step } : null,
+      status:
+        entry?.status === 'done' ? 'completed' : entry?.status === 'failed' ? 'failed' : entry ? 'running' : 'skipped',
+      checkpoint: entry?.checkpoint
+        ? { uri: entry.checkpoint.uri, sha256: entry.checkpoint.sha256, step: entry.checkpoint.step }
+        : null,
       eval: stageEval ? toModelEval(stageEval) : null,
       ...stageWall(manifest, prefix),
     };
     if (entry?.checkpoint && !entry.checkpoint.key.startsWith(prefix)) report.status = 'reused';
     if ((GRPO_STAGES as readonly string[]).includes(stage)) {
-      const keys = Object.keys(manifest.objects).filter((k) => k.startsWith(`${prefix}metrics/step-`)).sort();
+      const keys = Object.keys(manifest.objects)
+        .filter((k) => k.startsWith(`${prefix}metrics/step-`))
+        .sort();
       const curve: CurvePoint[] = [];
       for (const key of keys) {
         const step = Number(/step-(\d+)\.json$/.exec(key)?.[1]);
@@ -71,12 +109,23 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
       }
       report.curve = curve;
     } else {
-      const train = await tryJson<Array<{ step: number; loss: number; lr: number }>>(run, `${stage}/metrics/train.json`, manifest);
+      const train = await tryJson<Array<{ step: number; loss: number; lr: number }>>(
+        run,
+        `${stage}/metrics/train.json`,
+        manifest,
+      );
       if (train) report.curve = train.map((p) => ({ step: p.step, loss: p.loss, lr: p.lr }));
       const dataset = await tryJson<SftDataset>(run, `${stage}/dataset.json`, manifest);
       if (dataset) {
         const r = dataset.report;
-        report.data = [{ title: stage === 'coldStartSft' ? 'cold-start data (filtered R1-Zero samples)' : 'rejection-sampling data', kept: r.kept, dropped: r.dropped, details: { prompts: r.prompts, samples: r.samples, general: r.general, examples: r.examples } }];
+        report.data = [
+          {
+            title: stage === 'coldStartSft' ? 'cold-start data (filtered R1-Zero samples)' : 'rejection-sampling data',
+            kept: r.kept,
+            dropped: r.dropped,
+            details: { prompts: r.prompts, samples: r.samples, general: r.general, examples: r.examples },
+          },
+        ];
       }
     }
     if (entry || report.curve?.length) stages[stage] = report;
@@ -84,15 +133,22 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
   const finalLabel = [...STAGE_NAMES].reverse().find((s) => evals[s]);
   const base = evals.base;
   const final = finalLabel ? evals[finalLabel] : undefined;
-  const samples = base && final
-    ? base.examples.slice(0, 12).map((b, i) => {
-      const f = final.examples[i];
-      return {
-        prompt: b.prompt, expected: b.answer, category: b.category, base: b.completion, final: f?.completion ?? '',
-        ...(b.correct !== null && f && f.correct !== null ? { correct: { base: b.correct, final: f.correct } } : {}),
-      };
-    })
-    : [];
+  const samples =
+    base && final
+      ? base.examples.slice(0, 12).map((b, i) => {
+          const f = final.examples[i];
+          return {
+            prompt: b.prompt,
+            expected: b.answer,
+            category: b.category,
+            base: b.completion,
+            final: f?.completion ?? '',
+            ...(b.correct !== null && f && f.correct !== null
+              ? { correct: { base: b.correct, final: f.correct } }
+              : {}),
+          };
+        })
+      : [];
   const config = manifest.info.config as { seed?: number; preset?: string; eval?: Record<string, unknown> } | undefined;
   const finishedAt = typeof manifest.info.finishedAt === 'string' ? manifest.info.finishedAt : new Date().toISOString();
   const report: RunReport = {

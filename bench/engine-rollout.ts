@@ -20,8 +20,12 @@ const models: Array<{ name: string; cfg: GptConfig }> = [
 async function measure(sampler: RolloutSampler, path: RolloutPath, vocab: number) {
   // Prompts of 8–15 tokens so left padding and masks are exercised; no stop tokens, so every
   // row generates exactly maxNewTokens and the token count is known.
-  const prompts = Array.from({ length: batch }, (_, b) => Array.from({ length: 8 + (b % 8) }, (_, t) => 1 + ((b * 7 + t * 3) % (vocab - 1))));
-  const seeds = prompts.map((_, b) => deriveSampleSeed({ runSeed: 1, stage: 'bench', step: 0, promptIndex: b, sampleIndex: 0 }));
+  const prompts = Array.from({ length: batch }, (_, b) =>
+    Array.from({ length: 8 + (b % 8) }, (_, t) => 1 + ((b * 7 + t * 3) % (vocab - 1))),
+  );
+  const seeds = prompts.map((_, b) =>
+    deriveSampleSeed({ runSeed: 1, stage: 'bench', step: 0, promptIndex: b, sampleIndex: 0 }),
+  );
   const options = { maxNewTokens, temperature: 1, topP: 0.95, stopTokens: [], padToken: 0 };
   const warmStart = performance.now();
   await sampler.sample({ prompts, seeds }, options, path); // compiles the session
@@ -36,7 +40,12 @@ async function measure(sampler: RolloutSampler, path: RolloutPath, vocab: number
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  return { tokensPerSecond: Math.round(generated / median), secondsPerRollout: Number(median.toFixed(4)), firstRunSeconds: Number(firstRunSeconds.toFixed(3)), generatedTokens: generated };
+  return {
+    tokensPerSecond: Math.round(generated / median),
+    secondsPerRollout: Number(median.toFixed(4)),
+    firstRunSeconds: Number(firstRunSeconds.toFixed(3)),
+    generatedTokens: generated,
+  };
 }
 
 async function main(): Promise<void> {

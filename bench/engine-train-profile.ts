@@ -11,19 +11,36 @@ import { buildSftGraph, gptConfig, initParams, paramSpecs } from '../engine/mode
 import { DEFAULT_ADAMW, adamwGraphScalars, flatLayout } from '../engine/optim';
 
 const which = process.argv[2] ?? '1M';
-const cfg = which === 'tiny'
-  ? gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 })
-  : gptConfig({ vocabSize: 512, dModel: 256, nLayers: 1, nHeads: 4, dFF: 1024, contextLength: 64, tiedEmbeddings: false });
-const B = which === 'tiny' ? 16 : 8, T = 64, RUNS = 15;
+const cfg =
+  which === 'tiny'
+    ? gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 })
+    : gptConfig({
+        vocabSize: 512,
+        dModel: 256,
+        nLayers: 1,
+        nHeads: 4,
+        dFF: 1024,
+        contextLength: 64,
+        tiedEmbeddings: false,
+      });
+const B = which === 'tiny' ? 16 : 8,
+  T = 64,
+  RUNS = 15;
 
 const dir = mkdtempSync(join(tmpdir(), 'engine-profile-'));
 const built = buildSftGraph(cfg, 'float32', { optimizer: 'adamw' });
-const session = await createSession(built.bytes, { extra: { enableProfiling: true, profileFilePrefix: join(dir, 'p') } });
+const session = await createSession(built.bytes, {
+  extra: { enableProfiling: true, profileFilePrefix: join(dir, 'p') },
+});
 const params = initParams(cfg, 1);
 const layout = flatLayout(paramSpecs(cfg));
 const feeds: Record<string, ort.Tensor> = {};
 for (const s of paramSpecs(cfg)) feeds[s.name] = new ort.Tensor('float32', params[s.name], s.shape);
-feeds.tokens = new ort.Tensor('int32', Int32Array.from({ length: B * T }, (_, i) => (i * 7) % cfg.vocabSize), [B, T]);
+feeds.tokens = new ort.Tensor(
+  'int32',
+  Int32Array.from({ length: B * T }, (_, i) => (i * 7) % cfg.vocabSize),
+  [B, T],
+);
 feeds.mask = new ort.Tensor('float32', new Float32Array(B * T).fill(1), [B, T]);
 feeds['adamw.m'] = new ort.Tensor('float32', new Float32Array(layout.total), [layout.total]);
 feeds['adamw.v'] = new ort.Tensor('float32', new Float32Array(layout.total), [layout.total]);
@@ -34,9 +51,17 @@ session.endProfiling();
 await session.release();
 
 const file = readdirSync(dir).find((f) => f.endsWith('.json'));
-const events = file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[]) : [];
+const events = file
+  ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      cat: string;
+      name: string;
+      dur: number;
+      args?: { op_name?: string };
+    }[])
+  : [];
 rmSync(dir, { recursive: true, force: true });
-const byScope: Record<string, number> = {}, byOp: Record<string, number> = {};
+const byScope: Record<string, number> = {},
+  byOp: Record<string, number> = {};
 for (const e of events) {
   if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
   const scope = e.name.includes('/') ? e.name.split('/')[0] : 'other';
@@ -44,7 +69,27 @@ for (const e of events) {
   const key = `${scope}:${e.args?.op_name ?? '?'}`;
   byOp[key] = (byOp[key] ?? 0) + e.dur / RUNS / 1000;
 }
-const runs = events.filter((e) => e.name === 'model_run').map((e) => e.dur / 1000).sort((a, b) => a - b);
+const runs = events
+  .filter((e) => e.name === 'model_run')
+  .map((e) => e.dur / 1000)
+  .sort((a, b) => a - b);
 const round = (o: Record<string, number>, top: number) =>
-  Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, +v.toFixed(3)]));
-console.log(JSON.stringify({ model: which, nodes: built.graph.nodes.length, modelRunMs: { median: +runs[Math.floor(runs.length / 2)].toFixed(2), best: +runs[0].toFixed(2) }, kernelMsByScope: round(byScope, 10), kernelMsByOp: round(byOp, 25) }, null, 2));
+  Object.fromEntries(
+    Object.entries(o)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => [k, +v.toFixed(3)]),
+  );
+console.log(
+  JSON.stringify(
+    {
+      model: which,
+      nodes: built.graph.nodes.length,
+      modelRunMs: { median: +runs[Math.floor(runs.length / 2)].toFixed(2), best: +runs[0].toFixed(2) },
+      kernelMsByScope: round(byScope, 10),
+      kernelMsByOp: round(byOp, 25),
+    },
+    null,
+    2,
+  ),
+);

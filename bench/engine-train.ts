@@ -7,7 +7,15 @@
 
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder, createSession, encodeModel } from '../engine/onnx';
-import { type GptConfig, SeededRng, cloneParams, countParams, gptConfig, initParams, paramSpecs } from '../engine/model';
+import {
+  type GptConfig,
+  SeededRng,
+  cloneParams,
+  countParams,
+  gptConfig,
+  initParams,
+  paramSpecs,
+} from '../engine/model';
 import { DEFAULT_ADAMW, adamwStep, createAdamWState } from '../engine/optim';
 import { createTrainer, packSequences } from '../engine/train';
 
@@ -46,13 +54,22 @@ function trainFlops(cfg: GptConfig, B: number, Tm: number): number {
   return 3 * (2 * B * Tm * perTokenMatmul + L * 4 * B * Tm * Tm * D);
 }
 
-async function benchModel(label: string, cfg: GptConfig, B: number, T: number, ceiling: (runs: number) => Promise<number>) {
+async function benchModel(
+  label: string,
+  cfg: GptConfig,
+  B: number,
+  T: number,
+  ceiling: (runs: number) => Promise<number>,
+) {
   const trainer = createTrainer(cfg, { session: { intraOpThreads: THREADS } });
   const params = initParams(cfg, 1);
   const state = createAdamWState(params);
   const rng = new SeededRng(2);
   const batch = packSequences(
-    Array.from({ length: B }, () => ({ tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize), lossStart: 1 })),
+    Array.from({ length: B }, () => ({
+      tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize),
+      lossStart: 1,
+    })),
     0,
   );
   const hp = { optimizer: { ...DEFAULT_ADAMW, lr: 1e-4 } };
@@ -78,7 +95,8 @@ async function benchModel(label: string, cfg: GptConfig, B: number, T: number, c
   const order = paramSpecs(cfg).map((s) => s.name);
   const tsParams = cloneParams(params);
   const tsState = createAdamWState(tsParams);
-  const runMs: number[] = [], adamMs: number[] = [];
+  const runMs: number[] = [],
+    adamMs: number[] = [];
   for (let i = 0; i < STEPS + 2; i++) {
     const t0 = performance.now();
     const { grads } = await trainer.sftLossAndGrads(tsParams, batch);
@@ -107,7 +125,16 @@ async function benchModel(label: string, cfg: GptConfig, B: number, T: number, c
   return {
     label,
     params: countParams(cfg),
-    config: { V: cfg.vocabSize, D: cfg.dModel, L: cfg.nLayers, H: cfg.nHeads, F: cfg.dFF, B, T, tiedEmbeddings: cfg.tiedEmbeddings },
+    config: {
+      V: cfg.vocabSize,
+      D: cfg.dModel,
+      L: cfg.nLayers,
+      H: cfg.nHeads,
+      F: cfg.dFF,
+      B,
+      T,
+      tiedEmbeddings: cfg.tiedEmbeddings,
+    },
     gflopPerStep: +(flops / 1e9).toFixed(4),
     fusedStep: { medianRound: view(med), fastestRoundVsTopCeiling: view(best) },
     unfused: { lossAndGradsRunMs: r3(median(runMs)), typescriptAdamwMs: r3(median(adamMs)) },
@@ -115,6 +142,38 @@ async function benchModel(label: string, cfg: GptConfig, B: number, T: number, c
 }
 
 const ceiling = await ceilingSession();
-const tiny = await benchModel('tiny', gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 }), 16, 64, ceiling);
-const mid = await benchModel('1M', gptConfig({ vocabSize: 512, dModel: 256, nLayers: 1, nHeads: 4, dFF: 1024, contextLength: 64, tiedEmbeddings: false }), 8, 64, ceiling);
-console.log(JSON.stringify({ threads: THREADS, stepsPerRound: STEPS, rounds: ROUNDS, ceiling: `MatMul ${CEILING_N}x${CEILING_N} float32`, models: [tiny, mid] }, null, 2));
+const tiny = await benchModel(
+  'tiny',
+  gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 }),
+  16,
+  64,
+  ceiling,
+);
+const mid = await benchModel(
+  '1M',
+  gptConfig({
+    vocabSize: 512,
+    dModel: 256,
+    nLayers: 1,
+    nHeads: 4,
+    dFF: 1024,
+    contextLength: 64,
+    tiedEmbeddings: false,
+  }),
+  8,
+  64,
+  ceiling,
+);
+console.log(
+  JSON.stringify(
+    {
+      threads: THREADS,
+      stepsPerRound: STEPS,
+      rounds: ROUNDS,
+      ceiling: `MatMul ${CEILING_N}x${CEILING_N} float32`,
+      models: [tiny, mid],
+    },
+    null,
+    2,
+  ),
+);

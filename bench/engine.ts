@@ -76,7 +76,10 @@ async function benchTrain(m: ModelCase, ceiling: (runs: number) => Promise<numbe
   const params = initParams(cfg, 1);
   const state = createAdamWState(params);
   const rng = new SeededRng(3);
-  const rows = Array.from({ length: B }, () => ({ tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize), lossStart: 1 }));
+  const rows = Array.from({ length: B }, () => ({
+    tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize),
+    lossStart: 1,
+  }));
   const batch = packSequences(rows, 0);
   const hp = { optimizer: { ...DEFAULT_ADAMW, lr: 1e-4 } };
   const compileStart = performance.now();
@@ -117,13 +120,18 @@ async function benchRollout(m: ModelCase, ceiling: (runs: number) => Promise<num
   const sampler = RolloutSampler.create(gptDecoder(cfg), initParams(cfg, 1), { intraOpThreads: THREADS });
   // prompts of 8–15 tokens exercise left padding; no stop tokens, so every row generates exactly
   // ROLLOUT_NEW_TOKENS and the token count is known
-  const prompts = Array.from({ length: ROLLOUT_BATCH }, (_, b) => Array.from({ length: 8 + (b % 8) }, (_, t) => 1 + ((b * 7 + t * 3) % (cfg.vocabSize - 1))));
-  const seeds = prompts.map((_, b) => deriveSampleSeed({ runSeed: 1, stage: 'bench', step: 0, promptIndex: b, sampleIndex: 0 }));
+  const prompts = Array.from({ length: ROLLOUT_BATCH }, (_, b) =>
+    Array.from({ length: 8 + (b % 8) }, (_, t) => 1 + ((b * 7 + t * 3) % (cfg.vocabSize - 1))),
+  );
+  const seeds = prompts.map((_, b) =>
+    deriveSampleSeed({ runSeed: 1, stage: 'bench', step: 0, promptIndex: b, sampleIndex: 0 }),
+  );
   const options = { maxNewTokens: ROLLOUT_NEW_TOKENS, temperature: 1, topP: 0.95, stopTokens: [], padToken: 0 };
   // processed tokens: each prompt once (prefill), then each new token attending to everything before it
   let flops = 0;
   for (const p of prompts) {
-    for (let pos = 1; pos <= p.length + ROLLOUT_NEW_TOKENS; pos++) flops += linearFlopsPerToken(cfg) + 4 * cfg.nLayers * cfg.dModel * pos;
+    for (let pos = 1; pos <= p.length + ROLLOUT_NEW_TOKENS; pos++)
+      flops += linearFlopsPerToken(cfg) + 4 * cfg.nLayers * cfg.dModel * pos;
   }
   const out: Record<string, unknown> = {};
   try {
@@ -155,7 +163,12 @@ async function benchRollout(m: ModelCase, ceiling: (runs: number) => Promise<num
   }
   const loop = out.loop as { tokensPerSecond: number };
   const step = out.step as { tokensPerSecond: number };
-  return { rows: ROLLOUT_BATCH, newTokens: ROLLOUT_NEW_TOKENS, ...out, loopSpeedup: round(loop.tokensPerSecond / step.tokensPerSecond, 2) };
+  return {
+    rows: ROLLOUT_BATCH,
+    newTokens: ROLLOUT_NEW_TOKENS,
+    ...out,
+    loopSpeedup: round(loop.tokensPerSecond / step.tokensPerSecond, 2),
+  };
 }
 
 async function main(): Promise<void> {
@@ -163,10 +176,23 @@ async function main(): Promise<void> {
   const tiny = resolveConfig({ preset: 'tiny' });
   const vocabSize = buildTokenizer().vocabSize;
   const models: ModelCase[] = [
-    { label: 'tiny', cfg: gptConfig({ vocabSize, ...tiny.model }), trainBatch: tiny.stages.pretrain.batchSize, trainTokens: 64 },
+    {
+      label: 'tiny',
+      cfg: gptConfig({ vocabSize, ...tiny.model }),
+      trainBatch: tiny.stages.pretrain.batchSize,
+      trainTokens: 64,
+    },
     {
       label: '1M',
-      cfg: gptConfig({ vocabSize: 512, dModel: 256, nLayers: 1, nHeads: 4, dFF: 1024, contextLength: 128, tiedEmbeddings: false }),
+      cfg: gptConfig({
+        vocabSize: 512,
+        dModel: 256,
+        nLayers: 1,
+        nHeads: 4,
+        dFF: 1024,
+        contextLength: 128,
+        tiedEmbeddings: false,
+      }),
       trainBatch: 8,
       trainTokens: 64,
     },
@@ -178,23 +204,41 @@ async function main(): Promise<void> {
     results.push({
       model: m.label,
       params: countParams(cfg),
-      config: { V: cfg.vocabSize, D: cfg.dModel, L: cfg.nLayers, H: cfg.nHeads, F: cfg.dFF, ctx: cfg.contextLength, tiedEmbeddings: cfg.tiedEmbeddings },
+      config: {
+        V: cfg.vocabSize,
+        D: cfg.dModel,
+        L: cfg.nLayers,
+        H: cfg.nHeads,
+        F: cfg.dFF,
+        ctx: cfg.contextLength,
+        tiedEmbeddings: cfg.tiedEmbeddings,
+      },
       train: await benchTrain(m, ceiling),
       rollout: await benchRollout(m, ceiling),
     });
   }
   const oneM = results.find((r) => r.model === '1M')!;
-  console.log(JSON.stringify({
-    bench: 'engine',
-    threads: THREADS,
-    rounds: ROUNDS,
-    stepsPerRound: STEPS,
-    rolloutRepeats: REPEATS,
-    ceiling: `onnxruntime MatMul ${CEILING_N}x${CEILING_N} float32, ${THREADS} intra-op threads, same process`,
-    goal: { oneMTrainRatioToCeiling: 0.4, measured: oneM.train.ratioToCeiling, met: oneM.train.ratioToCeiling >= 0.4 },
-    models: results,
-    seconds: round((performance.now() - wall) / 1000, 1),
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'engine',
+        threads: THREADS,
+        rounds: ROUNDS,
+        stepsPerRound: STEPS,
+        rolloutRepeats: REPEATS,
+        ceiling: `onnxruntime MatMul ${CEILING_N}x${CEILING_N} float32, ${THREADS} intra-op threads, same process`,
+        goal: {
+          oneMTrainRatioToCeiling: 0.4,
+          measured: oneM.train.ratioToCeiling,
+          met: oneM.train.ratioToCeiling >= 0.4,
+        },
+        models: results,
+        seconds: round((performance.now() - wall) / 1000, 1),
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((error) => {

@@ -37,13 +37,21 @@ import type { CheckpointRef } from '../activities/types';
 import { connectionFromStack, type Connection } from '../infra/connection';
 import { createLogger, type Logger } from '../infra/logger';
 import { waitFor } from '../infra/processes';
-import { CONTROL_QUEUE, GPU_QUEUE } from '../infra/queues';
+import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { devDown, devUp } from '../infra/stack';
-import { SEARCH_ATTRIBUTES } from '../infra/search-attributes';
+import { searchAttributeTypes } from '../contracts/search-attributes';
 import { readStackRecord } from '../infra/stack-record';
 import { connectClient } from '../infra/temporal-client';
-import { TEST_STACK_SETTINGS, testStateDir } from '../infra/test-stack';
-import { GRPO_STAGES, STAGE_NAMES, presetNames, resolveConfig, type GrpoStageName, type PipelineConfig, type StageName } from '../recipe/config';
+import { testStackSettings, testStateDir } from '../infra/test-stack';
+import {
+  GRPO_STAGES,
+  STAGE_NAMES,
+  presetNames,
+  resolveConfig,
+  type GrpoStageName,
+  type PipelineConfig,
+  type StageName,
+} from '../recipe/config';
 import { ArtifactStore } from '../storage/artifact-store';
 import { joinKey } from '../storage/keys';
 import { createS3Client } from '../storage/s3-client';
@@ -106,22 +114,33 @@ async function ensureBenchNamespace(connection: Connection): Promise<void> {
       await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     }
     const types = protos.temporal.api.enums.v1.IndexedValueType;
-    const registered = async () => (await client.connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+    const registered = async () =>
+      (await client.connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
     // the frontend learns of a new namespace on its next cache refresh
-    const hint = () => 'see the test stack\'s temporal.log';
+    const hint = () => "see the test stack's temporal.log";
     await waitFor(`namespace ${namespace}`, async () => Boolean(await registered()), 60000, hint);
     const have = await registered();
-    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in have));
+    const missing = Object.entries(searchAttributeTypes()).filter(([name]) => !(name in have));
     if (missing.length > 0) {
       await client.connection.operatorService.addSearchAttributes({
         namespace,
-        searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, type === 'Int' ? types.INDEXED_VALUE_TYPE_INT : types.INDEXED_VALUE_TYPE_KEYWORD])),
+        searchAttributes: Object.fromEntries(
+          missing.map(([name, type]) => [
+            name,
+            type === 'Int' ? types.INDEXED_VALUE_TYPE_INT : types.INDEXED_VALUE_TYPE_KEYWORD,
+          ]),
+        ),
       });
     }
-    await waitFor(`search attributes of namespace ${namespace}`, async () => {
-      const now = await registered();
-      return Object.keys(SEARCH_ATTRIBUTES).every((name) => name in now);
-    }, 60000, hint);
+    await waitFor(
+      `search attributes of namespace ${namespace}`,
+      async () => {
+        const now = await registered();
+        return Object.keys(searchAttributeTypes()).every((name) => name in now);
+      },
+      60000,
+      hint,
+    );
   } finally {
     await client.connection.close();
   }
@@ -155,7 +174,7 @@ async function plainPipeline(deps: ActivityDeps, runId: string, raw: Record<stri
 
   // pretrainStageWorkflow
   async function pretrainStage(reuse?: CheckpointRef): Promise<CheckpointRef> {
-    const base = reuse ?? await gpu.pretrain({ runId, stage: 'pretrain', config, pretrainHash: init.pretrainHash });
+    const base = reuse ?? (await gpu.pretrain({ runId, stage: 'pretrain', config, pretrainHash: init.pretrainHash }));
     const evalMetrics = await gpu.evaluate({ runId, stage: 'pretrain', config, policy: base, label: 'base' });
     return withEval(base, evalMetrics);
   }
@@ -171,7 +190,11 @@ async function plainPipeline(deps: ActivityDeps, runId: string, raw: Record<stri
   }
 
   // grpoStageWorkflow
-  async function grpoStage(stage: GrpoStageName, initRef: CheckpointRef, reference?: CheckpointRef): Promise<CheckpointRef> {
+  async function grpoStage(
+    stage: GrpoStageName,
+    initRef: CheckpointRef,
+    reference?: CheckpointRef,
+  ): Promise<CheckpointRef> {
     const grpo = config.stages[stage].grpo;
     const ctx = { runId, stage, config };
     let policy = initRef;
@@ -179,7 +202,13 @@ async function plainPipeline(deps: ActivityDeps, runId: string, raw: Record<stri
       const rollouts = await gpu.rollouts({ ...ctx, step: iteration, policy });
       const scored = await control.scoreRollouts({ ...ctx, step: iteration, rolloutsKey: rollouts.rolloutsKey });
       policy = await gpu.policyUpdate({
-        ...ctx, step: iteration, totalSteps: grpo.steps, policy, reference, scoredKey: scored.scoredKey, scoreMetrics: scored.metrics,
+        ...ctx,
+        step: iteration,
+        totalSteps: grpo.steps,
+        policy,
+        reference,
+        scoredKey: scored.scoredKey,
+        scoreMetrics: scored.metrics,
       });
       iteration++;
       if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
@@ -197,7 +226,8 @@ async function plainPipeline(deps: ActivityDeps, runId: string, raw: Record<stri
     const t0 = performance.now();
     let ref: CheckpointRef;
     if (stage === 'pretrain') ref = await pretrainStage(plan.init);
-    else if ((GRPO_STAGES as readonly string[]).includes(stage)) ref = await grpoStage(stage as GrpoStageName, plan.init!, 'reference' in plan ? plan.reference : undefined);
+    else if ((GRPO_STAGES as readonly string[]).includes(stage))
+      ref = await grpoStage(stage as GrpoStageName, plan.init!, 'reference' in plan ? plan.reference : undefined);
     else ref = await sftStage(stage, plan.init!, 'source' in plan ? plan.source! : plan.init!);
     perStageSeconds[stage] = round(since(t0), 2);
     refs[stage] = ref;
@@ -213,8 +243,11 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
   const store = storeOf(connection);
   const cacheDir = mkdtempSync(join(tmpdir(), 'r1flow-bench-plain-'));
   const deps: ActivityDeps = {
-    store, log: benchLogger('bench-plain'), cacheDir,
-    uiUrl: connection.temporal.uiUrl, namespace: connection.temporal.namespace,
+    store,
+    log: benchLogger('bench-plain'),
+    cacheDir,
+    uiUrl: connection.temporal.uiUrl,
+    namespace: connection.temporal.namespace,
   };
   try {
     const t0 = performance.now();
@@ -222,7 +255,16 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
     const { refs, perStageSeconds } = await plainPipeline(deps, runId, raw);
     const seconds = since(t0);
     const cpuSeconds = cpuSince(cpu0);
-    return { half: 'plain', runId, seconds, cpuSeconds, setupSeconds: 0, perStageSeconds, finalRef: finalOf(refs), stages: refs };
+    return {
+      half: 'plain',
+      runId,
+      seconds,
+      cpuSeconds,
+      setupSeconds: 0,
+      perStageSeconds,
+      finalRef: finalOf(refs),
+      stages: refs,
+    };
   } finally {
     store.client.destroy();
     rmSync(cacheDir, { recursive: true, force: true });
@@ -277,25 +319,54 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
   // a poller seen within the last long-poll (60 s) whose process lives may take this run's tasks
   let otherPollers = 0;
   for (const name of [CONTROL_QUEUE, GPU_QUEUE]) {
-    for (const taskQueueType of [1, 2]) { // workflow, activity
-      const r = await client.workflowService.describeTaskQueue({ namespace: connection.temporal.namespace, taskQueue: { name }, taskQueueType });
-      otherPollers += (r.pollers ?? []).filter((p) => Date.now() - (timestampMs(p.lastAccessTime) ?? 0) < 65_000 && pollerAlive(p.identity)).length;
+    for (const taskQueueType of [1, 2]) {
+      // workflow, activity
+      const r = await client.workflowService.describeTaskQueue({
+        namespace: connection.temporal.namespace,
+        taskQueue: { name },
+        taskQueueType,
+      });
+      otherPollers += (r.pollers ?? []).filter(
+        (p) => Date.now() - (timestampMs(p.lastAccessTime) ?? 0) < 65_000 && pollerAlive(p.identity),
+      ).length;
     }
   }
   const workers = await startWorkers({
-    connection, queues: ['control', 'gpu'], log: benchLogger('bench-worker'), cacheDir, shutdownGraceTime: '5 seconds',
+    connection,
+    queues: ['control', 'gpu'],
+    log: benchLogger('bench-worker'),
+    cacheDir,
+    shutdownGraceTime: '5 seconds',
   });
   try {
-    await client.workflow.execute('doctorWorkflow', { taskQueue: CONTROL_QUEUE, workflowId: `warmup-${runId}`, args: [`warmup-${runId}`] });
+    await client.workflow.execute('doctorWorkflow', {
+      taskQueue: CONTROL_QUEUE,
+      workflowId: `warmup-${runId}`,
+      args: [`warmup-${runId}`],
+    });
     const setupSeconds = since(t0);
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
-    const handle = await client.workflow.start('r1Pipeline', { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
-    const result = await handle.result() as PipelineResult;
+    const handle = await client.workflow.start('r1Pipeline', {
+      taskQueue: CONTROL_QUEUE,
+      workflowId: runId,
+      args: [raw],
+    });
+    const result = (await handle.result()) as PipelineResult;
     const seconds = since(t1);
     const cpuSeconds = cpuSince(cpu0);
     const perStageSeconds = await stageSecondsFromHistory(handle, runId);
-    return { half: 'temporal', runId: result.runId, seconds, cpuSeconds, setupSeconds, perStageSeconds, finalRef: finalOf(result.stages), stages: result.stages, otherPollers };
+    return {
+      half: 'temporal',
+      runId: result.runId,
+      seconds,
+      cpuSeconds,
+      setupSeconds,
+      perStageSeconds,
+      finalRef: finalOf(result.stages),
+      stages: result.stages,
+      otherPollers,
+    };
   } finally {
     await workers.shutdown();
     await client.connection.close();
@@ -304,7 +375,10 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
 }
 
 function finalOf(refs: Refs): CheckpointRef {
-  const final = [...STAGE_NAMES].reverse().map((s) => refs[s]).find(Boolean);
+  const final = [...STAGE_NAMES]
+    .reverse()
+    .map((s) => refs[s])
+    .find(Boolean);
   if (!final) throw new Error('the run finished without any stage checkpoint');
   return final;
 }
@@ -312,14 +386,35 @@ function finalOf(refs: Refs): CheckpointRef {
 // ---------------------------------------------------------------------------------------------
 // the parent: stack, seed, both halves, comparison
 
-function runHalf(half: Half, preset: string, seed: number, runId: string): Promise<HalfResult & { processSeconds: number }> {
+function runHalf(
+  half: Half,
+  preset: string,
+  seed: number,
+  runId: string,
+): Promise<HalfResult & { processSeconds: number }> {
   const out = join(mkdtempSync(join(tmpdir(), 'r1flow-bench-orch-')), 'result.json');
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      '--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', thisFile,
-      '--half', half, '--seed', String(seed), '--run-id', runId, '--out', out, '--preset', preset,
-    ], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    const child = spawn(
+      process.execPath,
+      [
+        '--disable-warning=NodeVersionSupportWarning',
+        '--import',
+        'tsx',
+        thisFile,
+        '--half',
+        half,
+        '--seed',
+        String(seed),
+        '--run-id',
+        runId,
+        '--out',
+        out,
+        '--preset',
+        preset,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
+    );
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code !== 0) return reject(new Error(`the ${half} half exited with ${signal ?? `code ${code}`}`));
@@ -337,16 +432,18 @@ function runHalf(half: Half, preset: string, seed: number, runId: string): Promi
 async function parent(): Promise<void> {
   // the test stack's own ports and state folder, as infra/test-with-stack.ts uses them
   process.env.R1FLOW_STATE_DIR = testStateDir();
-  const stack = await devUp(TEST_STACK_SETTINGS, (m) => process.stderr.write(`[test stack] ${m}\n`));
+  const stack = await devUp(testStackSettings(), (m) => process.stderr.write(`[test stack] ${m}\n`));
   const connection = stackConnection();
   const store = storeOf(connection);
   try {
     await ensureBenchNamespace(connection);
     const seed = Number(flag('seed') ?? 1_000_000 + Math.floor(Math.random() * 1_000_000_000));
     const rounds = Number(flag('rounds') ?? 3);
-    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${flag('rounds')}`);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new Error(`--rounds must be a positive integer, got ${flag('rounds')}`);
     const preset = flag('preset') ?? 'micro';
-    if (!presetNames().includes(preset)) throw new Error(`--preset must be one of ${presetNames().join(', ')}, got ${preset}`);
+    if (!presetNames().includes(preset))
+      throw new Error(`--preset must be one of ${presetNames().join(', ')}, got ${preset}`);
     const raw = { preset, seed };
     const cacheKey = joinKey('cache', 'pretrain', `${pretrainHashOf(resolveConfig(raw))}.json`);
     const tag = randomUUID().slice(0, 6);
@@ -371,46 +468,83 @@ async function parent(): Promise<void> {
     const ratio = temporalSeconds / plainSeconds;
     // checkpoint metadata holds stage and step but no run id, so equal training gives equal sha256
     const finals = [...all.temporal, ...all.plain].map((h) => h.finalRef.sha256);
-    const sameStages = Object.fromEntries(STAGE_NAMES.map((st) => {
-      const hashes = new Set([...all.temporal, ...all.plain].map((h) => h.stages[st]?.sha256));
-      return [st, hashes.size === 1];
-    }));
-    const perStage = Object.fromEntries(STAGE_NAMES.map((st) => [st, {
-      temporal: medianOf('temporal', (h) => h.perStageSeconds[st] ?? 0),
-      plain: medianOf('plain', (h) => h.perStageSeconds[st] ?? 0),
-    }]));
-    console.log(JSON.stringify({
-      bench: 'orchestration',
-      preset,
-      seed,
-      rounds,
-      temporalSeconds: round(temporalSeconds, 2),
-      plainSeconds: round(plainSeconds, 2),
-      ratio: round(ratio),
-      goal: GOAL,
-      met: ratio <= GOAL,
-      perRound: all.temporal.map((t, i) => ({
-        order: orderOf(i),
-        temporalSeconds: round(t.seconds, 2),
-        plainSeconds: round(all.plain[i]!.seconds, 2),
-        ratio: round(t.seconds / all.plain[i]!.seconds),
-      })),
-      sameFinalCheckpoint: new Set(finals).size === 1,
-      sameCheckpointPerStage: sameStages,
-      finalCheckpointSha256: finals[0],
-      perStageSecondsMedian: perStage,
-      temporalSetupSecondsMedian: round(medianOf('temporal', (h) => h.setupSeconds), 2),
-      cpuSecondsMedian: { temporal: round(medianOf('temporal', (h) => h.cpuSeconds), 2), plain: round(medianOf('plain', (h) => h.cpuSeconds), 2) },
-      processSecondsMedian: { temporal: round(medianOf('temporal', (h) => h.processSeconds), 2), plain: round(medianOf('plain', (h) => h.processSeconds), 2) },
-      runIds: { temporal: all.temporal.map((h) => h.runId), plain: all.plain.map((h) => h.runId) },
-      namespace: BENCH_NAMESPACE,
-      recentOtherPollersOnQueues: Math.max(...all.temporal.map((h) => h.otherPollers ?? 0)),
-      fairness: 'each half ran in a fresh child process (policy cache, onnxruntime sessions and corpus cache start cold in both); '
-        + 'cache/pretrain/<hash>.json was deleted before each half so both pretrained; timed from the first call (plain: initRun; temporal: workflow start) to the report; '
-        + 'temporal worker creation (workflow bundling) and its warm-up doctor workflow are reported separately as temporalSetupSecondsMedian; '
-        + 'rounds alternate which half goes first',
-      stack: stack.alreadyRunning ? 'test stack was already running (left running)' : 'test stack started by this script (stopped at the end)',
-    }, null, 2));
+    const sameStages = Object.fromEntries(
+      STAGE_NAMES.map((st) => {
+        const hashes = new Set([...all.temporal, ...all.plain].map((h) => h.stages[st]?.sha256));
+        return [st, hashes.size === 1];
+      }),
+    );
+    const perStage = Object.fromEntries(
+      STAGE_NAMES.map((st) => [
+        st,
+        {
+          temporal: medianOf('temporal', (h) => h.perStageSeconds[st] ?? 0),
+          plain: medianOf('plain', (h) => h.perStageSeconds[st] ?? 0),
+        },
+      ]),
+    );
+    console.log(
+      JSON.stringify(
+        {
+          bench: 'orchestration',
+          preset,
+          seed,
+          rounds,
+          temporalSeconds: round(temporalSeconds, 2),
+          plainSeconds: round(plainSeconds, 2),
+          ratio: round(ratio),
+          goal: GOAL,
+          met: ratio <= GOAL,
+          perRound: all.temporal.map((t, i) => ({
+            order: orderOf(i),
+            temporalSeconds: round(t.seconds, 2),
+            plainSeconds: round(all.plain[i]!.seconds, 2),
+            ratio: round(t.seconds / all.plain[i]!.seconds),
+          })),
+          sameFinalCheckpoint: new Set(finals).size === 1,
+          sameCheckpointPerStage: sameStages,
+          finalCheckpointSha256: finals[0],
+          perStageSecondsMedian: perStage,
+          temporalSetupSecondsMedian: round(
+            medianOf('temporal', (h) => h.setupSeconds),
+            2,
+          ),
+          cpuSecondsMedian: {
+            temporal: round(
+              medianOf('temporal', (h) => h.cpuSeconds),
+              2,
+            ),
+            plain: round(
+              medianOf('plain', (h) => h.cpuSeconds),
+              2,
+            ),
+          },
+          processSecondsMedian: {
+            temporal: round(
+              medianOf('temporal', (h) => h.processSeconds),
+              2,
+            ),
+            plain: round(
+              medianOf('plain', (h) => h.processSeconds),
+              2,
+            ),
+          },
+          runIds: { temporal: all.temporal.map((h) => h.runId), plain: all.plain.map((h) => h.runId) },
+          namespace: BENCH_NAMESPACE,
+          recentOtherPollersOnQueues: Math.max(...all.temporal.map((h) => h.otherPollers ?? 0)),
+          fairness:
+            'each half ran in a fresh child process (policy cache, onnxruntime sessions and corpus cache start cold in both); ' +
+            'cache/pretrain/<hash>.json was deleted before each half so both pretrained; timed from the first call (plain: initRun; temporal: workflow start) to the report; ' +
+            'temporal worker creation (workflow bundling) and its warm-up doctor workflow are reported separately as temporalSetupSecondsMedian; ' +
+            'rounds alternate which half goes first',
+          stack: stack.alreadyRunning
+            ? 'test stack was already running (left running)'
+            : 'test stack started by this script (stopped at the end)',
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     store.client.destroy();
     if (!stack.alreadyRunning) await devDown();
@@ -421,7 +555,8 @@ async function child(half: Half): Promise<void> {
   const seed = Number(flag('seed'));
   const runId = flag('run-id');
   const out = flag('out');
-  if (!Number.isInteger(seed) || !runId || !out) throw new Error('a half needs --seed <integer>, --run-id <id> and --out <file>');
+  if (!Number.isInteger(seed) || !runId || !out)
+    throw new Error('a half needs --seed <integer>, --run-id <id> and --out <file>');
   const raw = { preset: flag('preset') ?? 'micro', seed };
   const result = half === 'temporal' ? await runTemporalHalf(runId, raw) : await runPlainHalf(runId, raw);
   writeFileSync(out, JSON.stringify(result));
@@ -432,7 +567,10 @@ if (half !== undefined && half !== 'temporal' && half !== 'plain') {
   console.error(`--half must be 'temporal' or 'plain', got '${half}'`);
   process.exit(1);
 }
-(half ? child(half) : parent()).then(() => process.exit(0), (err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+(half ? child(half) : parent()).then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

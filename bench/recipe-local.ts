@@ -35,7 +35,8 @@ const cfg: PipelineConfig = resolveConfig({ preset, ...(seedFlag >= 0 ? { seed: 
 const log = (line: string) => {
   if (!quiet) process.stderr.write(`${line}\n`);
 };
-const round = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
+const round = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined ? null : Number(x.toFixed(digits));
 
 interface StageReport {
   stage: string;
@@ -50,13 +51,20 @@ interface StageReport {
 const stages: StageReport[] = [];
 const examples: Record<string, EvalResult['examples']> = {};
 
-async function evalStage(stage: string, policy: Policy, seconds: number, extra: Partial<StageReport> = {}): Promise<void> {
+async function evalStage(
+  stage: string,
+  policy: Policy,
+  seconds: number,
+  extra: Partial<StageReport> = {},
+): Promise<void> {
   const start = performance.now();
   const result = await evaluate(policy, cfg);
   const evalSeconds = (performance.now() - start) / 1000;
   const { examples: ex, ...metrics } = result;
   examples[stage] = ex;
-  const rounded = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])) as StageReport['eval'];
+  const rounded = Object.fromEntries(
+    Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]),
+  ) as StageReport['eval'];
   stages.push({ stage, seconds: round(seconds, 1)!, evalSeconds: round(evalSeconds, 1)!, eval: rounded, ...extra });
   log(
     `[${stage}] ${seconds.toFixed(1)}s  pass@1 ${round(metrics.pass1)} pass@${metrics.k} ${round(metrics.passK)} format ${round(metrics.formatRate)} ` +
@@ -87,21 +95,33 @@ async function grpoStage(stage: GrpoStageName, start: Policy): Promise<Policy> {
       entropy: round(update.entropy),
     });
     if (step % 5 === 0 || step === grpo.steps - 1) {
-      log(`  ${stage} ${step}: reward ${round(score.rewardMean)} acc ${round(score.accuracy)} fmt ${round(score.formatRate)} lang ${round(score.languageConsistency)} help ${round(score.helpfulness)} zeroStd ${round(score.zeroStdFraction)} len ${round(score.meanLength, 1)}`);
+      log(
+        `  ${stage} ${step}: reward ${round(score.rewardMean)} acc ${round(score.accuracy)} fmt ${round(score.formatRate)} lang ${round(score.languageConsistency)} help ${round(score.helpfulness)} zeroStd ${round(score.zeroStdFraction)} len ${round(score.meanLength, 1)}`,
+      );
     }
   }
   await evalStage(stage, policy, (performance.now() - t0) / 1000, { curve });
   return policy;
 }
 
-async function sftStage(stage: string, start: Policy, build: () => Promise<{ examples: { prompt: string; completion: string }[]; report: unknown }>, sft: PipelineConfig['stages']['coldStartSft']['sft']): Promise<Policy> {
+async function sftStage(
+  stage: string,
+  start: Policy,
+  build: () => Promise<{ examples: { prompt: string; completion: string }[]; report: unknown }>,
+  sft: PipelineConfig['stages']['coldStartSft']['sft'],
+): Promise<Policy> {
   const t0 = performance.now();
   const { examples: data, report } = await build();
   const policy = freshOptimizer(start);
   const total = sftTotalSteps(data.length, sft);
   const losses = await sftSteps(policy, data, sft, cfg.seed, 0, total);
-  log(`  ${stage}: ${data.length} examples, ${total} steps, loss ${round(losses[0]?.loss)} → ${round(losses.at(-1)?.loss)}`);
-  await evalStage(stage, policy, (performance.now() - t0) / 1000, { dataset: report, curve: losses.filter((_, i) => i % 5 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })) });
+  log(
+    `  ${stage}: ${data.length} examples, ${total} steps, loss ${round(losses[0]?.loss)} → ${round(losses.at(-1)?.loss)}`,
+  );
+  await evalStage(stage, policy, (performance.now() - t0) / 1000, {
+    dataset: report,
+    curve: losses.filter((_, i) => i % 5 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })),
+  });
   return policy;
 }
 
@@ -117,18 +137,55 @@ async function main(): Promise<void> {
     if (baseCache) savePolicy(baseCache, base);
     log(`  pretrain: loss ${round(pre[0].loss)} → ${round(pre.at(-1)!.loss)}`);
   }
-  await evalStage('base', base, (performance.now() - t0) / 1000, { curve: pre.filter((_, i) => i % 25 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })), cached: pre.length === 0 });
+  await evalStage('base', base, (performance.now() - t0) / 1000, {
+    curve: pre.filter((_, i) => i % 25 === 0).map((m) => ({ step: m.step, loss: round(m.loss) })),
+    cached: pre.length === 0,
+  });
 
   const r1Zero = await grpoStage('r1Zero', base);
-  const coldStart = await sftStage('coldStartSft', base, () => buildColdStartSet(r1Zero, cfg), cfg.stages.coldStartSft.sft);
+  const coldStart = await sftStage(
+    'coldStartSft',
+    base,
+    () => buildColdStartSet(r1Zero, cfg),
+    cfg.stages.coldStartSft.sft,
+  );
   const reasoning = await grpoStage('reasoningRl', coldStart);
-  const rejection = await sftStage('rejectionSft', reasoning, () => buildRejectionSet(reasoning, cfg), cfg.stages.rejectionSft.sft);
+  const rejection = await sftStage(
+    'rejectionSft',
+    reasoning,
+    () => buildRejectionSet(reasoning, cfg),
+    cfg.stages.rejectionSft.sft,
+  );
   await grpoStage('finalRl', rejection);
   await releaseSamplers();
 
   const totalSeconds = (performance.now() - wall) / 1000;
-  const table = stages.map((s) => ({ stage: s.stage, seconds: s.seconds, pass1: s.eval.pass1, passK: s.eval.passK, format: s.eval.formatRate, language: s.eval.languageConsistency, refusal: s.eval.refusalCorrectness, length: s.eval.meanLength }));
-  console.log(JSON.stringify({ bench: 'recipe-local', preset, seed: cfg.seed, grpoStages: GRPO_STAGES, totalSeconds: round(totalSeconds, 1), table, stages, examples }, null, 2));
+  const table = stages.map((s) => ({
+    stage: s.stage,
+    seconds: s.seconds,
+    pass1: s.eval.pass1,
+    passK: s.eval.passK,
+    format: s.eval.formatRate,
+    language: s.eval.languageConsistency,
+    refusal: s.eval.refusalCorrectness,
+    length: s.eval.meanLength,
+  }));
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'recipe-local',
+        preset,
+        seed: cfg.seed,
+        grpoStages: GRPO_STAGES,
+        totalSeconds: round(totalSeconds, 1),
+        table,
+        stages,
+        examples,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((error) => {

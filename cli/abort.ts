@@ -6,7 +6,12 @@ import { sendRunUpdate } from './resume';
 import { openClient } from './run';
 
 export async function abortCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { reason: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { reason: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   const [runId, extra] = positionals;
   if (!runId || extra !== undefined) fail('usage: r1flow abort RUN [--reason TEXT]');
   const reason = values.reason ?? 'aborted from the command line';
@@ -14,7 +19,9 @@ export async function abortCommand(args: string[]): Promise<number> {
   const cli = await openClient();
   try {
     const handle = cli.client.workflow.getHandle(runId);
-    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate<string, [string]>(abortUpdate.name, { args: [reason] }));
+    return await sendRunUpdate(cli.client, runId, () =>
+      handle.executeUpdate<string, [string]>(abortUpdate.name, { args: [reason] }),
+    );
   } finally {
     await cli.close();
   }

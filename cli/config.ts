@@ -25,6 +25,8 @@ export async function configCommand(args: string[]): Promise<number> {
       }
     }
     default:
-      fail(`unknown config command ${JSON.stringify(sub ?? '')}; use: r1flow config schema|check FILE|show FILE|PRESET`);
+      fail(
+        `unknown config command ${JSON.stringify(sub ?? '')}; use: r1flow config schema|check FILE|show FILE|PRESET`,
+      );
   }
 }

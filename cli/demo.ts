@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { connectionFromStack } from '../infra/connection';
 import { runDoctor } from '../infra/doctor';
 import { logger } from '../infra/logger';
-import { CONTROL_QUEUE } from '../infra/queues';
+import { CONTROL_QUEUE } from '../contracts/queues';
 import { devDown, devUp } from '../infra/stack';
 import { connectClient } from '../infra/temporal-client';
 import { startWorkers } from '../workers/start';
@@ -27,12 +27,19 @@ export async function demoCommand(args: string[]): Promise<number> {
     strict: true,
   });
   const stopAfter = values.stop || process.env.CI === 'true';
-  const { raw, source } = rawConfigFromFlags({ preset: values.preset ?? (values.config ? undefined : 'tiny'), config: values.config });
+  const { raw, source } = rawConfigFromFlags({
+    preset: values.preset ?? (values.config ? undefined : 'tiny'),
+    config: values.config,
+  });
   const stack = await devUp({}, (m) => console.log(m));
   printStackInfo(stack.settings);
   const connection = connectionFromStack(stack.settings);
-  const workers = await startWorkers({ connection, queues: ['control', 'gpu'], log: logger().child({ component: 'worker' }) });
-  let ok = false;
+  const workers = await startWorkers({
+    connection,
+    queues: ['control', 'gpu'],
+    log: logger().child({ component: 'worker' }),
+  });
+  let ok: boolean | undefined;
   try {
     if (!printChecks(await runDoctor(connection))) {
       console.log('The stack is not healthy; see the checks above.');
@@ -56,7 +63,9 @@ export async function demoCommand(args: string[]): Promise<number> {
       await devDown();
       console.log('Stopped the embedded stack.');
     } else {
-      console.log(`\nThe stack keeps running: open ${stack.uiUrl} to explore the run. Stop it with: npx r1flow dev down`);
+      console.log(
+        `\nThe stack keeps running: open ${stack.uiUrl} to explore the run. Stop it with: npx r1flow dev down`,
+      );
     }
   }
   return ok ? 0 : 1;

@@ -16,7 +16,9 @@ const PORT_FLAGS: Record<string, keyof StackSettings> = {
 export function parseStackFlags(args: string[]): Partial<StackSettings> {
   const { values } = parseArgs({
     args,
-    options: Object.fromEntries([...Object.keys(PORT_FLAGS), 'host', 'bucket'].map((k) => [k, { type: 'string' as const }])),
+    options: Object.fromEntries(
+      [...Object.keys(PORT_FLAGS), 'host', 'bucket'].map((k) => [k, { type: 'string' as const }]),
+    ),
     strict: true,
   });
   const settings: Record<string, unknown> = {};
@@ -25,7 +27,8 @@ export function parseStackFlags(args: string[]): Partial<StackSettings> {
     const key = PORT_FLAGS[flag];
     if (key) {
       const port = Number(value);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--${flag} must be a port number (1-65535), got ${JSON.stringify(value)}`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        fail(`--${flag} must be a port number (1-65535), got ${JSON.stringify(value)}`);
       settings[key] = port;
     } else {
       settings[flag] = value;
@@ -45,7 +48,11 @@ export async function devCommand(args: string[]): Promise<number> {
   switch (sub) {
     case 'up': {
       const r = await devUp(parseStackFlags(rest), (m) => console.log(m));
-      console.log(r.alreadyRunning ? 'The embedded stack is already running and healthy.' : 'The embedded stack is up and healthy.');
+      console.log(
+        r.alreadyRunning
+          ? 'The embedded stack is already running and healthy.'
+          : 'The embedded stack is up and healthy.',
+      );
       printStackInfo(r.settings);
       console.log('Stop it with: r1flow dev down');
       return 0;

@@ -1,7 +1,7 @@
 // r1flow list [--limit N] [--status running|completed|failed]: recent r1Pipeline runs with where
 // each one is (from the search attributes the workflow upserts as it moves).
 import { parseArgs } from 'node:util';
-import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../workflows/search-attributes';
+import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
 import { fail } from './output';
 import { formatDuration, formatTable } from './progress-view';
 import { openClient, PIPELINE_WORKFLOW } from './run';
@@ -18,7 +18,8 @@ export function listQuery(status?: string): string {
   let query = `WorkflowType = '${PIPELINE_WORKFLOW}'`;
   if (status !== undefined) {
     const names = STATUS_FILTERS[status];
-    if (!names) fail(`--status must be one of ${Object.keys(STATUS_FILTERS).join(', ')}, got ${JSON.stringify(status)}`);
+    if (!names)
+      fail(`--status must be one of ${Object.keys(STATUS_FILTERS).join(', ')}, got ${JSON.stringify(status)}`);
     query += ` AND (${names.map((n) => `ExecutionStatus = '${n}'`).join(' OR ')})`;
   }
   return query;
@@ -26,13 +27,17 @@ export function listQuery(status?: string): string {
 
 export function parseLimit(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) fail(`--limit must be a whole number from 1 to 1000, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    fail(`--limit must be a whole number from 1 to 1000, got ${JSON.stringify(text)}`);
   return n;
 }
 
 export async function listCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, options: { limit: { type: 'string', default: '20' }, status: { type: 'string' } }, strict: true, allowPositionals: true,
+    args,
+    options: { limit: { type: 'string', default: '20' }, status: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
   });
   if (positionals.length > 0) fail('usage: r1flow list [--limit N] [--status running|completed|failed]');
   const limit = parseLimit(values.limit!);
@@ -58,10 +63,16 @@ export async function listCommand(args: string[]): Promise<number> {
       if (rows.length >= limit) break;
     }
     if (rows.length === 0) {
-      console.log(values.status ? `No ${values.status} runs.` : 'No runs yet. Start one with: r1flow run --preset tiny --follow');
+      console.log(
+        values.status ? `No ${values.status} runs.` : 'No runs yet. Start one with: r1flow run --preset tiny --follow',
+      );
       return 0;
     }
-    for (const line of formatTable(['RUN', 'STATUS', 'STAGE', 'STEP', 'PRESET', 'LINEAGE', 'STARTED (UTC)', 'DURATION'], rows)) console.log(line);
+    for (const line of formatTable(
+      ['RUN', 'STATUS', 'STAGE', 'STEP', 'PRESET', 'LINEAGE', 'STARTED (UTC)', 'DURATION'],
+      rows,
+    ))
+      console.log(line);
     return 0;
   } finally {
     await cli.close();

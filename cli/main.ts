@@ -43,19 +43,34 @@ Usage: r1flow <command> [options]
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'demo': return demoCommand(rest);
-    case 'dev': return devCommand(rest);
-    case 'doctor': return doctorCommand();
-    case 'worker': return workerCommand(rest);
-    case 'config': return configCommand(rest);
-    case 'run': return runCommand(rest);
-    case 'status': return statusCommand(rest);
-    case 'resume': return resumeCommand(rest);
-    case 'abort': return abortCommand(rest);
-    case 'list': return listCommand(rest);
-    case 'schedule': return scheduleCommand(rest);
-    case 'report': return reportCommand(rest);
-    case undefined: case 'help': case '--help': case '-h':
+    case 'demo':
+      return demoCommand(rest);
+    case 'dev':
+      return devCommand(rest);
+    case 'doctor':
+      return doctorCommand();
+    case 'worker':
+      return workerCommand(rest);
+    case 'config':
+      return configCommand(rest);
+    case 'run':
+      return runCommand(rest);
+    case 'status':
+      return statusCommand(rest);
+    case 'resume':
+      return resumeCommand(rest);
+    case 'abort':
+      return abortCommand(rest);
+    case 'list':
+      return listCommand(rest);
+    case 'schedule':
+      return scheduleCommand(rest);
+    case 'report':
+      return reportCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
       console.log(HELP);
       return 0;
     default:

@@ -20,7 +20,13 @@ export interface PipelineResultView {
 }
 
 const ICONS: Record<StageStatus, string> = {
-  pending: '·', skipped: '–', reused: '↺', running: '▶', done: '✔', failed: '✘', waiting: '⏸',
+  pending: '·',
+  skipped: '–',
+  reused: '↺',
+  running: '▶',
+  done: '✔',
+  failed: '✘',
+  waiting: '⏸',
 };
 
 type Format = (v: number) => string;
@@ -43,7 +49,11 @@ function pick(values: Record<string, number> | undefined, keys: readonly string[
   return undefined;
 }
 
-interface Field { label: string; keys: readonly string[]; format: Format }
+interface Field {
+  label: string;
+  keys: readonly string[];
+  format: Format;
+}
 
 const REWARD: Field = { label: 'reward', keys: ['reward', 'rewardMean'], format: num };
 const ACCURACY: Field = { label: 'acc', keys: ['accuracy'], format: pct };
@@ -134,7 +144,8 @@ export function waitingLines(p: PipelineProgress, maxErrorLines = 6): string[] {
   const { stage, error, since } = p.waiting;
   const errorLines = error.split('\n').filter((l) => l.trim() !== '');
   const shown = errorLines.slice(0, maxErrorLines);
-  if (errorLines.length > shown.length) shown.push(`… (${errorLines.length - shown.length} more lines; see the Temporal UI)`);
+  if (errorLines.length > shown.length)
+    shown.push(`… (${errorLines.length - shown.length} more lines; see the Temporal UI)`);
   return [
     `Stage ${stage} failed and the run is waiting (since ${since}):`,
     ...shown.map((l) => `    ${l}`),
@@ -156,7 +167,8 @@ export function renderProgress(p: PipelineProgress, options: ViewOptions = {}): 
   const lines = [headerLine(p, options)];
   for (const s of p.stages) {
     lines.push(`  ${stageLine(s, options)}`);
-    if (s.error && s.status === 'failed' && !(p.waiting && p.waiting.stage === s.stage)) lines.push(`      error: ${s.error.split('\n')[0]}`);
+    if (s.error && s.status === 'failed' && !(p.waiting && p.waiting.stage === s.stage))
+      lines.push(`      error: ${s.error.split('\n')[0]}`);
   }
   const waiting = waitingLines(p);
   if (waiting.length > 0) lines.push('', ...waiting);
@@ -193,7 +205,8 @@ function stageSummary(s: StageProgress): string {
  */
 export function plainUpdates(prev: PipelineProgress | undefined, next: PipelineProgress): string[] {
   const lines: string[] = [];
-  if (!prev || prev.status !== next.status) lines.push(`[run] ${next.runId} ${next.status}${next.preset ? ` (preset ${next.preset})` : ''}`);
+  if (!prev || prev.status !== next.status)
+    lines.push(`[run] ${next.runId} ${next.status}${next.preset ? ` (preset ${next.preset})` : ''}`);
   const before = new Map((prev?.stages ?? []).map((s) => [s.stage, s]));
   for (const s of next.stages) {
     const old = before.get(s.stage);
@@ -212,7 +225,11 @@ export function plainUpdates(prev: PipelineProgress | undefined, next: PipelineP
 /** Left-aligned columns separated by two spaces. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)];
 }
 
@@ -250,7 +267,19 @@ export function asPipelineResult(value: unknown): PipelineResultView | undefined
   };
 }
 
-const TABLE_HEADERS = ['STAGE', 'STATUS', 'STEPS', 'TRAIN', 'PASS@1', 'PASS@K', 'FORMAT', 'LANG', 'REFUSAL', 'LENGTH', 'CHECKPOINT'];
+const TABLE_HEADERS = [
+  'STAGE',
+  'STATUS',
+  'STEPS',
+  'TRAIN',
+  'PASS@1',
+  'PASS@K',
+  'FORMAT',
+  'LANG',
+  'REFUSAL',
+  'LENGTH',
+  'CHECKPOINT',
+];
 
 /**
  * The per-stage table: from the progress query when there is one, completed by the result's

@@ -40,12 +40,20 @@ export function printReportLocation(connection: Connection, r: LocalReport): voi
   const targets = r.report.targets ?? [];
   if (targets.length > 0) {
     console.log(`Targets met: ${targets.filter((t) => t.met).length}/${targets.length}`);
-    for (const t of targets) console.log(`  ${t.met ? '✔' : '✘'} ${t.name}: ${t.value === null ? 'n/a' : t.unit === 'fraction' ? `${(t.value * 100).toFixed(1)}%` : t.value.toFixed(1)}${t.detail ? ` (${t.detail})` : ''}`);
+    for (const t of targets)
+      console.log(
+        `  ${t.met ? '✔' : '✘'} ${t.name}: ${t.value === null ? 'n/a' : t.unit === 'fraction' ? `${(t.value * 100).toFixed(1)}%` : t.value.toFixed(1)}${t.detail ? ` (${t.detail})` : ''}`,
+      );
   }
 }
 
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   const runId = positionals[0];
   if (!runId || positionals.length > 1) fail('usage: r1flow report RUN [--out DIR]');
   const connection = loadConnection();

@@ -26,12 +26,20 @@ export function readPatch(file: string): Record<string, unknown> {
 export function parsePatch(text: string, source: string): Record<string, unknown> {
   const patch = parseConfigText(text, source);
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw new ConfigError(['(root): a patch must be an object of config keys, like {"stages":{"r1Zero":{"grpo":{"steps":10}}}}'], source);
+    throw new ConfigError(
+      ['(root): a patch must be an object of config keys, like {"stages":{"r1Zero":{"grpo":{"steps":10}}}}'],
+      source,
+    );
   }
   const known = Object.keys(PipelineConfigSchema.shape);
   const unknown = Object.keys(patch).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new ConfigError(unknown.map((k) => `${k}: unknown key (config keys: ${known.join(', ')})`), source);
-  if (Object.keys(patch).length === 0) throw new ConfigError(['(root): the patch is empty; leave out --patch to resume without changes'], source);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      unknown.map((k) => `${k}: unknown key (config keys: ${known.join(', ')})`),
+      source,
+    );
+  if (Object.keys(patch).length === 0)
+    throw new ConfigError(['(root): the patch is empty; leave out --patch to resume without changes'], source);
   return patch as Record<string, unknown>;
 }
 
@@ -41,7 +49,8 @@ export async function sendRunUpdate(client: Client, runId: string, send: () => P
     console.log(await send());
     return 0;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) fail(`no run ${JSON.stringify(runId)} in this namespace (see: r1flow list)`);
+    if (err instanceof WorkflowNotFoundError)
+      fail(`no run ${JSON.stringify(runId)} in this namespace (see: r1flow list)`);
     if (err instanceof WorkflowUpdateFailedError) {
       console.error(`r1flow: ${runId} refused: ${failureMessage(err.cause ?? err)}`);
       return 1;
@@ -51,7 +60,12 @@ export async function sendRunUpdate(client: Client, runId: string, send: () => P
 }
 
 export async function resumeCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { patch: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { patch: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   const [runId, extra] = positionals;
   if (!runId || extra !== undefined) fail('usage: r1flow resume RUN [--patch FILE]');
   const request: ResumeRequest = values.patch !== undefined ? { patch: readPatch(values.patch) } : {};
@@ -60,7 +74,9 @@ export async function resumeCommand(args: string[]): Promise<number> {
   try {
     const handle = cli.client.workflow.getHandle(runId);
     // Sent by name: the definition's optional argument does not fit executeUpdate's overloads.
-    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate<string, [ResumeRequest]>(resumeUpdate.name, { args: [request] }));
+    return await sendRunUpdate(cli.client, runId, () =>
+      handle.executeUpdate<string, [ResumeRequest]>(resumeUpdate.name, { args: [request] }),
+    );
   } finally {
     await cli.close();
   }

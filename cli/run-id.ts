@@ -30,13 +30,20 @@ export function utcStamp(d: Date): string {
 }
 
 /** `r1-<preset or custom>-<yyyymmdd-hhmmss>-<4 hex>`; the random tail keeps two runs started in the same second apart. */
-export function generateRunId(preset: string | undefined, now: Date = new Date(), hex: string = randomBytes(2).toString('hex')): string {
+export function generateRunId(
+  preset: string | undefined,
+  now: Date = new Date(),
+  hex: string = randomBytes(2).toString('hex'),
+): string {
   const name = (preset ?? '').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'custom';
   return `r1-${name}-${utcStamp(now)}-${hex}`;
 }
 
 /** The run's page in the Temporal UI, when the UI's address is known. */
-export function runUiLink(temporal: Pick<TemporalSettings, 'uiUrl' | 'namespace'>, workflowId: string): string | undefined {
+export function runUiLink(
+  temporal: Pick<TemporalSettings, 'uiUrl' | 'namespace'>,
+  workflowId: string,
+): string | undefined {
   if (!temporal.uiUrl) return undefined;
   const base = temporal.uiUrl.replace(/\/+$/, '');
   return `${base}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;

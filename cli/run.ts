@@ -3,14 +3,28 @@
 // wrote it, and optionally follows it with the live progress view.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { CONTROL_QUEUE, loadConnection, type Connection } from '../infra/connection';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { CONTROL_QUEUE } from '../contracts/queues';
+import { loadConnection, type Connection } from '../infra/connection';
 import { connectClient } from '../infra/temporal-client';
-import { ConfigError, parseConfigText, PRESETS, presetNames, resolveConfig, type PipelineConfig } from '../recipe/config';
+import {
+  ConfigError,
+  parseConfigText,
+  PRESETS,
+  presetNames,
+  resolveConfig,
+  type PipelineConfig,
+} from '../recipe/config';
 import { progressQuery, type PipelineProgress } from '../workflows/definitions';
 import { fail } from './output';
 import {
-  asPipelineResult, plainUpdates, redrawFrame, renderProgress, reportLines, stageTable, type PipelineResultView,
+  asPipelineResult,
+  plainUpdates,
+  redrawFrame,
+  renderProgress,
+  reportLines,
+  stageTable,
+  type PipelineResultView,
 } from './progress-view';
 import { checkRunId, generateRunId, runUiLink } from './run-id';
 
@@ -29,8 +43,11 @@ export async function openClient(): Promise<CliClient> {
   try {
     client = await connectClient(connection.temporal);
   } catch (err) {
-    throw new Error(`cannot reach Temporal at ${connection.temporal.address} (${(err as Error).message}); ` +
-      'start the embedded stack with `r1flow dev up` or set R1FLOW_TEMPORAL_ADDRESS');
+    throw new Error(
+      `cannot reach Temporal at ${connection.temporal.address} (${(err as Error).message}); ` +
+        'start the embedded stack with `r1flow dev up` or set R1FLOW_TEMPORAL_ADDRESS',
+      { cause: err },
+    );
   }
   return { client, connection, close: () => client.connection.close() };
 }
@@ -45,8 +62,12 @@ export interface RawConfig {
 }
 
 /** Reads `--preset P` or `--config FILE` (tiny when neither is given) and validates it. */
-export function rawConfigFromFlags(flags: { preset?: string; config?: string }, extra: Record<string, unknown> = {}): RawConfig {
-  if (flags.preset !== undefined && flags.config !== undefined) fail('give either --preset or --config, not both (a config file can name its preset itself)');
+export function rawConfigFromFlags(
+  flags: { preset?: string; config?: string },
+  extra: Record<string, unknown> = {},
+): RawConfig {
+  if (flags.preset !== undefined && flags.config !== undefined)
+    fail('give either --preset or --config, not both (a config file can name its preset itself)');
   let raw: Record<string, unknown>;
   let source: string;
   if (flags.config !== undefined) {
@@ -64,7 +85,8 @@ export function rawConfigFromFlags(flags: { preset?: string; config?: string }, 
     raw = parsed as Record<string, unknown>;
   } else {
     const preset = flags.preset ?? 'tiny';
-    if (!(preset in PRESETS)) fail(`--preset ${JSON.stringify(preset)} is not a preset (known: ${presetNames().join(', ')})`);
+    if (!(preset in PRESETS))
+      fail(`--preset ${JSON.stringify(preset)} is not a preset (known: ${presetNames().join(', ')})`);
     source = `preset ${preset}`;
     raw = { preset };
   }
@@ -96,7 +118,11 @@ export interface FollowResult {
 const QUERY_DEADLINE_MS = 5000;
 
 /** The progress query with a deadline: without a worker a query would otherwise wait for one. */
-export async function queryProgress(client: Client, runId: string, deadlineMs = QUERY_DEADLINE_MS): Promise<PipelineProgress> {
+export async function queryProgress(
+  client: Client,
+  runId: string,
+  deadlineMs = QUERY_DEADLINE_MS,
+): Promise<PipelineProgress> {
   const handle = client.workflow.getHandle(runId);
   return client.withDeadline(Date.now() + deadlineMs, () => handle.query(progressQuery));
 }
@@ -138,11 +164,18 @@ export async function followRun(client: Client, runId: string, options: FollowOp
 
   let closed: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
   const resultPromise = handle.result().then(
-    (value) => { closed = { ok: true, value }; },
-    (error: unknown) => { closed = { ok: false, error }; },
+    (value) => {
+      closed = { ok: true, value };
+    },
+    (error: unknown) => {
+      closed = { ok: false, error };
+    },
   );
 
-  const startedAt = await handle.describe().then((d) => d.startTime.getTime(), () => Date.now());
+  const startedAt = await handle.describe().then(
+    (d) => d.startTime.getTime(),
+    () => Date.now(),
+  );
   let progress: PipelineProgress | undefined;
   let frameLines = 0;
   let failingSince: number | undefined;
@@ -169,7 +202,9 @@ export async function followRun(client: Client, runId: string, options: FollowOp
         noWorkerShown = true;
         if (tty && frameLines > 0) write('\n');
         frameLines = 0;
-        write(`No progress from ${runId} yet (${failureMessage(err)}); is a worker running? Start one with: r1flow worker\n`);
+        write(
+          `No progress from ${runId} yet (${failureMessage(err)}); is a worker running? Start one with: r1flow worker\n`,
+        );
       }
     }
     await Promise.race([sleep(intervalMs, options.signal), resultPromise]);
@@ -188,7 +223,10 @@ export async function followRun(client: Client, runId: string, options: FollowOp
   }
   const final = closed;
   if (tty && progress) {
-    const lines = renderProgress(progress, { columns: (out as NodeJS.WriteStream).columns, elapsedMs: Date.now() - startedAt });
+    const lines = renderProgress(progress, {
+      columns: (out as NodeJS.WriteStream).columns,
+      elapsedMs: Date.now() - startedAt,
+    });
     write(redrawFrame(frameLines, lines));
   }
 
@@ -201,7 +239,9 @@ export async function followRun(client: Client, runId: string, options: FollowOp
   if (!final.ok) {
     const error = failureMessage(final.error);
     const aborted = progress?.status === 'aborted';
-    write(`Run ${runId} ${aborted ? 'was aborted' : final.error instanceof WorkflowFailedError ? 'failed' : 'did not complete'}: ${error}\n`);
+    write(
+      `Run ${runId} ${aborted ? 'was aborted' : final.error instanceof WorkflowFailedError ? 'failed' : 'did not complete'}: ${error}\n`,
+    );
     return { ok: false, outcome: aborted ? 'aborted' : 'failed', progress, error };
   }
   if (progress?.status === 'aborted') {
@@ -232,18 +272,23 @@ export async function runCommand(args: string[]): Promise<number> {
     strict: true,
     allowPositionals: true,
   });
-  if (positionals.length > 0) fail(`unexpected argument ${JSON.stringify(positionals[0])}; usage: r1flow run [--preset P | --config FILE] [--id RUN] [--follow]`);
+  if (positionals.length > 0)
+    fail(
+      `unexpected argument ${JSON.stringify(positionals[0])}; usage: r1flow run [--preset P | --config FILE] [--id RUN] [--follow]`,
+    );
   const { raw, source } = rawConfigFromFlags(values);
-  const runId = values.id !== undefined
-    ? checkRunId(values.id, '--id')
-    : generateRunId(typeof raw.preset === 'string' ? raw.preset : undefined);
+  const runId =
+    values.id !== undefined
+      ? checkRunId(values.id, '--id')
+      : generateRunId(typeof raw.preset === 'string' ? raw.preset : undefined);
 
   const cli = await openClient();
   try {
     try {
       await cli.client.workflow.start(PIPELINE_WORKFLOW, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) fail(`a run with id ${runId} is already running; pick another --id`);
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        fail(`a run with id ${runId} is already running; pick another --id`);
       throw err;
     }
     const uiLink = runUiLink(cli.connection.temporal, runId);

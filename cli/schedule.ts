@@ -3,10 +3,16 @@
 // `lineage: NAME`, so it continues the lineage from its latest good checkpoint.
 import { parseArgs } from 'node:util';
 import {
-  ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription,
-  type ScheduleHandle, type ScheduleSpec, type ScheduleSpecDescription,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleHandle,
+  type ScheduleSpec,
+  type ScheduleSpecDescription,
 } from '@temporalio/client';
-import { CONTROL_QUEUE } from '../infra/connection';
+import { CONTROL_QUEUE } from '../contracts/queues';
 import { fail } from './output';
 import { formatDuration, formatTable } from './progress-view';
 import { openClient, PIPELINE_WORKFLOW, rawConfigFromFlags } from './run';
@@ -17,7 +23,9 @@ export const SCHEDULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function checkScheduleName(name: string | undefined, usage: string): string {
   if (name === undefined) fail(`usage: ${usage}`);
   if (!SCHEDULE_NAME_PATTERN.test(name)) {
-    fail(`schedule name ${JSON.stringify(name)} must start with a letter or digit and use only letters, digits, ".", "_" or "-" (at most 64 characters)`);
+    fail(
+      `schedule name ${JSON.stringify(name)} must start with a letter or digit and use only letters, digits, ".", "_" or "-" (at most 64 characters)`,
+    );
   }
   return name;
 }
@@ -55,7 +63,8 @@ export type OverlapName = keyof typeof OVERLAP_POLICIES;
 
 export function parseOverlap(text: string): ScheduleOverlapPolicy {
   const policy = (OVERLAP_POLICIES as Record<string, ScheduleOverlapPolicy>)[text];
-  if (!policy) fail(`--overlap must be one of ${Object.keys(OVERLAP_POLICIES).join(', ')}, got ${JSON.stringify(text)}`);
+  if (!policy)
+    fail(`--overlap must be one of ${Object.keys(OVERLAP_POLICIES).join(', ')}, got ${JSON.stringify(text)}`);
   return policy;
 }
 
@@ -67,7 +76,9 @@ export function checkCron(text: string): string {
   if (CRON_MACROS.includes(expr)) return expr;
   const fields = expr === '' ? [] : expr.split(' ');
   if (fields.length < 5 || fields.length > 7) {
-    fail(`--cron must have 5 fields (minute hour day-of-month month day-of-week) like "0 3 * * *", got ${JSON.stringify(text)}`);
+    fail(
+      `--cron must have 5 fields (minute hour day-of-month month day-of-week) like "0 3 * * *", got ${JSON.stringify(text)}`,
+    );
   }
   const bad = fields.find((f) => !/^[0-9A-Za-z*?,/#-]+$/.test(f));
   if (bad !== undefined) fail(`--cron field ${JSON.stringify(bad)} is not a cron field, in ${JSON.stringify(text)}`);
@@ -76,7 +87,8 @@ export function checkCron(text: string): string {
 
 /** The schedule spec from --cron or --every (exactly one), and how to describe it to a person. */
 export function scheduleSpec(flags: { cron?: string; every?: string }): { spec: ScheduleSpec; text: string } {
-  if ((flags.cron === undefined) === (flags.every === undefined)) fail('give exactly one of --cron EXPR or --every DURATION');
+  if ((flags.cron === undefined) === (flags.every === undefined))
+    fail('give exactly one of --cron EXPR or --every DURATION');
   if (flags.cron !== undefined) {
     const cron = checkCron(flags.cron);
     return { spec: { cronExpressions: [cron] }, text: `cron "${cron}" (UTC)` };
@@ -86,7 +98,10 @@ export function scheduleSpec(flags: { cron?: string; every?: string }): { spec: 
 }
 
 /** Best-effort words for a spec read back from the server (cron comes back as calendars). */
-export function specDescription(spec: ScheduleSpecDescription | undefined, memo: Record<string, unknown> | undefined): string {
+export function specDescription(
+  spec: ScheduleSpecDescription | undefined,
+  memo: Record<string, unknown> | undefined,
+): string {
   if (typeof memo?.r1flowSpec === 'string') return memo.r1flowSpec;
   const parts: string[] = [];
   for (const i of spec?.intervals ?? []) parts.push(`every ${formatDuration(i.every)}`);
@@ -94,7 +109,8 @@ export function specDescription(spec: ScheduleSpecDescription | undefined, memo:
   return parts.join(', ') || '–';
 }
 
-const USAGE = 'r1flow schedule create NAME (--cron EXPR | --every DURATION) [--preset P | --config FILE] ' +
+const USAGE =
+  'r1flow schedule create NAME (--cron EXPR | --every DURATION) [--preset P | --config FILE] ' +
   '[--overlap skip|buffer-one|allow-all|cancel-other] [--pause-on-failure] | list | describe NAME | pause NAME | unpause NAME | trigger NAME | delete NAME';
 
 async function withSchedule<T>(client: Client, name: string, fn: (handle: ScheduleHandle) => Promise<T>): Promise<T> {
@@ -117,7 +133,12 @@ function describeLines(d: ScheduleDescription): string[] {
     `Overlap:   ${d.policies.overlap}${d.policies.pauseOnFailure ? ', pauses on failure' : ''}`,
     `Config:    ${JSON.stringify(d.action.args?.[0] ?? null)}`,
     `Runs:      ${d.info.numActionsTaken} started, ${d.info.numActionsSkippedOverlap} skipped for overlap`,
-    `Next:      ${d.info.nextActionTimes.slice(0, 3).map((t) => iso(t)).join(', ') || '–'} (UTC)`,
+    `Next:      ${
+      d.info.nextActionTimes
+        .slice(0, 3)
+        .map((t) => iso(t))
+        .join(', ') || '–'
+    } (UTC)`,
   ];
   for (const a of d.info.runningActions) lines.push(`Running:   ${a.workflow.workflowId}`);
   const recent = d.info.recentActions.slice(-5);
@@ -128,7 +149,12 @@ function describeLines(d: ScheduleDescription): string[] {
 export async function scheduleCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'create') return createSchedule(rest);
-  const { values, positionals } = parseArgs({ args: rest, options: { note: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { note: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   const [name, extra] = positionals;
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}; usage: ${USAGE}`);
   if (sub !== 'list' && !['describe', 'pause', 'unpause', 'trigger', 'delete'].includes(sub ?? '')) {
@@ -152,8 +178,10 @@ export async function scheduleCommand(args: string[]): Promise<number> {
             last ? last.action.workflow.workflowId : '–',
           ]);
         }
-        if (rows.length === 0) console.log('No r1flow schedules. Create one with: r1flow schedule create NAME --every 1d --preset tiny');
-        else for (const line of formatTable(['NAME', 'WHEN', 'STATE', 'NEXT (UTC)', 'LAST RUN'], rows)) console.log(line);
+        if (rows.length === 0)
+          console.log('No r1flow schedules. Create one with: r1flow schedule create NAME --every 1d --preset tiny');
+        else
+          for (const line of formatTable(['NAME', 'WHEN', 'STATE', 'NEXT (UTC)', 'LAST RUN'], rows)) console.log(line);
         return 0;
       }
       case 'describe': {
@@ -208,7 +236,10 @@ async function createSchedule(args: string[]): Promise<number> {
   });
   const [nameArg, extra] = positionals;
   if (extra !== undefined) fail(`unexpected argument ${JSON.stringify(extra)}; usage: ${USAGE}`);
-  const name = checkScheduleName(nameArg, 'r1flow schedule create NAME (--cron EXPR | --every DURATION) [--preset P | --config FILE]');
+  const name = checkScheduleName(
+    nameArg,
+    'r1flow schedule create NAME (--cron EXPR | --every DURATION) [--preset P | --config FILE]',
+  );
   const { spec, text } = scheduleSpec(values);
   const overlap = parseOverlap(values.overlap!);
   const { raw, source } = rawConfigFromFlags(values, { lineage: name });
@@ -231,11 +262,14 @@ async function createSchedule(args: string[]): Promise<number> {
         memo: { r1flowSpec: text, r1flowConfig: source },
       });
     } catch (err) {
-      if (err instanceof ScheduleAlreadyRunning) fail(`a schedule named ${name} already exists (see: r1flow schedule describe ${name})`);
+      if (err instanceof ScheduleAlreadyRunning)
+        fail(`a schedule named ${name} already exists (see: r1flow schedule describe ${name})`);
       throw err;
     }
-    console.log(`Created schedule ${name}: ${text}, ${source}, lineage ${name}, overlap ${values.overlap}` +
-      `${values['pause-on-failure'] ? ', pauses on failure' : ''}.`);
+    console.log(
+      `Created schedule ${name}: ${text}, ${source}, lineage ${name}, overlap ${values.overlap}` +
+        `${values['pause-on-failure'] ? ', pauses on failure' : ''}.`,
+    );
     console.log(`Run it now with: r1flow schedule trigger ${name}`);
     return 0;
   } finally {

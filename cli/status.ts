@@ -2,11 +2,17 @@
 // to what the server alone knows when the run is closed and no worker can answer the query.
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../workflows/search-attributes';
+import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
 import type { PipelineProgress } from '../workflows/definitions';
 import { fail } from './output';
 import {
-  asPipelineResult, formatDuration, headerLine, reportLines, stageTable, waitingLines, type PipelineResultView,
+  asPipelineResult,
+  formatDuration,
+  headerLine,
+  reportLines,
+  stageTable,
+  waitingLines,
+  type PipelineResultView,
 } from './progress-view';
 import { detachOnInterrupt, failureMessage, followRun, openClient, queryProgress } from './run';
 import { runUiLink } from './run-id';
@@ -16,7 +22,8 @@ export async function describeRun(client: Client, runId: string): Promise<Workfl
   try {
     return await client.workflow.getHandle(runId).describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) fail(`no run ${JSON.stringify(runId)} in this namespace (see: r1flow list)`);
+    if (err instanceof WorkflowNotFoundError)
+      fail(`no run ${JSON.stringify(runId)} in this namespace (see: r1flow list)`);
     throw err;
   }
 }
@@ -29,17 +36,28 @@ function describeLines(d: WorkflowExecutionDescription): string[] {
   const lineage = sa.get(LINEAGE_KEY);
   const lines = [`Workflow:  ${d.type} ${d.workflowId} — ${d.status.name}`];
   const end = d.closeTime ?? new Date();
-  lines.push(`Started:   ${d.startTime.toISOString()} (${formatDuration(end.getTime() - d.startTime.getTime())}${d.closeTime ? ' total' : ' ago'})`);
+  lines.push(
+    `Started:   ${d.startTime.toISOString()} (${formatDuration(end.getTime() - d.startTime.getTime())}${d.closeTime ? ' total' : ' ago'})`,
+  );
   if (d.closeTime) lines.push(`Closed:    ${d.closeTime.toISOString()}`);
-  const where = [stage !== undefined ? `stage ${stage}` : '', step !== undefined ? `step ${step}` : '', preset ? `preset ${preset}` : '', lineage ? `lineage ${lineage}` : '']
-    .filter(Boolean).join(', ');
+  const where = [
+    stage !== undefined ? `stage ${stage}` : '',
+    step !== undefined ? `step ${step}` : '',
+    preset ? `preset ${preset}` : '',
+    lineage ? `lineage ${lineage}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   if (where) lines.push(`Latest:    ${where}`);
   return lines;
 }
 
 export async function statusCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, options: { follow: { type: 'boolean', default: false } }, strict: true, allowPositionals: true,
+    args,
+    options: { follow: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
   });
   const [runId, extra] = positionals;
   if (!runId || extra !== undefined) fail('usage: r1flow status RUN [--follow]');
@@ -80,9 +98,11 @@ export async function statusCommand(args: string[]): Promise<number> {
     for (const line of describeLines(description)) console.log(line);
     if (uiLink) console.log(`UI:        ${uiLink}`);
     if (!progress) {
-      console.log(running
-        ? `Progress:  not available (${queryError}); is a worker running? Start one with: r1flow worker`
-        : 'Progress:  not available from a worker; showing what the server recorded.');
+      console.log(
+        running
+          ? `Progress:  not available (${queryError}); is a worker running? Start one with: r1flow worker`
+          : 'Progress:  not available from a worker; showing what the server recorded.',
+      );
     }
     if (progress || result) {
       console.log('');

@@ -2,14 +2,18 @@
 import { parseArgs } from 'node:util';
 import { loadConnection } from '../infra/connection';
 import { logger } from '../infra/logger';
-import type { QueueKind } from '../workers/activities';
+import type { QueueKind } from '../contracts/queues';
 import { startWorkers } from '../workers/start';
 import { fail } from './output';
 
 export async function workerCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { queues: { type: 'string', default: 'control,gpu' } }, strict: true });
-  const queues = values.queues!.split(',').map((q) => q.trim()).filter(Boolean);
-  for (const q of queues) if (q !== 'control' && q !== 'gpu') fail(`--queues takes control and/or gpu, got ${JSON.stringify(q)}`);
+  const queues = values
+    .queues!.split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
+  for (const q of queues)
+    if (q !== 'control' && q !== 'gpu') fail(`--queues takes control and/or gpu, got ${JSON.stringify(q)}`);
   const log = logger();
   const workers = await startWorkers({ connection: loadConnection(), queues: queues as QueueKind[], log });
   const stop = () => {

@@ -5,8 +5,6 @@ import { z } from 'zod';
 import { readStackRecord } from './stack-record';
 import { s3Endpoint, StackSettingsSchema, temporalAddress, type StackSettings } from './stack-settings';
 
-export { CONTROL_QUEUE, GPU_QUEUE } from './queues';
-
 export const ConnectionSchema = z.object({
   temporal: z.object({
     address: z.string().min(1),

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { DoctorReport } from '../workflows/doctor';
 import { createS3Client } from '../storage/s3-client';
 import type { Connection } from './connection';
-import { CONTROL_QUEUE, GPU_QUEUE } from './queues';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
+import { searchAttributeTypes } from '../contracts/search-attributes';
 import { connectClient } from './temporal-client';
 
 export interface CheckResult {
@@ -24,7 +24,9 @@ const TASK_QUEUE_TYPE_ACTIVITY = 2;
 
 async function pollers(client: Client, queue: string, type: number): Promise<number> {
   const r = await client.workflowService.describeTaskQueue({
-    namespace: client.options.namespace, taskQueue: { name: queue }, taskQueueType: type,
+    namespace: client.options.namespace,
+    taskQueue: { name: queue },
+    taskQueueType: type,
   });
   return r.pollers?.length ?? 0;
 }
@@ -39,7 +41,10 @@ async function waitForPollers(client: Client, queue: string, type: number, waitM
   }
 }
 
-export async function runDoctor(conn: Connection, opts: { workflowTimeoutMs?: number; pollerWaitMs?: number } = {}): Promise<CheckResult[]> {
+export async function runDoctor(
+  conn: Connection,
+  opts: { workflowTimeoutMs?: number; pollerWaitMs?: number } = {},
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const startHint = 'start the embedded stack with `r1flow dev up`, or set R1FLOW_TEMPORAL_ADDRESS to your cluster';
 
@@ -47,9 +52,18 @@ export async function runDoctor(conn: Connection, opts: { workflowTimeoutMs?: nu
   try {
     client = await connectClient(conn.temporal);
     const info = await client.workflowService.getSystemInfo({});
-    results.push({ name: 'temporal reachable', ok: true, detail: `${conn.temporal.address} (server ${info.serverVersion ?? 'unknown'})` });
+    results.push({
+      name: 'temporal reachable',
+      ok: true,
+      detail: `${conn.temporal.address} (server ${info.serverVersion ?? 'unknown'})`,
+    });
   } catch (err) {
-    results.push({ name: 'temporal reachable', ok: false, detail: `${conn.temporal.address}: ${(err as Error).message}`, fix: startHint });
+    results.push({
+      name: 'temporal reachable',
+      ok: false,
+      detail: `${conn.temporal.address}: ${(err as Error).message}`,
+      fix: startHint,
+    });
   }
 
   if (client) {
@@ -57,28 +71,51 @@ export async function runDoctor(conn: Connection, opts: { workflowTimeoutMs?: nu
       await client.workflowService.describeNamespace({ namespace: conn.temporal.namespace });
       results.push({ name: 'namespace', ok: true, detail: conn.temporal.namespace });
     } catch (err) {
-      results.push({ name: 'namespace', ok: false, detail: `${conn.temporal.namespace}: ${(err as Error).message}`, fix: `create it: temporal operator namespace create --namespace ${conn.temporal.namespace}` });
+      results.push({
+        name: 'namespace',
+        ok: false,
+        detail: `${conn.temporal.namespace}: ${(err as Error).message}`,
+        fix: `create it: temporal operator namespace create --namespace ${conn.temporal.namespace}`,
+      });
     }
     try {
       const r = await client.connection.operatorService.listSearchAttributes({ namespace: conn.temporal.namespace });
-      const missing = Object.keys(SEARCH_ATTRIBUTES).filter((n) => !(n in (r.customAttributes ?? {})));
-      results.push(missing.length === 0
-        ? { name: 'search attributes', ok: true, detail: Object.keys(SEARCH_ATTRIBUTES).join(', ') }
-        : {
-          name: 'search attributes', ok: false, detail: `missing: ${missing.join(', ')}`,
-          fix: missing.map((n) => `temporal operator search-attribute create --namespace ${conn.temporal.namespace} --name ${n} --type ${SEARCH_ATTRIBUTES[n as keyof typeof SEARCH_ATTRIBUTES]}`).join(' && '),
-        });
+      const missing = Object.keys(searchAttributeTypes()).filter((n) => !(n in (r.customAttributes ?? {})));
+      results.push(
+        missing.length === 0
+          ? { name: 'search attributes', ok: true, detail: Object.keys(searchAttributeTypes()).join(', ') }
+          : {
+              name: 'search attributes',
+              ok: false,
+              detail: `missing: ${missing.join(', ')}`,
+              fix: missing
+                .map(
+                  (n) =>
+                    `temporal operator search-attribute create --namespace ${conn.temporal.namespace} --name ${n} --type ${searchAttributeTypes()[n]}`,
+                )
+                .join(' && '),
+            },
+      );
     } catch (err) {
       results.push({ name: 'search attributes', ok: false, detail: (err as Error).message, fix: startHint });
     }
     for (const [queue, type, what] of [
-      [CONTROL_QUEUE, TASK_QUEUE_TYPE_WORKFLOW, 'workflow'], [CONTROL_QUEUE, TASK_QUEUE_TYPE_ACTIVITY, 'activity'], [GPU_QUEUE, TASK_QUEUE_TYPE_ACTIVITY, 'activity'],
+      [CONTROL_QUEUE, TASK_QUEUE_TYPE_WORKFLOW, 'workflow'],
+      [CONTROL_QUEUE, TASK_QUEUE_TYPE_ACTIVITY, 'activity'],
+      [GPU_QUEUE, TASK_QUEUE_TYPE_ACTIVITY, 'activity'],
     ] as const) {
       try {
         const n = await waitForPollers(client, queue, type, opts.pollerWaitMs ?? 5000);
-        results.push(n > 0
-          ? { name: `worker on ${queue} (${what})`, ok: true, detail: `${n} poller(s)` }
-          : { name: `worker on ${queue} (${what})`, ok: false, detail: 'no worker is polling', fix: 'start one: `r1flow worker` (polls both queues)' });
+        results.push(
+          n > 0
+            ? { name: `worker on ${queue} (${what})`, ok: true, detail: `${n} poller(s)` }
+            : {
+                name: `worker on ${queue} (${what})`,
+                ok: false,
+                detail: 'no worker is polling',
+                fix: 'start one: `r1flow worker` (polls both queues)',
+              },
+        );
       } catch (err) {
         results.push({ name: `worker on ${queue} (${what})`, ok: false, detail: (err as Error).message });
       }
@@ -90,7 +127,12 @@ export async function runDoctor(conn: Connection, opts: { workflowTimeoutMs?: nu
     await s3.send(new HeadBucketCommand({ Bucket: conn.s3.bucket }));
     results.push({ name: 's3 bucket', ok: true, detail: `${conn.s3.endpoint ?? 'AWS'} bucket ${conn.s3.bucket}` });
   } catch (err) {
-    results.push({ name: 's3 bucket', ok: false, detail: `${conn.s3.endpoint ?? 'AWS'} bucket ${conn.s3.bucket}: ${(err as Error).name} ${(err as Error).message}`, fix: 'start the embedded stack with `r1flow dev up`, or set R1FLOW_S3_ENDPOINT, R1FLOW_S3_BUCKET and the access keys' });
+    results.push({
+      name: 's3 bucket',
+      ok: false,
+      detail: `${conn.s3.endpoint ?? 'AWS'} bucket ${conn.s3.bucket}: ${(err as Error).name} ${(err as Error).message}`,
+      fix: 'start the embedded stack with `r1flow dev up`, or set R1FLOW_S3_ENDPOINT, R1FLOW_S3_BUCKET and the access keys',
+    });
   } finally {
     s3.destroy();
   }
@@ -100,9 +142,12 @@ export async function runDoctor(conn: Connection, opts: { workflowTimeoutMs?: nu
     const probeId = `doctor-${randomUUID()}`;
     try {
       const handle = await client.workflow.start('doctorWorkflow', {
-        args: [probeId], taskQueue: CONTROL_QUEUE, workflowId: probeId, workflowExecutionTimeout: opts.workflowTimeoutMs ?? 60000,
+        args: [probeId],
+        taskQueue: CONTROL_QUEUE,
+        workflowId: probeId,
+        workflowExecutionTimeout: opts.workflowTimeoutMs ?? 60000,
       });
-      const report = await handle.result() as DoctorReport;
+      const report = (await handle.result()) as DoctorReport;
       results.push({
         name: 'doctor workflow (S3 write → read → verify)',
         ok: report.storage.verified,
@@ -112,7 +157,12 @@ export async function runDoctor(conn: Connection, opts: { workflowTimeoutMs?: nu
         fix: report.storage.verified ? undefined : 'check the S3 server: it returned different bytes than were stored',
       });
     } catch (err) {
-      results.push({ name: 'doctor workflow (S3 write → read → verify)', ok: false, detail: (err as Error).message, fix: 'see the worker log; the failing activity is named in the workflow history' });
+      results.push({
+        name: 'doctor workflow (S3 write → read → verify)',
+        ok: false,
+        detail: (err as Error).message,
+        fix: 'see the worker log; the failing activity is named in the workflow history',
+      });
     }
   }
   if (client) await client.connection.close();

@@ -8,10 +8,29 @@ export type { Logger } from 'pino';
 
 /** Paths of fields that may hold credentials, wherever they appear in a logged object. */
 export const REDACTED_PATHS = [
-  'secretAccessKey', 'accessKeyId', 'sessionToken', 'password', 'apiKey', 'token', 'authorization',
-  '*.secretAccessKey', '*.accessKeyId', '*.sessionToken', '*.password', '*.apiKey', '*.token', '*.authorization',
-  '*.*.secretAccessKey', '*.*.accessKeyId', '*.*.sessionToken', '*.*.password', '*.*.apiKey',
-  'headers.authorization', '*.headers.authorization', 'credentials', '*.credentials',
+  'secretAccessKey',
+  'accessKeyId',
+  'sessionToken',
+  'password',
+  'apiKey',
+  'token',
+  'authorization',
+  '*.secretAccessKey',
+  '*.accessKeyId',
+  '*.sessionToken',
+  '*.password',
+  '*.apiKey',
+  '*.token',
+  '*.authorization',
+  '*.*.secretAccessKey',
+  '*.*.accessKeyId',
+  '*.*.sessionToken',
+  '*.*.password',
+  '*.*.apiKey',
+  'headers.authorization',
+  '*.headers.authorization',
+  'credentials',
+  '*.credentials',
 ];
 
 export interface LoggerSettings {
@@ -28,8 +47,10 @@ export function createLogger(name: string, settings: LoggerSettings = {}): Logge
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
   const envFormat = process.env.R1FLOW_LOG_FORMAT;
-  const format = settings.format ?? (envFormat === 'json' || envFormat === 'pretty' ? envFormat : undefined)
-    ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const format =
+    settings.format ??
+    (envFormat === 'json' || envFormat === 'pretty' ? envFormat : undefined) ??
+    (process.stdout.isTTY ? 'pretty' : 'json');
   const destination = settings.destination ?? process.stdout;
   if (format === 'pretty') {
     return pino(options, pretty({ colorize: process.stdout.isTTY, destination, sync: true, ignore: 'pid,hostname' }));

@@ -76,17 +76,25 @@ export function checkPortFree(host: string, port: number): Promise<boolean> {
 /** Thrown by a probe when waiting longer cannot help (the process it waits for has exited). */
 export class GaveUpError extends Error {}
 
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, hint: () => string): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  hint: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       if (await probe()) return;
     } catch (err) {
-      if (err instanceof GaveUpError) throw new Error(`${what} did not start: ${err.message}; ${hint()}`);
+      if (err instanceof GaveUpError)
+        throw new Error(`${what} did not start: ${err.message}; ${hint()}`, { cause: err });
       last = err;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${what} did not become healthy within ${Math.round(timeoutMs / 1000)} s${last ? ` (last error: ${(last as Error).message})` : ''}; ${hint()}`);
+  throw new Error(
+    `${what} did not become healthy within ${Math.round(timeoutMs / 1000)} s${last ? ` (last error: ${(last as Error).message})` : ''}; ${hint()}`,
+  );
 }

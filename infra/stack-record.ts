@@ -9,12 +9,14 @@ import { StackSettingsSchema } from './stack-settings';
 export const StackRecordSchema = z.object({
   settings: StackSettingsSchema,
   startedAt: z.string(),
-  processes: z.array(z.object({
-    name: z.enum(['temporal', 'seaweedfs']),
-    pid: z.number().int(),
-    binary: z.string(),
-    log: z.string(),
-  })),
+  processes: z.array(
+    z.object({
+      name: z.enum(['temporal', 'seaweedfs']),
+      pid: z.number().int(),
+      binary: z.string(),
+      log: z.string(),
+    }),
+  ),
 });
 
 export type StackRecord = z.infer<typeof StackRecordSchema>;
@@ -27,7 +29,10 @@ export function readStackRecord(): StackRecord | undefined {
   const path = stackRecordPath();
   if (!existsSync(path)) return undefined;
   const parsed = StackRecordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} is not a valid stack record (${parsed.error.issues[0]?.message}); stop the processes it names by hand and delete it`);
+  if (!parsed.success)
+    throw new Error(
+      `${path} is not a valid stack record (${parsed.error.issues[0]?.message}); stop the processes it names by hand and delete it`,
+    );
   return parsed.data;
 }
 

@@ -8,9 +8,16 @@ import { join } from 'node:path';
 import { connectionFromStack } from './connection';
 import { stateDir } from './paths';
 import { checkPortFree, GaveUpError, isOurProcess, startDaemon, stopProcess, waitFor } from './processes';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { searchAttributeTypes } from '../contracts/search-attributes';
 import { readStackRecord, removeStackRecord, writeStackRecord, type StackRecord } from './stack-record';
-import { s3Endpoint, stackPorts, StackSettingsSchema, temporalAddress, uiUrl, type StackSettings } from './stack-settings';
+import {
+  s3Endpoint,
+  stackPorts,
+  StackSettingsSchema,
+  temporalAddress,
+  uiUrl,
+  type StackSettings,
+} from './stack-settings';
 import { ensureTools } from './tools';
 import { createS3Client } from '../storage/s3-client';
 
@@ -45,13 +52,19 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Array<[string, string]> = [
 ]; // values are JSON, as `--dynamic-config-value KEY=VALUE` wants them
 
 function seaweedS3Config(s: StackSettings): string {
-  return JSON.stringify({
-    identities: [{
-      name: 'r1flow',
-      credentials: [{ accessKey: s.accessKeyId, secretKey: s.secretAccessKey }],
-      actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
-    }],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      identities: [
+        {
+          name: 'r1flow',
+          credentials: [{ accessKey: s.accessKeyId, secretKey: s.secretAccessKey }],
+          actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }
 
 function tail(path: string, lines = 15): string {
@@ -63,7 +76,7 @@ async function temporalHealthy(s: StackSettings): Promise<boolean> {
   const connection = await TemporalConnection.connect({ address: temporalAddress(s), connectTimeout: 2000 });
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: s.namespace });
-    return Object.keys(SEARCH_ATTRIBUTES).every((name) => name in (customAttributes ?? {}));
+    return Object.keys(searchAttributeTypes()).every((name) => name in (customAttributes ?? {}));
   } finally {
     await connection.close();
   }
@@ -92,13 +105,32 @@ export interface DevUpResult {
   s3Endpoint: string;
 }
 
-export async function devUp(input: Partial<StackSettings> = {}, log: (msg: string) => void = () => {}): Promise<DevUpResult> {
+export async function devUp(
+  input: Partial<StackSettings> = {},
+  log: (msg: string) => void = () => {},
+): Promise<DevUpResult> {
   const status = devStatus();
   if (status.running && status.record) {
     const s = status.record.settings;
-    await waitFor('Temporal', () => temporalHealthy(s), 30000, () => `see ${join(stateDir(), 'temporal.log')}`);
-    await waitFor('SeaweedFS S3', () => s3HealthyWithBucket(s), 30000, () => `see ${join(stateDir(), 'seaweedfs.log')}`);
-    return { alreadyRunning: true, settings: s, uiUrl: uiUrl(s), temporalAddress: temporalAddress(s), s3Endpoint: s3Endpoint(s) };
+    await waitFor(
+      'Temporal',
+      () => temporalHealthy(s),
+      30000,
+      () => `see ${join(stateDir(), 'temporal.log')}`,
+    );
+    await waitFor(
+      'SeaweedFS S3',
+      () => s3HealthyWithBucket(s),
+      30000,
+      () => `see ${join(stateDir(), 'seaweedfs.log')}`,
+    );
+    return {
+      alreadyRunning: true,
+      settings: s,
+      uiUrl: uiUrl(s),
+      temporalAddress: temporalAddress(s),
+      s3Endpoint: s3Endpoint(s),
+    };
   }
   if (status.record) {
     // a half-dead stack from an earlier run: stop what is left before starting afresh
@@ -107,7 +139,9 @@ export async function devUp(input: Partial<StackSettings> = {}, log: (msg: strin
   const s = StackSettingsSchema.parse(input);
   for (const { port, what, flag } of stackPorts(s)) {
     if (!(await checkPortFree(s.host, port))) {
-      throw new Error(`port ${port} (${what}) on ${s.host} is already in use by another process; stop it or choose another port with ${flag}`);
+      throw new Error(
+        `port ${port} (${what}) on ${s.host} is already in use by another process; stop it or choose another port with ${flag}`,
+      );
     }
   }
   const tools = ensureTools(log);
@@ -118,22 +152,46 @@ export async function devUp(input: Partial<StackSettings> = {}, log: (msg: strin
   writeFileSync(s3ConfigPath, seaweedS3Config(s), { mode: 0o600 });
 
   const temporalArgs = [
-    'server', 'start-dev',
-    '--db-filename', join(dir, 'temporal.sqlite'),
-    '--ip', s.host, '--port', String(s.temporalPort), '--ui-port', String(s.temporalUiPort),
-    '--namespace', s.namespace, '--log-level', 'warn', '--ui-disable-news-fetch',
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(dir, 'temporal.sqlite'),
+    '--ip',
+    s.host,
+    '--port',
+    String(s.temporalPort),
+    '--ui-port',
+    String(s.temporalUiPort),
+    '--namespace',
+    s.namespace,
+    '--log-level',
+    'warn',
+    '--ui-disable-news-fetch',
     // WAL with synchronous=NORMAL survives a crash of any process (not a power cut) and cuts the
     // per-event fsync that otherwise dominates a small pipeline's round trips
-    '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     ...DEV_SERVER_DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
-    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...Object.entries(searchAttributeTypes()).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const weedArgs = [
-    'server', `-ip=${s.host}`, `-ip.bind=${s.host}`, `-dir=${dataDir}`,
-    `-master.port=${s.seaweedMasterPort}`, '-master.volumeSizeLimitMB=256',
-    `-volume.port=${s.seaweedVolumePort}`, '-volume.max=0',
-    '-filer', `-filer.port=${s.seaweedFilerPort}`,
-    '-s3', `-s3.port=${s.s3Port}`, `-s3.config=${s3ConfigPath}`, '-s3.port.iceberg=0', '-s3.port.lance=0',
+    'server',
+    `-ip=${s.host}`,
+    `-ip.bind=${s.host}`,
+    `-dir=${dataDir}`,
+    `-master.port=${s.seaweedMasterPort}`,
+    '-master.volumeSizeLimitMB=256',
+    `-volume.port=${s.seaweedVolumePort}`,
+    '-volume.max=0',
+    '-filer',
+    `-filer.port=${s.seaweedFilerPort}`,
+    '-s3',
+    `-s3.port=${s.s3Port}`,
+    `-s3.config=${s3ConfigPath}`,
+    '-s3.port.iceberg=0',
+    '-s3.port.lance=0',
   ];
   const temporalLog = join(dir, 'temporal.log');
   const weedLog = join(dir, 'seaweedfs.log');
@@ -149,19 +207,36 @@ export async function devUp(input: Partial<StackSettings> = {}, log: (msg: strin
   });
   log(`started temporal (pid ${temporal.pid}) and seaweedfs (pid ${weed.pid}); waiting until healthy`);
   try {
-    await waitFor('Temporal', async () => {
-      if (!isOurProcess(temporal.pid, tools.temporal.path)) throw new GaveUpError(`temporal exited:\n${tail(temporalLog)}`);
-      return temporalHealthy(s);
-    }, 90000, () => `see ${temporalLog}`);
-    await waitFor('SeaweedFS S3', async () => {
-      if (!isOurProcess(weed.pid, tools.weed.path)) throw new GaveUpError(`seaweedfs exited:\n${tail(weedLog)}`);
-      return s3HealthyWithBucket(s);
-    }, 90000, () => `see ${weedLog}`);
+    await waitFor(
+      'Temporal',
+      async () => {
+        if (!isOurProcess(temporal.pid, tools.temporal.path))
+          throw new GaveUpError(`temporal exited:\n${tail(temporalLog)}`);
+        return temporalHealthy(s);
+      },
+      90000,
+      () => `see ${temporalLog}`,
+    );
+    await waitFor(
+      'SeaweedFS S3',
+      async () => {
+        if (!isOurProcess(weed.pid, tools.weed.path)) throw new GaveUpError(`seaweedfs exited:\n${tail(weedLog)}`);
+        return s3HealthyWithBucket(s);
+      },
+      90000,
+      () => `see ${weedLog}`,
+    );
   } catch (err) {
     await devDown();
     throw err;
   }
-  return { alreadyRunning: false, settings: s, uiUrl: uiUrl(s), temporalAddress: temporalAddress(s), s3Endpoint: s3Endpoint(s) };
+  return {
+    alreadyRunning: false,
+    settings: s,
+    uiUrl: uiUrl(s),
+    temporalAddress: temporalAddress(s),
+    s3Endpoint: s3Endpoint(s),
+  };
 }
 
 export async function devDown(): Promise<Array<{ name: string; pid: number; result: 'stopped' | 'not-running' }>> {

@@ -4,17 +4,27 @@ import { join } from 'node:path';
 import { stateDir } from './paths';
 import type { StackSettings } from './stack-settings';
 
-// Every port (and SeaweedFS's gRPC twin at +10000) differs from the default dev stack's, so the
-// tests run while a user's stack is up.
-export const TEST_STACK_SETTINGS: Partial<StackSettings> = {
-  temporalPort: 17233,
-  temporalUiPort: 17234,
-  s3Port: 17333,
-  seaweedMasterPort: 17335,
-  seaweedVolumePort: 17340,
-  seaweedFilerPort: 17888,
-  bucket: 'r1flow-test',
-};
+/**
+ * Every port (and SeaweedFS's gRPC twin at +10000) differs from the default dev stack's, so the
+ * tests run while a user's stack is up. `R1FLOW_TEST_PORT_OFFSET` moves them all, so that two
+ * checkouts on one machine can each run their integration tests at the same time.
+ */
+export function testStackSettings(env: NodeJS.ProcessEnv = process.env): Partial<StackSettings> {
+  const raw = env.R1FLOW_TEST_PORT_OFFSET ?? '0';
+  const offset = Number(raw);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 9000) {
+    throw new Error(`R1FLOW_TEST_PORT_OFFSET must be a whole number from 0 to 9000, got ${JSON.stringify(raw)}`);
+  }
+  return {
+    temporalPort: 17233 + offset,
+    temporalUiPort: 17234 + offset,
+    s3Port: 17333 + offset,
+    seaweedMasterPort: 17335 + offset,
+    seaweedVolumePort: 17340 + offset,
+    seaweedFilerPort: 17888 + offset,
+    bucket: 'r1flow-test',
+  };
+}
 
 export function testStateDir(): string {
   return join(stateDir(), 'test-stack');

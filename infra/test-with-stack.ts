@@ -1,40 +1,58 @@
 // `npm test`: installs the tools, starts the test stack, runs every test file with Node's test
-// runner against it, and stops the stack again, whatever the outcome.
+// runner against it, and stops the stack again, whatever the outcome. Unit tests (test/unit)
+// need no services: when only they are selected, no stack is started.
 //   npm test                       all tests
-//   npm test -- test/unit          only the files under the given paths
+//   npm test -- test/integration   only the files under the given paths
+//   npm run test:unit              the unit tests, without the stack
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { connectionFromStack } from './connection';
 import { projectRoot } from './paths';
 import { devDown, devUp } from './stack';
-import { TEST_STACK_SETTINGS, testStateDir } from './test-stack';
+import { ensureTool } from './tools';
+import { testStackSettings, testStateDir } from './test-stack';
 
 function findTests(path: string): string[] {
   const st = statSync(path);
   if (st.isFile()) return path.endsWith('.test.ts') ? [path] : [];
-  return readdirSync(path).sort().flatMap((name) => findTests(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => findTests(join(path, name)));
 }
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-      cwd: projectRoot, env, stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', '--test', '--test-concurrency=1', ...files],
+      {
+        cwd: projectRoot,
+        env,
+        stdio: 'inherit',
+      },
+    );
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
-  const files = (roots.length ? roots : ['test']).flatMap((r) => findTests(join(projectRoot, r))).map((f) => relative(projectRoot, f));
+  const files = (roots.length ? roots : ['test'])
+    .flatMap((r) => findTests(join(projectRoot, r)))
+    .map((f) => relative(projectRoot, f));
   if (files.length === 0) {
     console.error(`no test files under ${roots.join(' ')}`);
     return 1;
   }
   process.env.R1FLOW_STATE_DIR = testStateDir();
+  if (files.every((f) => f.startsWith(`test${sep}unit${sep}`))) {
+    // the workflow unit tests start their own throwaway Temporal server from the tools folder
+    ensureTool('temporal', (m) => console.log(`[tools] ${m}`));
+    return runNodeTest(files, { ...process.env, R1FLOW_STATE_DIR: testStateDir() });
+  }
   const started = Date.now();
-  const stack = await devUp(TEST_STACK_SETTINGS, (m) => console.log(`[test stack] ${m}`));
+  const stack = await devUp(testStackSettings(), (m) => console.log(`[test stack] ${m}`));
   console.log(`[test stack] healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const conn = connectionFromStack(stack.settings);
   try {
@@ -54,7 +72,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

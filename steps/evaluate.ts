@@ -45,7 +45,10 @@ export async function evaluate(policy: Policy, cfg: PipelineConfig, seed?: numbe
     { runSeed: seed ?? cfg.seed, stage: 'eval', step: 0 },
   );
   const samples: EvalSample[] = rollouts.map((r) =>
-    toEvalSample({ problem: r.problem, completion: r.completion, completionTokens: r.tokens.length }, `${r.problem.key}|${r.problem.language}`),
+    toEvalSample(
+      { problem: r.problem, completion: r.completion, completionTokens: r.tokens.length },
+      `${r.problem.key}|${r.problem.language}`,
+    ),
   );
   const summary = summarizeEval(samples, [1, ev.passK]);
   const firstOf = (category: (c: ProblemCategory) => boolean, count: number) =>
@@ -53,7 +56,14 @@ export async function evaluate(policy: Policy, cfg: PipelineConfig, seed?: numbe
       .map((r, i) => ({ r, s: samples[i] }))
       .filter(({ r }) => r.sample === 0 && category(r.problem.category))
       .slice(0, count)
-      .map(({ r, s }) => ({ category: r.problem.category, language: r.problem.language, prompt: r.prompt, answer: r.problem.answer, completion: r.completion, correct: s.correct }));
+      .map(({ r, s }) => ({
+        category: r.problem.category,
+        language: r.problem.language,
+        prompt: r.prompt,
+        answer: r.problem.answer,
+        completion: r.completion,
+        correct: s.correct,
+      }));
   return {
     pass1: summary.pass1,
     passK: summary.passAtK[String(ev.passK)] ?? null,

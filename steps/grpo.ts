@@ -33,22 +33,40 @@ export async function grpoUpdate(
   totalSteps: number,
   refPolicy?: Policy,
 ): Promise<GrpoUpdateMetrics> {
-  if (step !== policy.step) throw new Error(`grpoUpdate: step ${step} does not match policy.step ${policy.step}; resume from the policy's own step.`);
+  if (step !== policy.step)
+    throw new Error(
+      `grpoUpdate: step ${step} does not match policy.step ${policy.step}; resume from the policy's own step.`,
+    );
   if (!(step < totalSteps)) throw new Error(`grpoUpdate: step ${step} is past totalSteps ${totalSteps}.`);
   const optState = policy.optimizer;
-  if (!optState) throw new Error('grpoUpdate: the policy has no optimizer state; start the stage with freshOptimizer(policy).');
+  if (!optState)
+    throw new Error('grpoUpdate: the policy has no optimizer state; start the stage with freshOptimizer(policy).');
   if (grpo.beta > 0 && !refPolicy) throw new Error('grpoUpdate: grpo.beta > 0 needs a reference policy (refPolicy).');
 
   const rows = scored.rollouts.filter((r) => r.used && r.tokens.length > 0);
   const signal = rows.some((r) => r.advantage !== 0) || grpo.beta > 0;
-  const empty: GrpoUpdateMetrics = { step, skipped: true, rows: 0, loss: null, clipFraction: null, kl: null, entropy: null, gradNorm: null, lr: null, epochs: 0 };
+  const empty: GrpoUpdateMetrics = {
+    step,
+    skipped: true,
+    rows: 0,
+    loss: null,
+    clipFraction: null,
+    kl: null,
+    entropy: null,
+    gradNorm: null,
+    lr: null,
+    epochs: 0,
+  };
   if (rows.length === 0 || !signal) {
     policy.step = step + 1;
     return empty;
   }
 
   const trainer = trainerFor(policy);
-  const base = pack(rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)), policy.tokenizer);
+  const base = pack(
+    rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
+    policy.tokenizer,
+  );
   const batch: GrpoBatch = { ...base, advantages: Float32Array.from(rows.map((r) => r.advantage)) };
   // One epoch on fresh samples: the graph's own detached log-probs are π_old exactly. More epochs
   // need π_old frozen before the first update.
@@ -56,7 +74,13 @@ export async function grpoUpdate(
   if (grpo.beta > 0) batch.refLogprobs = (await trainer.logprobs(refPolicy!.params, base)).logprobs.slice();
 
   const optimizer = adamwConfig(grpo.optimizer, totalSteps * grpo.innerEpochs);
-  const hp = { optimizer, epsLow: grpo.clipLow, epsHigh: grpo.clipHigh, beta: grpo.beta, aggregation: grpo.aggregation };
+  const hp = {
+    optimizer,
+    epsLow: grpo.clipLow,
+    epsHigh: grpo.clipHigh,
+    beta: grpo.beta,
+    aggregation: grpo.aggregation,
+  };
   const sums = { loss: 0, clipFraction: 0, kl: 0, entropy: 0, gradNorm: 0, lr: 0 };
   for (let epoch = 0; epoch < grpo.innerEpochs; epoch++) {
     const { metrics } = await trainer.grpoStep(policy.params, optState, batch, hp);

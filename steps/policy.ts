@@ -83,7 +83,8 @@ export function loadPolicy(dir: string): Policy & { metadata: Record<string, str
   const checkpoint = loadGptCheckpoint(dir);
   const { [STEP_KEY]: stepText, ...metadata } = checkpoint.metadata ?? {};
   const step = stepText === undefined ? 0 : Number(stepText);
-  if (!Number.isInteger(step) || step < 0) throw new Error(`Checkpoint ${dir}: metadata "${STEP_KEY}" is not a step number (${stepText}).`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new Error(`Checkpoint ${dir}: metadata "${STEP_KEY}" is not a step number (${stepText}).`);
   return {
     config: checkpoint.config,
     params: checkpoint.params,
@@ -98,9 +99,15 @@ export function loadPolicy(dir: string): Policy & { metadata: Record<string, str
 /** Refuses a chunk that does not continue where the policy stands. */
 export function checkStep(what: string, policy: Policy, fromStep: number, toStep: number): AdamWState {
   if (!Number.isInteger(fromStep) || !Number.isInteger(toStep) || fromStep < 0 || toStep < fromStep) {
-    throw new Error(`${what}: fromStep ${fromStep} and toStep ${toStep} must be integers with 0 <= fromStep <= toStep.`);
+    throw new Error(
+      `${what}: fromStep ${fromStep} and toStep ${toStep} must be integers with 0 <= fromStep <= toStep.`,
+    );
   }
-  if (fromStep !== policy.step) throw new Error(`${what}: fromStep ${fromStep} does not match policy.step ${policy.step}; resume from the policy's own step.`);
-  if (!policy.optimizer) throw new Error(`${what}: the policy has no optimizer state; start the stage with freshOptimizer(policy).`);
+  if (fromStep !== policy.step)
+    throw new Error(
+      `${what}: fromStep ${fromStep} does not match policy.step ${policy.step}; resume from the policy's own step.`,
+    );
+  if (!policy.optimizer)
+    throw new Error(`${what}: the policy has no optimizer state; start the stage with freshOptimizer(policy).`);
   return policy.optimizer;
 }

@@ -27,7 +27,9 @@ export function pretrainCorpus(policy: Policy, cfg: PipelineConfig): number[][] 
   const key = JSON.stringify([request, policy.tokenizer.characters.join(''), policy.config.contextLength]);
   let docs = corpusCache.get(key);
   if (!docs) {
-    docs = generateCorpus(request).documents.map((text) => policy.tokenizer.encode(text, { bos: true, eos: true }).slice(0, policy.config.contextLength));
+    docs = generateCorpus(request).documents.map((text) =>
+      policy.tokenizer.encode(text, { bos: true, eos: true }).slice(0, policy.config.contextLength),
+    );
     corpusCache.set(key, docs);
   }
   return docs;
@@ -47,14 +49,18 @@ export async function pretrainSteps(
 ): Promise<TrainStepMetrics[]> {
   const optState = checkStep('pretrainSteps', policy, fromStep, toStep);
   const stage = cfg.stages.pretrain;
-  if (toStep > stage.steps) throw new Error(`pretrainSteps: toStep ${toStep} is past stages.pretrain.steps (${stage.steps}).`);
+  if (toStep > stage.steps)
+    throw new Error(`pretrainSteps: toStep ${toStep} is past stages.pretrain.steps (${stage.steps}).`);
   const docs = pretrainCorpus(policy, cfg);
   const optimizer = adamwConfig(stage.optimizer, stage.steps);
   const trainer = trainerFor(policy);
   const out: TrainStepMetrics[] = [];
   for (let step = fromStep; step < toStep; step++) {
     const rng = createRng(deriveSeed(cfg.seed, 'pretrain-batch', step));
-    const rows = Array.from({ length: stage.batchSize }, () => ({ tokens: docs[rng.int(0, docs.length - 1)], lossStart: 1 }));
+    const rows = Array.from({ length: stage.batchSize }, () => ({
+      tokens: docs[rng.int(0, docs.length - 1)],
+      lossStart: 1,
+    }));
     const { metrics } = await trainer.sftStep(policy.params, optState, pack(rows, policy.tokenizer), { optimizer });
     policy.step = step + 1;
     const m = { step, ...metrics };

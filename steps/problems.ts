@@ -25,7 +25,11 @@ export interface PromptedProblem {
   prompt: string;
 }
 
-const OPS: Record<PipelineConfig['task']['operations'][number], ArithmeticOp> = { add: 'add', sub: 'subtract', mul: 'multiply' };
+const OPS: Record<PipelineConfig['task']['operations'][number], ArithmeticOp> = {
+  add: 'add',
+  sub: 'subtract',
+  mul: 'multiply',
+};
 
 /** The recipe's task-family options for a pipeline config. */
 export function taskOptions(cfg: Pick<PipelineConfig, 'task'>): Partial<TaskFamilyOptions> {
@@ -38,7 +42,11 @@ export function taskOptions(cfg: Pick<PipelineConfig, 'task'>): Partial<TaskFami
 }
 
 export function withPrompts(problems: readonly Problem[]): PromptedProblem[] {
-  return problems.map((problem, index) => ({ index, problem, prompt: renderPrompt(PROMPT_TEMPLATE, problem.question) }));
+  return problems.map((problem, index) => ({
+    index,
+    problem,
+    prompt: renderPrompt(PROMPT_TEMPLATE, problem.question),
+  }));
 }
 
 function grpoStage(cfg: PipelineConfig, purpose: ProblemPurpose) {
@@ -52,23 +60,44 @@ function grpoStage(cfg: PipelineConfig, purpose: ProblemPurpose) {
  * count of reasoning problems; 'eval' gives the fixed held-out set (reasoning problems, then
  * general prompts), the same for every stage of a run.
  */
-export function sampleProblems(cfg: PipelineConfig, split: Split, purpose: ProblemPurpose, step: number): PromptedProblem[] {
+export function sampleProblems(
+  cfg: PipelineConfig,
+  split: Split,
+  purpose: ProblemPurpose,
+  step: number,
+): PromptedProblem[] {
   const options = taskOptions(cfg);
   const seed = deriveSeed(cfg.seed, purpose, step);
   if (purpose === 'eval') {
-    const reasoning = generateProblems({ seed, split, count: cfg.eval.problems, kind: 'reasoning', unique: true }, options);
-    const general = generateProblems({ seed, split, count: cfg.eval.generalPrompts, kind: 'general', unique: true }, options);
+    const reasoning = generateProblems(
+      { seed, split, count: cfg.eval.problems, kind: 'reasoning', unique: true },
+      options,
+    );
+    const general = generateProblems(
+      { seed, split, count: cfg.eval.generalPrompts, kind: 'general', unique: true },
+      options,
+    );
     return withPrompts([...reasoning, ...general]);
   }
   const grpo = grpoStage(cfg, purpose);
   if (grpo) {
     const kind = grpo.generalFraction > 0 ? 'mixed' : 'reasoning';
-    return withPrompts(generateProblems({ seed, split, count: grpo.promptsPerStep, kind, generalFraction: grpo.generalFraction }, options));
+    return withPrompts(
+      generateProblems(
+        { seed, split, count: grpo.promptsPerStep, kind, generalFraction: grpo.generalFraction },
+        options,
+      ),
+    );
   }
   const count =
-    purpose === 'coldStart' ? cfg.stages.coldStartSft.prompts
-    : purpose === 'rejection' ? cfg.stages.rejectionSft.prompts
-    : null;
-  if (count === null) throw new Error(`sampleProblems: purpose "${purpose}" does not sample prompts (use a GRPO stage, coldStart, rejection or eval).`);
+    purpose === 'coldStart'
+      ? cfg.stages.coldStartSft.prompts
+      : purpose === 'rejection'
+        ? cfg.stages.rejectionSft.prompts
+        : null;
+  if (count === null)
+    throw new Error(
+      `sampleProblems: purpose "${purpose}" does not sample prompts (use a GRPO stage, coldStart, rejection or eval).`,
+    );
   return withPrompts(generateProblems({ seed, split, count, kind: 'reasoning' }, options));
 }

@@ -58,7 +58,8 @@ export async function rollout(
   sampling: SamplingConfig,
   seed: RolloutSeed,
 ): Promise<Rollout[]> {
-  if (!Number.isInteger(groupSize) || groupSize < 1) throw new Error(`rollout: groupSize must be a positive integer, got ${groupSize}.`);
+  if (!Number.isInteger(groupSize) || groupSize < 1)
+    throw new Error(`rollout: groupSize must be a positive integer, got ${groupSize}.`);
   if (problems.length === 0) return [];
   const tokenizer = policy.tokenizer;
   const prompts: number[][] = [];
@@ -67,17 +68,29 @@ export async function rollout(
   problems.forEach((p, i) => {
     for (let s = 0; s < groupSize; s++) {
       prompts.push(encoded[i]);
-      seeds.push(deriveSampleSeed({ runSeed: seed.runSeed, stage: seed.stage, step: seed.step, promptIndex: p.index, sampleIndex: s }));
+      seeds.push(
+        deriveSampleSeed({
+          runSeed: seed.runSeed,
+          stage: seed.stage,
+          step: seed.step,
+          promptIndex: p.index,
+          sampleIndex: s,
+        }),
+      );
     }
   });
   const options: SamplingOptions = {
-    maxNewTokens: Math.min(sampling.maxNewTokens, policy.config.contextLength - Math.max(...encoded.map((e) => e.length))),
+    maxNewTokens: Math.min(
+      sampling.maxNewTokens,
+      policy.config.contextLength - Math.max(...encoded.map((e) => e.length)),
+    ),
     temperature: sampling.temperature,
     topP: sampling.topP,
     stopTokens: [tokenizer.eosId, tokenizer.answerEndId],
     padToken: tokenizer.padId,
   };
-  if (options.maxNewTokens < 1) throw new Error(`rollout: a prompt fills the model's context of ${policy.config.contextLength} tokens.`);
+  if (options.maxNewTokens < 1)
+    throw new Error(`rollout: a prompt fills the model's context of ${policy.config.contextLength} tokens.`);
   const completions = await samplerFor(policy).sample({ prompts, seeds }, options, 'loop');
   return completions.map((c, row) => {
     const group = Math.floor(row / groupSize);

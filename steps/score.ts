@@ -56,7 +56,9 @@ export function score(rollouts: readonly Rollout[], grpo: GrpoConfig): ScoredBat
   const weights = rewardWeights(grpo);
   const specs = buildRewardSpecs({
     weights,
-    ...(weights.overlong !== undefined ? { overlong: { maxTokens: grpo.sampling.maxNewTokens, bufferTokens: grpo.overlongBuffer } } : {}),
+    ...(weights.overlong !== undefined
+      ? { overlong: { maxTokens: grpo.sampling.maxNewTokens, bufferTokens: grpo.overlongBuffer } }
+      : {}),
   });
   const batch = combineBatch(
     specs,
@@ -103,7 +105,8 @@ export function score(rollouts: readonly Rollout[], grpo: GrpoConfig): ScoredBat
       droppedFraction: groups.length === 0 ? 0 : dropped.size / groups.length,
       unscorable: batch.skipped,
       meanLength: mean(rollouts.map((r) => r.tokens.length)) ?? 0,
-      truncatedFraction: rollouts.length === 0 ? 0 : rollouts.filter((r) => r.finishReason === 'length').length / rollouts.length,
+      truncatedFraction:
+        rollouts.length === 0 ? 0 : rollouts.filter((r) => r.finishReason === 'length').length / rollouts.length,
     },
   };
 }

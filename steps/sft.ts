@@ -41,13 +41,20 @@ export async function sftSteps(
 ): Promise<TrainStepMetrics[]> {
   const optState = checkStep('sftSteps', policy, fromStep, toStep);
   const total = sftTotalSteps(examples.length, sft);
-  if (toStep > total) throw new Error(`sftSteps: toStep ${toStep} is past the ${total} steps of ${examples.length} examples under this sft config.`);
+  if (toStep > total)
+    throw new Error(
+      `sftSteps: toStep ${toStep} is past the ${total} steps of ${examples.length} examples under this sft config.`,
+    );
   const tokenizer = policy.tokenizer;
   const encoded = examples.map((example, i) => {
     try {
-      return completionRow(promptTokens(tokenizer, example.prompt), tokenizer.encode(example.completion, { eos: true }), policy.config.contextLength);
+      return completionRow(
+        promptTokens(tokenizer, example.prompt),
+        tokenizer.encode(example.completion, { eos: true }),
+        policy.config.contextLength,
+      );
     } catch (error) {
-      throw new Error(`SFT example ${i}: ${(error as Error).message}`);
+      throw new Error(`SFT example ${i}: ${(error as Error).message}`, { cause: error });
     }
   });
   const optimizer = adamwConfig(sft.optimizer, total);

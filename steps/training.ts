@@ -1,5 +1,13 @@
 // Shared pieces of the step loops: the AdamW settings of a stage, the trainer, token sequences.
-import { createTrainer, packSequences, type AdamWConfig, type CharTokenizer, type SequenceToPack, type TokenBatch, type Trainer } from '../engine';
+import {
+  createTrainer,
+  packSequences,
+  type AdamWConfig,
+  type CharTokenizer,
+  type SequenceToPack,
+  type TokenBatch,
+  type Trainer,
+} from '../engine';
 import type { OptimizerConfig } from '../recipe/config';
 import type { Policy } from './policy';
 
@@ -47,7 +55,11 @@ export function promptTokens(tokenizer: CharTokenizer, prompt: string): number[]
 }
 
 /** A prompt+completion row trained on its completion, cut to the context length. */
-export function completionRow(prompt: readonly number[], completion: readonly number[], contextLength: number): SequenceToPack {
+export function completionRow(
+  prompt: readonly number[],
+  completion: readonly number[],
+  contextLength: number,
+): SequenceToPack {
   const tokens = [...prompt, ...completion].slice(0, contextLength);
   return { tokens, lossStart: Math.min(prompt.length, tokens.length - 1) };
 }

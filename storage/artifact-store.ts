@@ -2,7 +2,12 @@
 // streaming), and every read can verify them. Large files go up in parts and come down as
 // streams, so memory stays bounded whatever the checkpoint size.
 import {
-  DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -54,7 +59,11 @@ export class ArtifactStore {
   /** false once the store has answered a conditional write with 501 Not Implemented */
   private conditionalWrites = true;
 
-  constructor(readonly client: S3Client, readonly bucket: string, options: ArtifactStoreOptions = {}) {
+  constructor(
+    readonly client: S3Client,
+    readonly bucket: string,
+    options: ArtifactStoreOptions = {},
+  ) {
     this.partSize = Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024);
     this.queueSize = options.queueSize ?? 2;
   }
@@ -63,7 +72,11 @@ export class ArtifactStore {
     return `s3://${this.bucket}/${validateKey(key)}`;
   }
 
-  async putBytes(key: string, bytes: Uint8Array | string, contentType = 'application/octet-stream'): Promise<ObjectRecord> {
+  async putBytes(
+    key: string,
+    bytes: Uint8Array | string,
+    contentType = 'application/octet-stream',
+  ): Promise<ObjectRecord> {
     validateKey(key);
     const chunk = asBuffer(bytes);
     return withRetry(() => this.upload(key, Readable.from([chunk]), contentType));
@@ -100,13 +113,19 @@ export class ArtifactStore {
    */
   async getStream(key: string, expected?: Digest): Promise<Readable> {
     validateKey(key);
-    const response = await withRetry(() => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })))
-      .catch((err) => { throw this.translate(err, key); });
+    const response = await withRetry(() =>
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+    ).catch((err) => {
+      throw this.translate(err, key);
+    });
     const body = response.Body as Readable | undefined;
     if (!body) throw new ObjectNotFoundError(key, this.bucket);
     if (!expected) return body;
     const verifier = new HashingStream((actual) =>
-      actual.sha256 === expected.sha256 && actual.size === expected.size ? undefined : new ChecksumMismatchError(key, expected, actual));
+      actual.sha256 === expected.sha256 && actual.size === expected.size
+        ? undefined
+        : new ChecksumMismatchError(key, expected, actual),
+    );
     body.on('error', (err) => verifier.destroy(err));
     return body.pipe(verifier);
   }
@@ -154,14 +173,25 @@ export class ArtifactStore {
    * AWS, MinIO, SeaweedFS, R2). Returns undefined when another writer got there first. A store
    * that does not implement the condition (HTTP 501) gets a plain write: last writer wins.
    */
-  async putBytesIf(key: string, bytes: Uint8Array | string, condition: WriteCondition, contentType = 'application/octet-stream'): Promise<ObjectRecord | undefined> {
+  async putBytesIf(
+    key: string,
+    bytes: Uint8Array | string,
+    condition: WriteCondition,
+    contentType = 'application/octet-stream',
+  ): Promise<ObjectRecord | undefined> {
     validateKey(key);
     const body = asBuffer(bytes);
     const record: ObjectRecord = { key, sha256: sha256Hex(body), size: body.byteLength };
-    const put = (withCondition: boolean) => this.client.send(new PutObjectCommand({
-      Bucket: this.bucket, Key: key, Body: body, ContentType: contentType,
-      ...(withCondition ? ('ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: '*' }) : {}),
-    }));
+    const put = (withCondition: boolean) =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          ...(withCondition ? ('ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: '*' }) : {}),
+        }),
+      );
     try {
       await withRetry(() => put(this.conditionalWrites));
       return record;
@@ -171,7 +201,9 @@ export class ArtifactStore {
       if (status === 412 || status === 409) return undefined;
       if (status === 501 && this.conditionalWrites) {
         this.conditionalWrites = false;
-        await withRetry(() => put(false)).catch((e) => { throw this.translate(e, key); });
+        await withRetry(() => put(false)).catch((e) => {
+          throw this.translate(e, key);
+        });
         return record;
       }
       throw this.translate(err, key);
@@ -198,9 +230,17 @@ export class ArtifactStore {
     if (prefix !== '') validateKey(prefix);
     let token: string | undefined;
     do {
-      const page = await withRetry(() => this.client.send(new ListObjectsV2Command({
-        Bucket: this.bucket, Prefix: prefix, ContinuationToken: token,
-      }))).catch((err) => { throw this.translate(err, prefix); });
+      const page = await withRetry(() =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+          }),
+        ),
+      ).catch((err) => {
+        throw this.translate(err, prefix);
+      });
       for (const o of page.Contents ?? []) {
         if (o.Key) yield { key: o.Key, size: o.Size ?? 0, etag: o.ETag, lastModified: o.LastModified };
       }
@@ -222,9 +262,16 @@ export class ArtifactStore {
   private async deleteMany(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
-      await withRetry(() => this.client.send(new DeleteObjectsCommand({
-        Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-      }))).catch((err) => { throw this.translate(err, batch[0] ?? ''); });
+      await withRetry(() =>
+        this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
+        ),
+      ).catch((err) => {
+        throw this.translate(err, batch[0] ?? '');
+      });
     }
   }
 
@@ -232,8 +279,10 @@ export class ArtifactStore {
   private translate(err: unknown, key: string): unknown {
     if (err instanceof S3ServiceException) {
       const status = err.$metadata.httpStatusCode;
-      if (err.name === 'NoSuchKey' || err.name === 'NotFound' || status === 404) return new ObjectNotFoundError(key, this.bucket, { cause: err });
-      if (err.name === 'AccessDenied' || err.name === 'Forbidden' || status === 403) return new AccessDeniedError(key, this.bucket, { cause: err });
+      if (err.name === 'NoSuchKey' || err.name === 'NotFound' || status === 404)
+        return new ObjectNotFoundError(key, this.bucket, { cause: err });
+      if (err.name === 'AccessDenied' || err.name === 'Forbidden' || status === 403)
+        return new AccessDeniedError(key, this.bucket, { cause: err });
       if (err.name === 'NoSuchBucket') return new ObjectNotFoundError(key, this.bucket, { cause: err });
     }
     return err;

@@ -1,7 +1,11 @@
 // Storage errors always carry the key, so a user can find the object that is wrong.
 
 export class StorageError extends Error {
-  constructor(message: string, readonly key: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
   }
@@ -22,7 +26,14 @@ export class AccessDeniedError extends StorageError {
 }
 
 export class ChecksumMismatchError extends StorageError {
-  constructor(key: string, readonly expected: { sha256: string; size: number }, readonly actual: { sha256: string; size: number }) {
-    super(`checksum mismatch for ${key}: expected sha256 ${expected.sha256} (${expected.size} bytes), got ${actual.sha256} (${actual.size} bytes); the object was altered or truncated after it was written`, key);
+  constructor(
+    key: string,
+    readonly expected: { sha256: string; size: number },
+    readonly actual: { sha256: string; size: number },
+  ) {
+    super(
+      `checksum mismatch for ${key}: expected sha256 ${expected.sha256} (${expected.size} bytes), got ${actual.sha256} (${actual.size} bytes); the object was altered or truncated after it was written`,
+      key,
+    );
   }
 }

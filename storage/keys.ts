@@ -5,7 +5,9 @@ import { InvalidKeyError } from './errors';
 const MAX_KEY_BYTES = 1024;
 
 export function validateKey(key: string): string {
-  const fail = (why: string): never => { throw new InvalidKeyError(`invalid object key ${JSON.stringify(key)}: ${why}`, key); };
+  const fail = (why: string): never => {
+    throw new InvalidKeyError(`invalid object key ${JSON.stringify(key)}: ${why}`, key);
+  };
   if (key.length === 0) fail('it is empty');
   if (key.startsWith('/')) fail('it starts with "/"');
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) fail(`it is longer than ${MAX_KEY_BYTES} bytes`);
@@ -22,7 +24,10 @@ export function validateKey(key: string): string {
 /** A single path segment from user input (run id, stage): no "/" at all. */
 export function validateSegment(segment: string, what: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(segment)) {
-    throw new InvalidKeyError(`invalid ${what} ${JSON.stringify(segment)}: use letters, digits, ".", "_" and "-" (at most 128, not starting with a symbol)`, segment);
+    throw new InvalidKeyError(
+      `invalid ${what} ${JSON.stringify(segment)}: use letters, digits, ".", "_" and "-" (at most 128, not starting with a symbol)`,
+      segment,
+    );
   }
   return segment;
 }

@@ -91,7 +91,11 @@ const MANIFEST_UPDATE_ATTEMPTS = 50;
  * still finishing beside its replacement) can never drop each other's entries. `change` must be
  * safe to apply more than once.
  */
-export async function updateManifest(store: ArtifactStore, runId: string, change: (m: RunManifest) => void): Promise<RunManifest> {
+export async function updateManifest(
+  store: ArtifactStore,
+  runId: string,
+  change: (m: RunManifest) => void,
+): Promise<RunManifest> {
   const key = manifestKey(runId);
   for (let attempt = 1; ; attempt++) {
     const current = await store.getVersioned(key);
@@ -100,12 +104,21 @@ export async function updateManifest(store: ArtifactStore, runId: string, change
     manifest.updatedAt = new Date().toISOString();
     const text = JSON.stringify(manifest, null, 2);
     // a store that reports no ETag cannot compare versions: it gets a plain write
-    const written = current && !current.etag
-      ? await store.putBytes(key, text, 'application/json')
-      : await store.putBytesIf(key, text, current ? { ifMatch: current.etag! } : { ifAbsent: true }, 'application/json');
+    const written =
+      current && !current.etag
+        ? await store.putBytes(key, text, 'application/json')
+        : await store.putBytesIf(
+            key,
+            text,
+            current ? { ifMatch: current.etag! } : { ifAbsent: true },
+            'application/json',
+          );
     if (written) return manifest;
     if (attempt >= MANIFEST_UPDATE_ATTEMPTS) {
-      throw new ManifestError(`manifest ${key} changed under ${attempt} attempts in a row to update it; too many writers at once`, key);
+      throw new ManifestError(
+        `manifest ${key} changed under ${attempt} attempts in a row to update it; too many writers at once`,
+        key,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * attempt)));
   }

@@ -7,7 +7,10 @@ import { ManifestError, readManifest, recordObjects, updateManifest, type RunMan
 export class RunStore {
   readonly prefix: string;
 
-  constructor(readonly store: ArtifactStore, readonly runId: string) {
+  constructor(
+    readonly store: ArtifactStore,
+    readonly runId: string,
+  ) {
     this.prefix = runPrefix(runId);
   }
 
@@ -39,7 +42,11 @@ export class RunStore {
   async expected(key: string, manifest?: RunManifest): Promise<{ sha256: string; size: number }> {
     const m = manifest ?? (await this.manifest());
     const entry = m?.objects[key];
-    if (!entry) throw new ManifestError(`object ${key} is not listed in the manifest of run ${this.runId}, so it cannot be verified`, key);
+    if (!entry)
+      throw new ManifestError(
+        `object ${key} is not listed in the manifest of run ${this.runId}, so it cannot be verified`,
+        key,
+      );
     return entry;
   }
 

@@ -4,13 +4,7 @@ import { createControlActivities } from '../activities/control';
 import type { ActivityDeps } from '../activities/deps';
 import { createDoctorActivities } from '../activities/doctor';
 import { createGpuActivities } from '../activities/gpu';
-import { CONTROL_QUEUE, GPU_QUEUE } from '../infra/queues';
-
-export type QueueKind = 'control' | 'gpu';
-
-export function queueName(kind: QueueKind): string {
-  return kind === 'control' ? CONTROL_QUEUE : GPU_QUEUE;
-}
+import { queueName, type QueueKind } from '../contracts/queues';
 
 export function activitiesFor(kind: QueueKind, deps: ActivityDeps): object {
   const doctor = createDoctorActivities({ store: deps.store, queue: queueName(kind) });

@@ -8,7 +8,8 @@ import { connectWorker } from '../infra/temporal-client';
 import { installTemporalRuntime } from '../infra/temporal-logging';
 import { ArtifactStore } from '../storage/artifact-store';
 import { createS3Client } from '../storage/s3-client';
-import { activitiesFor, queueName, type QueueKind } from './activities';
+import { queueName, type QueueKind } from '../contracts/queues';
+import { activitiesFor } from './activities';
 import { defaultCacheDir, type ActivityDeps } from '../activities/deps';
 
 export interface StartWorkersOptions {
@@ -37,21 +38,26 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const s3 = createS3Client(opts.connection.s3);
   const store = new ArtifactStore(s3, opts.connection.s3.bucket);
   const deps: ActivityDeps = {
-    store, log: opts.log, cacheDir: opts.cacheDir ?? defaultCacheDir(),
-    uiUrl: opts.connection.temporal.uiUrl, namespace: opts.connection.temporal.namespace,
+    store,
+    log: opts.log,
+    cacheDir: opts.cacheDir ?? defaultCacheDir(),
+    uiUrl: opts.connection.temporal.uiUrl,
+    namespace: opts.connection.temporal.namespace,
   };
   const workers: Worker[] = [];
   for (const kind of opts.queues) {
-    workers.push(await Worker.create({
-      connection,
-      namespace: opts.connection.temporal.namespace,
-      taskQueue: queueName(kind),
-      // workflows run on the control queue only; gpu workers carry no workflow code
-      ...(kind === 'control' ? { workflowsPath } : {}),
-      activities: activitiesFor(kind, deps),
-      maxConcurrentActivityTaskExecutions: kind === 'gpu' ? (opts.gpuConcurrency ?? 1) : 8,
-      shutdownGraceTime: opts.shutdownGraceTime ?? '2 minutes',
-    }));
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: opts.connection.temporal.namespace,
+        taskQueue: queueName(kind),
+        // workflows run on the control queue only; gpu workers carry no workflow code
+        ...(kind === 'control' ? { workflowsPath } : {}),
+        activities: activitiesFor(kind, deps),
+        maxConcurrentActivityTaskExecutions: kind === 'gpu' ? (opts.gpuConcurrency ?? 1) : 8,
+        shutdownGraceTime: opts.shutdownGraceTime ?? '2 minutes',
+      }),
+    );
   }
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();

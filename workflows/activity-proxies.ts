@@ -1,13 +1,23 @@
 // Activity stubs for workflow code, with timeouts and retries taken from the run's config.
 // Errors of these types are the user's or the data's fault: retrying cannot fix them.
-import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import {
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/control';
 import type { GpuActivities } from '../activities/gpu';
-import { CONTROL_QUEUE, GPU_QUEUE } from '../infra/queues';
+import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import type { PipelineConfig } from '../recipe/config/schema';
 
 export const NON_RETRYABLE_ERRORS = [
-  'ConfigError', 'BadDataError', 'ChecksumMismatchError', 'InvalidKeyError', 'ManifestError', 'ObjectNotFoundError',
+  'ConfigError',
+  'BadDataError',
+  'ChecksumMismatchError',
+  'InvalidKeyError',
+  'ManifestError',
+  'ObjectNotFoundError',
   'DeviceUnavailableError',
 ];
 

@@ -39,7 +39,6 @@ export const resumeUpdate = defineUpdate<string, [ResumeRequest?]>('resume');
 export const abortUpdate = defineUpdate<string, [string?]>('abort');
 export const abortSignal = defineSignal<[string?]>('abort');
 
-
 /**
  * Sent to the pipeline by a training activity (a GRPO update, a chunk of pretraining or SFT), so
  * the pipeline's progress is live. The activity signals the pipeline itself: a signal sent by the
@@ -57,8 +56,13 @@ export const stageStepSignal = defineSignal<[StageStepUpdate]>('stageStep');
 /** The handful of numbers a progress bar shows, from a step's full metrics. */
 export function displayMetrics(m: Record<string, number>): Record<string, number> {
   const pick: Record<string, string> = {
-    reward: 'rewardMean', accuracy: 'accuracy', format: 'formatRate', language: 'languageConsistency',
-    kl: 'update.kl', loss: 'update.loss', meanLength: 'meanLength',
+    reward: 'rewardMean',
+    accuracy: 'accuracy',
+    format: 'formatRate',
+    language: 'languageConsistency',
+    kl: 'update.kl',
+    loss: 'update.loss',
+    meanLength: 'meanLength',
   };
   const out: Record<string, number> = {};
   for (const [name, key] of Object.entries(pick)) if (m[key] !== undefined) out[name] = m[key]!;

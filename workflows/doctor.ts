@@ -2,7 +2,7 @@
 // kinds of worker are polling and that S3 round-trips through a real activity.
 import { proxyActivities } from '@temporalio/workflow';
 import type { DoctorActivities, StorageProbe, WorkerProbe } from '../activities/doctor';
-import { CONTROL_QUEUE, GPU_QUEUE } from '../infra/queues';
+import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
 
 const options = { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 2 } } as const;
 const control = proxyActivities<DoctorActivities>({ ...options, taskQueue: CONTROL_QUEUE });
@@ -16,7 +16,9 @@ export interface DoctorReport {
 
 export async function doctorWorkflow(probeId: string): Promise<DoctorReport> {
   const [storage, controlWorker, gpuWorker] = await Promise.all([
-    control.storageRoundTrip(probeId), control.workerProbe(), gpu.workerProbe(),
+    control.storageRoundTrip(probeId),
+    control.workerProbe(),
+    gpu.workerProbe(),
   ]);
   return { storage, controlWorker, gpuWorker };
 }

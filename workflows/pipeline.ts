@@ -3,22 +3,38 @@
 // when a stage fails after its retries it waits — visibly — for a `resume` (optionally with a
 // config patch) or an `abort`, instead of failing the run.
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, ChildWorkflowFailure, condition, executeChild, setCurrentDetails, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CheckpointRef } from '../activities/types';
-import { CONTROL_QUEUE } from '../infra/queues';
+import { CONTROL_QUEUE } from '../contracts/queues';
 import { ConfigError } from '../recipe/config/errors';
+import type * as ResolveModule from '../recipe/config/resolve';
 import type { PipelineConfig } from '../recipe/config/schema';
 import { STAGE_NAMES, type StageName } from '../recipe/config/stage-names';
 import { controlLocalActivities } from './activity-proxies';
 import {
-  abortSignal, abortUpdate, displayMetrics, progressQuery, resumeUpdate, stageStepSignal, type PipelineProgress, type ResumeRequest,
+  abortSignal,
+  abortUpdate,
+  displayMetrics,
+  progressQuery,
+  resumeUpdate,
+  stageStepSignal,
+  type PipelineProgress,
+  type ResumeRequest,
   type StageProgress,
 } from './definitions';
 import { progressMarkdown } from './details';
 import { runIdFromWorkflowId, stageWorkflowId } from './run-id';
-import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from './search-attributes';
+import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
 import { planStage, type StageWorkflowInput } from './stage-input';
 import { stageWorkflowType, totalStepsOf } from './stages';
 
@@ -29,7 +45,7 @@ export interface PipelineResult {
   reportHtmlUri?: string;
 }
 
-type ConfigResolver = typeof import('../recipe/config/resolve');
+type ConfigResolver = typeof ResolveModule;
 
 /**
  * The config validator (zod and the schema), loaded on first use. The workflow sandbox
@@ -46,7 +62,12 @@ function validate(resolver: ConfigResolver, raw: unknown): PipelineConfig {
     return resolver.resolveConfig(raw);
   } catch (err) {
     if (err instanceof ConfigError) {
-      throw ApplicationFailure.create({ message: err.message, type: 'ConfigError', nonRetryable: true, details: [err.problems] });
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: 'ConfigError',
+        nonRetryable: true,
+        details: [err.problems],
+      });
     }
     throw err;
   }
@@ -73,7 +94,13 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
     runId,
     preset: config.preset,
     status: 'running',
-    stages: STAGE_NAMES.map((stage): StageProgress => ({ stage, status: 'pending', step: 0, totalSteps: totalStepsOf(stage, config), metrics: {} })),
+    stages: STAGE_NAMES.map((stage): StageProgress => ({
+      stage,
+      status: 'pending',
+      step: 0,
+      totalSteps: totalStepsOf(stage, config),
+      metrics: {},
+    })),
   };
   const stageOf = (s: StageName) => progress.stages.find((p) => p.stage === s)!;
   const publish = () => setCurrentDetails(progressMarkdown(progress));
@@ -103,23 +130,30 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
     requestAbort(reason);
     return `run ${runId} is being aborted`;
   });
-  setHandler(resumeUpdate, (request?: ResumeRequest) => {
-    decision = { kind: 'resume', patch: request?.patch };
-    return `resuming stage ${progress.waiting?.stage} of run ${runId}${request?.patch ? ' with the patched config' : ''}`;
-  }, {
-    validator: (request?: ResumeRequest) => {
-      if (progress.status !== 'waiting-for-resume') throw new Error(`run ${runId} is not waiting for a resume (status: ${progress.status})`);
-      if (request?.patch !== undefined) {
-        if (typeof request.patch !== 'object' || request.patch === null || Array.isArray(request.patch)) throw new Error('patch must be a JSON object');
-        try {
-          resolver.resolveConfig(resolver.deepMerge(raw, request.patch));
-        } catch (err) {
-          if (err instanceof ConfigError) throw new Error(`the patch makes the config invalid: ${err.problems.join('; ')}`);
-          throw err;
-        }
-      }
+  setHandler(
+    resumeUpdate,
+    (request?: ResumeRequest) => {
+      decision = { kind: 'resume', patch: request?.patch };
+      return `resuming stage ${progress.waiting?.stage} of run ${runId}${request?.patch ? ' with the patched config' : ''}`;
     },
-  });
+    {
+      validator: (request?: ResumeRequest) => {
+        if (progress.status !== 'waiting-for-resume')
+          throw new Error(`run ${runId} is not waiting for a resume (status: ${progress.status})`);
+        if (request?.patch !== undefined) {
+          if (typeof request.patch !== 'object' || request.patch === null || Array.isArray(request.patch))
+            throw new Error('patch must be a JSON object');
+          try {
+            resolver.resolveConfig(resolver.deepMerge(raw, request.patch));
+          } catch (err) {
+            if (err instanceof ConfigError)
+              throw new Error(`the patch makes the config invalid: ${err.problems.join('; ')}`, { cause: err });
+            throw err;
+          }
+        }
+      },
+    },
+  );
 
   upsertSearchAttributes([
     { key: PRESET_KEY, value: config.preset ?? 'custom' },
@@ -131,7 +165,10 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   // the bookkeeping activities run as local activities: the control workers that run this
   // workflow also serve them, and a local activity costs no task-queue round trip
   const control = () => controlLocalActivities(config);
-  const init = await control().initRun.executeWithOptions({ summary: 'read the run manifest and find reusable stages' }, [{ runId, config, rawConfig: raw }]);
+  const init = await control().initRun.executeWithOptions(
+    { summary: 'read the run manifest and find reusable stages' },
+    [{ runId, config, rawConfig: raw }],
+  );
   const refs: Partial<Record<StageName, CheckpointRef>> = { ...init.doneStages };
   for (const [stage, ref] of Object.entries(init.doneStages) as Array<[StageName, CheckpointRef]>) {
     Object.assign(stageOf(stage), { status: 'reused', step: ref.step, checkpointUri: ref.uri, eval: evalOf(ref) });
@@ -148,16 +185,26 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
       s.status = 'running';
       s.totalSteps = totalStepsOf(stage, config);
       progress.currentStage = stage;
-      upsertSearchAttributes([{ key: STAGE_KEY, value: stage }, { key: STEP_KEY, value: 0 }]);
+      upsertSearchAttributes([
+        { key: STAGE_KEY, value: stage },
+        { key: STEP_KEY, value: 0 },
+      ]);
       publish();
       try {
         const ref = await runStage(stage);
         refs[stage] = ref;
         Object.assign(s, {
-          status: 'done', step: ref.step, totalSteps: s.totalSteps || ref.step, metrics: displayMetrics(ref.metrics),
-          checkpointUri: ref.uri, eval: evalOf(ref), error: undefined,
+          status: 'done',
+          step: ref.step,
+          totalSteps: s.totalSteps || ref.step,
+          metrics: displayMetrics(ref.metrics),
+          checkpointUri: ref.uri,
+          eval: evalOf(ref),
+          error: undefined,
         });
-        await control().recordStage.executeWithOptions({ summary: `record ${stage} in the run manifest` }, [{ runId, stage, ref }]);
+        await control().recordStage.executeWithOptions({ summary: `record ${stage} in the run manifest` }, [
+          { runId, stage, ref },
+        ]);
         publish();
         break;
       } catch (err) {
@@ -185,8 +232,12 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   progress.currentStage = undefined;
   upsertSearchAttributes([{ key: STAGE_KEY, value: 'report' }]);
   publish();
-  await control().finishRun.executeWithOptions({ summary: 'record the final checkpoint (and the lineage pointer)' }, [{ runId, config, stages: refs }]);
-  const report = await control().buildReport.executeWithOptions({ summary: 'write the run report' }, [{ runId, config, stages: refs }]);
+  await control().finishRun.executeWithOptions({ summary: 'record the final checkpoint (and the lineage pointer)' }, [
+    { runId, config, stages: refs },
+  ]);
+  const report = await control().buildReport.executeWithOptions({ summary: 'write the run report' }, [
+    { runId, config, stages: refs },
+  ]);
   progress.status = 'done';
   progress.reportUri = report.htmlUri;
   upsertSearchAttributes([{ key: STAGE_KEY, value: 'done' }]);
@@ -199,18 +250,26 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
       throw ApplicationFailure.create({ message: plan.missing, type: 'ConfigError', nonRetryable: true });
     }
     const input: StageWorkflowInput = {
-      runId, parentWorkflowId: info.workflowId, stage, config, pretrainHash: init.pretrainHash,
-      init: plan.init, source: 'source' in plan ? plan.source : undefined, reference: 'reference' in plan ? plan.reference : undefined,
+      runId,
+      parentWorkflowId: info.workflowId,
+      stage,
+      config,
+      pretrainHash: init.pretrainHash,
+      init: plan.init,
+      source: 'source' in plan ? plan.source : undefined,
+      reference: 'reference' in plan ? plan.reference : undefined,
     };
     // a scope of its own, so that `abort` can cancel the stage that is running
     running = new CancellationScope();
     try {
-      return await running.run(() => executeChild(stageWorkflowType(stage), {
-        workflowId: stageWorkflowId(info.workflowId, stage),
-        taskQueue: CONTROL_QUEUE,
-        args: [input],
-        staticSummary: `${stage} of run ${runId}`,
-      }));
+      return await running.run(() =>
+        executeChild(stageWorkflowType(stage), {
+          workflowId: stageWorkflowId(info.workflowId, stage),
+          taskQueue: CONTROL_QUEUE,
+          args: [input],
+          staticSummary: `${stage} of run ${runId}`,
+        }),
+      );
     } finally {
       running = undefined;
     }
@@ -220,7 +279,11 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
     progress.status = 'aborted';
     upsertSearchAttributes([{ key: STAGE_KEY, value: 'aborted' }]);
     publish();
-    throw ApplicationFailure.create({ message: `run ${runId} aborted: ${reason}`, type: 'Aborted', nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: `run ${runId} aborted: ${reason}`,
+      type: 'Aborted',
+      nonRetryable: true,
+    });
   }
 }
 

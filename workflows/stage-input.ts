@@ -44,10 +44,15 @@ export function planStage(stage: StageName, refs: Refs): StagePlan {
     case 'pretrain':
       return {};
     case 'r1Zero':
-      return base ? { init: base, reference: base } : { missing: 'r1Zero needs a base model: enable pretrain or set baseCheckpoint' };
+      return base
+        ? { init: base, reference: base }
+        : { missing: 'r1Zero needs a base model: enable pretrain or set baseCheckpoint' };
     case 'coldStartSft':
       if (!base) return { missing: 'coldStartSft needs the base model: enable pretrain or set baseCheckpoint' };
-      if (!refs.r1Zero) return { missing: 'coldStartSft samples from the R1-Zero model: enable r1Zero or resumeFrom a run that has it' };
+      if (!refs.r1Zero)
+        return {
+          missing: 'coldStartSft samples from the R1-Zero model: enable r1Zero or resumeFrom a run that has it',
+        };
       return { init: base, source: refs.r1Zero };
     case 'reasoningRl': {
       const init = latest(refs, ['coldStartSft', 'r1Zero', 'pretrain']);
@@ -55,7 +60,12 @@ export function planStage(stage: StageName, refs: Refs): StagePlan {
     }
     case 'rejectionSft': {
       const source = latest(refs, ['reasoningRl', 'coldStartSft', 'r1Zero']);
-      return source ? { init: source, source } : { missing: 'rejectionSft samples from the reasoning-RL model: enable reasoningRl or resumeFrom a run that has it' };
+      return source
+        ? { init: source, source }
+        : {
+            missing:
+              'rejectionSft samples from the reasoning-RL model: enable reasoningRl or resumeFrom a run that has it',
+          };
     }
     case 'finalRl': {
       const init = latest(refs, ['rejectionSft', 'reasoningRl', 'coldStartSft', 'r1Zero', 'pretrain']);

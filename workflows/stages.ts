@@ -28,12 +28,23 @@ function withEval(ref: CheckpointRef, evalMetrics: Record<string, number>): Chec
 
 export async function pretrainStageWorkflow(input: StageWorkflowInput): Promise<CheckpointRef> {
   const gpu = gpuActivities(input.config);
-  const base = input.init ?? await gpu.pretrain.executeWithOptions(
-    { summary: `pretrain the base model (${input.config.stages.pretrain.steps} steps)` },
-    [{ runId: input.runId, stage: 'pretrain', config: input.config, pretrainHash: input.pretrainHash, progressTo: input.parentWorkflowId }],
-  );
-  const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: 'evaluate the base model' },
-    [{ runId: input.runId, stage: 'pretrain', config: input.config, policy: base, label: 'base' }]);
+  const base =
+    input.init ??
+    (await gpu.pretrain.executeWithOptions(
+      { summary: `pretrain the base model (${input.config.stages.pretrain.steps} steps)` },
+      [
+        {
+          runId: input.runId,
+          stage: 'pretrain',
+          config: input.config,
+          pretrainHash: input.pretrainHash,
+          progressTo: input.parentWorkflowId,
+        },
+      ],
+    ));
+  const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: 'evaluate the base model' }, [
+    { runId: input.runId, stage: 'pretrain', config: input.config, policy: base, label: 'base' },
+  ]);
   return withEval(base, evalMetrics);
 }
 
@@ -41,10 +52,17 @@ export async function sftStageWorkflow(input: StageWorkflowInput): Promise<Check
   const gpu = gpuActivities(input.config);
   if (!input.init || !input.source) throw new Error(`${input.stage} needs an init and a source checkpoint`);
   const ctx = { runId: input.runId, stage: input.stage, config: input.config };
-  const data = await gpu.buildSftData.executeWithOptions({ summary: `${input.stage}: sample and filter training data` }, [{ ...ctx, policy: input.source }]);
-  const ref = await gpu.sft.executeWithOptions({ summary: `${input.stage}: fine-tune on ${data.examples} examples` }, [{ ...ctx, init: input.init, datasetKey: data.datasetKey, progressTo: input.parentWorkflowId }]);
+  const data = await gpu.buildSftData.executeWithOptions(
+    { summary: `${input.stage}: sample and filter training data` },
+    [{ ...ctx, policy: input.source }],
+  );
+  const ref = await gpu.sft.executeWithOptions({ summary: `${input.stage}: fine-tune on ${data.examples} examples` }, [
+    { ...ctx, init: input.init, datasetKey: data.datasetKey, progressTo: input.parentWorkflowId },
+  ]);
   const dataMetrics = Object.fromEntries(Object.entries(data.report).map(([k, v]) => [`data.${k}`, v]));
-  const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: `${input.stage}: evaluate` }, [{ ...ctx, policy: ref, label: input.stage }]);
+  const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: `${input.stage}: evaluate` }, [
+    { ...ctx, policy: ref, label: input.stage },
+  ]);
   return withEval({ ...ref, metrics: { ...ref.metrics, ...dataMetrics } }, evalMetrics);
 }
 
@@ -71,18 +89,34 @@ export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoL
       await continueAsNew<typeof grpoStageWorkflow>(input, { iteration, policy });
     }
     const label = `${stage} step ${iteration + 1}/${grpo.steps}`;
-    const rollouts = await gpu.rollouts.executeWithOptions({ summary: `${label}: rollouts` }, [{ ...ctx, step: iteration, policy }]);
-    const scored = await control.scoreRollouts.executeWithOptions({ summary: `${label}: score` }, [{ ...ctx, step: iteration, rolloutsKey: rollouts.rolloutsKey }]);
-    policy = await gpu.policyUpdate.executeWithOptions({ summary: `${label}: update` }, [{
-      ...ctx, step: iteration, totalSteps: grpo.steps, policy, reference: input.reference, scoredKey: scored.scoredKey, scoreMetrics: scored.metrics,
-      progressTo: input.parentWorkflowId,
-    }]);
+    const rollouts = await gpu.rollouts.executeWithOptions({ summary: `${label}: rollouts` }, [
+      { ...ctx, step: iteration, policy },
+    ]);
+    const scored = await control.scoreRollouts.executeWithOptions({ summary: `${label}: score` }, [
+      { ...ctx, step: iteration, rolloutsKey: rollouts.rolloutsKey },
+    ]);
+    policy = await gpu.policyUpdate.executeWithOptions({ summary: `${label}: update` }, [
+      {
+        ...ctx,
+        step: iteration,
+        totalSteps: grpo.steps,
+        policy,
+        reference: input.reference,
+        scoredKey: scored.scoredKey,
+        scoreMetrics: scored.metrics,
+        progressTo: input.parentWorkflowId,
+      },
+    ]);
     iteration++;
     sinceStart++;
     if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
-      await gpu.evaluate.executeWithOptions({ summary: `${label}: evaluate` }, [{ ...ctx, policy, label: `${stage}-step-${iteration}` }]);
+      await gpu.evaluate.executeWithOptions({ summary: `${label}: evaluate` }, [
+        { ...ctx, policy, label: `${stage}-step-${iteration}` },
+      ]);
     }
   }
-  const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: `${stage}: evaluate` }, [{ ...ctx, policy, label: stage }]);
+  const evalMetrics = await gpu.evaluate.executeWithOptions({ summary: `${stage}: evaluate` }, [
+    { ...ctx, policy, label: stage },
+  ]);
   return withEval(policy, evalMetrics);
 }

@@ -17,9 +17,38 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
 
 /** Ops whose outputs carry no gradient (indices, masks, shapes, constants). */
 const NON_DIFFERENTIABLE = new Set([
-  'Shape', 'Size', 'Constant', 'ConstantOfShape', 'Range', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual',
-  'And', 'Or', 'Not', 'Xor', 'ArgMax', 'ArgMin', 'Sign', 'Floor', 'Ceil', 'Round', 'IsNaN', 'IsInf', 'Trilu', 'OneHot',
-  'NonZero', 'ReduceMax', 'ReduceMin', 'TopK', 'RandomUniform', 'RandomNormal', 'RandomUniformLike', 'Multinomial',
+  'Shape',
+  'Size',
+  'Constant',
+  'ConstantOfShape',
+  'Range',
+  'Equal',
+  'Less',
+  'LessOrEqual',
+  'Greater',
+  'GreaterOrEqual',
+  'And',
+  'Or',
+  'Not',
+  'Xor',
+  'ArgMax',
+  'ArgMin',
+  'Sign',
+  'Floor',
+  'Ceil',
+  'Round',
+  'IsNaN',
+  'IsInf',
+  'Trilu',
+  'OneHot',
+  'NonZero',
+  'ReduceMax',
+  'ReduceMin',
+  'TopK',
+  'RandomUniform',
+  'RandomNormal',
+  'RandomUniformLike',
+  'Multinomial',
 ]);
 
 export interface GradientOptions {
@@ -43,9 +72,12 @@ export function gradients(g: GraphBuilder, loss: Value, wrt: readonly Value[], o
       if (NON_DIFFERENTIABLE.has(n.opType)) continue;
       if (!n.inputs.some((i) => i && depends.has(i.name))) continue;
       active.push(n);
-      for (const o of n.outputs) if (!g.noGrad.has(o.name) && (o.dtype === 'float32' || o.dtype === 'float64' || o.dtype === 'float16')) depends.add(o.name);
+      for (const o of n.outputs)
+        if (!g.noGrad.has(o.name) && (o.dtype === 'float32' || o.dtype === 'float64' || o.dtype === 'float16'))
+          depends.add(o.name);
     }
-    if (!depends.has(loss.name)) throw new Error(`gradients: loss '${loss.name}' does not depend on any of the requested values.`);
+    if (!depends.has(loss.name))
+      throw new Error(`gradients: loss '${loss.name}' does not depend on any of the requested values.`);
 
     const contributions = new Map<string, Value[]>();
     const push = (name: string, v: Value) => {
@@ -64,7 +96,8 @@ export function gradients(g: GraphBuilder, loss: Value, wrt: readonly Value[], o
 
     if (opts.seed) push(loss.name, opts.seed);
     else {
-      if (loss.shape.length !== 0) throw new Error(`gradients: loss '${loss.name}' must be a scalar (shape []) unless a seed is given.`);
+      if (loss.shape.length !== 0)
+        throw new Error(`gradients: loss '${loss.name}' must be a scalar (shape []) unless a seed is given.`);
       push(loss.name, g.scalar(1, loss.dtype));
     }
 

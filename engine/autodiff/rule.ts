@@ -6,7 +6,12 @@ import { type GraphBuilder, type Node, type Value, broadcastAxes, sameShape } fr
  * A gradient rule: given the node, the gradients flowing into its outputs (null where an output
  * receives none) and which inputs need a gradient, emit nodes computing the input gradients.
  */
-export type GradRule = (g: GraphBuilder, node: Node, gradOut: readonly (Value | null)[], needs: readonly boolean[]) => (Value | null)[];
+export type GradRule = (
+  g: GraphBuilder,
+  node: Node,
+  gradOut: readonly (Value | null)[],
+  needs: readonly boolean[],
+) => (Value | null)[];
 
 /** Sum a broadcast gradient back down to the shape of the input that was broadcast. */
 export function unbroadcast(g: GraphBuilder, grad: Value, input: Value): Value {

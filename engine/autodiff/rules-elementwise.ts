@@ -6,7 +6,10 @@ import { maskGrad, scalarLike, unbroadcast } from './rule';
 const c = scalarLike;
 
 export const elementwiseRules: Record<string, GradRule> = {
-  Add: (g, n, [gy], needs) => [needs[0] ? unbroadcast(g, gy!, n.inputs[0]!) : null, needs[1] ? unbroadcast(g, gy!, n.inputs[1]!) : null],
+  Add: (g, n, [gy], needs) => [
+    needs[0] ? unbroadcast(g, gy!, n.inputs[0]!) : null,
+    needs[1] ? unbroadcast(g, gy!, n.inputs[1]!) : null,
+  ],
 
   Sub: (g, n, [gy], needs) => [
     needs[0] ? unbroadcast(g, gy!, n.inputs[0]!) : null,
@@ -14,18 +17,23 @@ export const elementwiseRules: Record<string, GradRule> = {
   ],
 
   Mul: (g, n, [gy], needs) => {
-    const a = n.inputs[0]!, b = n.inputs[1]!;
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!;
     return [needs[0] ? unbroadcast(g, g.mul(gy!, b), a) : null, needs[1] ? unbroadcast(g, g.mul(gy!, a), b) : null];
   },
 
   Div: (g, n, [gy], needs) => {
-    const a = n.inputs[0]!, b = n.inputs[1]!, y = n.outputs[0];
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!,
+      y = n.outputs[0];
     const ga = needs[0] || needs[1] ? g.div(gy!, b) : null;
     return [needs[0] ? unbroadcast(g, ga!, a) : null, needs[1] ? unbroadcast(g, g.neg(g.mul(ga!, y)), b) : null];
   },
 
   Pow: (g, n, [gy], needs) => {
-    const a = n.inputs[0]!, b = n.inputs[1]!, y = n.outputs[0];
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!,
+      y = n.outputs[0];
     const ga = needs[0] ? unbroadcast(g, g.mul(gy!, g.mul(b, g.pow(a, g.sub(b, c(g, b, 1))))), a) : null;
     const gb = needs[1] ? unbroadcast(g, g.mul(gy!, g.mul(y, g.log(a))), b) : null;
     return [ga, gb];
@@ -55,13 +63,15 @@ export const elementwiseRules: Record<string, GradRule> = {
 
   Gelu: (g, n, [gy]) => {
     const x = n.inputs[0]!;
-    const one = c(g, x, 1), half = c(g, x, 0.5);
+    const one = c(g, x, 1),
+      half = c(g, x, 0.5);
     const x2 = g.mul(x, x);
     if (n.attrs.approximate === 'tanh') {
       // y = x/2 (1 + tanh(u)), u = x (s + s k x^2);
       // y' = (1 + t)/2 + x (1 - t^2) (s/2 + 3 s k x^2 / 2). Constants are folded to keep the
       // number of passes over the (large) MLP activation small.
-      const s = Math.sqrt(2 / Math.PI), k = 0.044715;
+      const s = Math.sqrt(2 / Math.PI),
+        k = 0.044715;
       const t = g.tanh(g.mul(x, g.add(g.mul(x2, c(g, x, s * k)), c(g, x, s))));
       const left = g.add(g.mul(t, half), half);
       const du = g.add(g.mul(x2, c(g, x, 1.5 * s * k)), c(g, x, 0.5 * s));
@@ -76,7 +86,9 @@ export const elementwiseRules: Record<string, GradRule> = {
   },
 
   Where: (g, n, [gy], needs) => {
-    const cond = n.inputs[0]!, a = n.inputs[1]!, b = n.inputs[2]!;
+    const cond = n.inputs[0]!,
+      a = n.inputs[1]!,
+      b = n.inputs[2]!;
     const zero = c(g, gy!, 0);
     return [
       null,
@@ -88,23 +100,34 @@ export const elementwiseRules: Record<string, GradRule> = {
   // Ties send the whole gradient to the first operand (a subgradient).
   Min: (g, n, [gy], needs) => {
     if (n.inputs.length !== 2) throw new Error(`Min node ${n.name}: gradient supports exactly two inputs.`);
-    const a = n.inputs[0]!, b = n.inputs[1]!;
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!;
     const pickA = g.lessOrEqual(a, b);
     const zero = c(g, gy!, 0);
-    return [needs[0] ? unbroadcast(g, g.where(pickA, gy!, zero), a) : null, needs[1] ? unbroadcast(g, g.where(pickA, zero, gy!), b) : null];
+    return [
+      needs[0] ? unbroadcast(g, g.where(pickA, gy!, zero), a) : null,
+      needs[1] ? unbroadcast(g, g.where(pickA, zero, gy!), b) : null,
+    ];
   },
   Max: (g, n, [gy], needs) => {
     if (n.inputs.length !== 2) throw new Error(`Max node ${n.name}: gradient supports exactly two inputs.`);
-    const a = n.inputs[0]!, b = n.inputs[1]!;
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!;
     const pickA = g.greaterOrEqual(a, b);
     const zero = c(g, gy!, 0);
-    return [needs[0] ? unbroadcast(g, g.where(pickA, gy!, zero), a) : null, needs[1] ? unbroadcast(g, g.where(pickA, zero, gy!), b) : null];
+    return [
+      needs[0] ? unbroadcast(g, g.where(pickA, gy!, zero), a) : null,
+      needs[1] ? unbroadcast(g, g.where(pickA, zero, gy!), b) : null,
+    ];
   },
 
   // Gradient passes where lo <= x <= hi; the bounds themselves get none.
   Clip: (g, n, [gy], needs) => {
-    const x = n.inputs[0]!, lo = n.inputs[1] ?? null, hi = n.inputs[2] ?? null;
-    if ((needs[1] && lo) || (needs[2] && hi)) throw new Error(`Clip node ${n.name}: gradients w.r.t. the bounds are not supported.`);
+    const x = n.inputs[0]!,
+      lo = n.inputs[1] ?? null,
+      hi = n.inputs[2] ?? null;
+    if ((needs[1] && lo) || (needs[2] && hi))
+      throw new Error(`Clip node ${n.name}: gradients w.r.t. the bounds are not supported.`);
     let inside = null;
     if (lo) inside = g.greaterOrEqual(x, lo);
     if (hi) inside = inside ? g.and(inside, g.lessOrEqual(x, hi)) : g.lessOrEqual(x, hi);

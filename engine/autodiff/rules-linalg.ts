@@ -19,9 +19,12 @@ function flatten2d(g: GraphBuilder, x: Value): Value {
 
 export const linalgRules: Record<string, GradRule> = {
   MatMul: (g, n, [gy], needs) => {
-    const a = n.inputs[0]!, b = n.inputs[1]!;
-    if (a.shape.length < 2 || b.shape.length < 2) throw new Error(`MatMul node ${n.name}: gradient needs rank >= 2 operands.`);
-    let ga: Value | null = null, gb: Value | null = null;
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!;
+    if (a.shape.length < 2 || b.shape.length < 2)
+      throw new Error(`MatMul node ${n.name}: gradient needs rank >= 2 operands.`);
+    let ga: Value | null = null,
+      gb: Value | null = null;
     if (needs[0]) ga = unbroadcast(g, g.matmul(gy!, swapLast(g, b)), a);
     if (needs[1]) {
       if (b.shape.length === 2 && typeof b.shape[0] === 'number' && typeof b.shape[1] === 'number') {
@@ -35,22 +38,24 @@ export const linalgRules: Record<string, GradRule> = {
   },
 
   Gemm: (g, n, [gy], needs) => {
-    const a = n.inputs[0]!, b = n.inputs[1]!, cIn = n.inputs[2] ?? null;
-    const tA = n.attrs.transA === 1, tB = n.attrs.transB === 1;
+    const a = n.inputs[0]!,
+      b = n.inputs[1]!,
+      cIn = n.inputs[2] ?? null;
+    const tA = n.attrs.transA === 1,
+      tB = n.attrs.transB === 1;
     const alphaAttr = n.attrs.alpha as { float: number } | undefined;
     const betaAttr = n.attrs.beta as { float: number } | undefined;
-    const alpha = alphaAttr?.float ?? 1, beta = betaAttr?.float ?? 1;
+    const alpha = alphaAttr?.float ?? 1,
+      beta = betaAttr?.float ?? 1;
     const dy = gy!;
-    let ga: Value | null = null, gb: Value | null = null, gc: Value | null = null;
+    let ga: Value | null = null,
+      gb: Value | null = null,
+      gc: Value | null = null;
     if (needs[0]) {
-      ga = !tA
-        ? g.gemm(dy, b, null, { transB: !tB, alpha })
-        : g.gemm(b, dy, null, { transA: tB, transB: true, alpha });
+      ga = !tA ? g.gemm(dy, b, null, { transB: !tB, alpha }) : g.gemm(b, dy, null, { transA: tB, transB: true, alpha });
     }
     if (needs[1]) {
-      gb = !tB
-        ? g.gemm(a, dy, null, { transA: !tA, alpha })
-        : g.gemm(dy, a, null, { transA: true, transB: tA, alpha });
+      gb = !tB ? g.gemm(a, dy, null, { transA: !tA, alpha }) : g.gemm(dy, a, null, { transA: true, transB: tA, alpha });
     }
     if (needs[2] && cIn) gc = unbroadcast(g, beta === 1 ? dy : g.mul(dy, g.scalar(beta, dy.dtype)), cIn);
     return [ga, gb, gc];

@@ -18,7 +18,9 @@ export const nnRules: Record<string, GradRule> = {
   },
 
   LayerNormalization: (g, n, [gy], needs) => {
-    const x = n.inputs[0]!, w = n.inputs[1]!, bias = n.inputs[2] ?? null;
+    const x = n.inputs[0]!,
+      w = n.inputs[1]!,
+      bias = n.inputs[2] ?? null;
     const rank = x.shape.length;
     if ((n.attrs.axis as number) !== -1 && (n.attrs.axis as number) !== rank - 1) {
       throw new Error(`LayerNormalization node ${n.name}: gradient supports only the last axis.`);
@@ -53,7 +55,8 @@ export const nnRules: Record<string, GradRule> = {
 
   // Embedding gradient: scatter-add rows into a zero table (deterministic on CPU).
   Gather: (g, n, [gy]) => {
-    const data = n.inputs[0]!, indices = n.inputs[1]!;
+    const data = n.inputs[0]!,
+      indices = n.inputs[1]!;
     if ((n.meta.axis as number) !== 0) throw new Error(`Gather node ${n.name}: gradient supports only axis 0.`);
     const idx = g.unsqueeze(g.cast(indices, 'int64'), [-1]);
     const zeros = g.zerosLike(data);
@@ -61,7 +64,8 @@ export const nnRules: Record<string, GradRule> = {
   },
 
   GatherElements: (g, n, [gy]) => {
-    const data = n.inputs[0]!, indices = n.inputs[1]!;
+    const data = n.inputs[0]!,
+      indices = n.inputs[1]!;
     return [g.scatterElements(g.zerosLike(data), indices, gy!, n.meta.axis as number, 'add'), null];
   },
 };

@@ -19,7 +19,11 @@ function expandBack(g: GraphBuilder, grad: Value, input: Value, axes: number[], 
 /** Number of elements reduced over, as a scalar of the input dtype (runtime if dims are symbolic). */
 function reducedCount(g: GraphBuilder, input: Value, axes: number[]): Value {
   const dims = axes.map((a) => input.shape[a]);
-  if (dims.every((d) => typeof d === 'number')) return g.scalar((dims as number[]).reduce((p, d) => p * d, 1), input.dtype);
+  if (dims.every((d) => typeof d === 'number'))
+    return g.scalar(
+      (dims as number[]).reduce((p, d) => p * d, 1),
+      input.dtype,
+    );
   const picked = g.gather(g.shapeOf(input), g.constant(axes, 'int64'), 0);
   const prod = g.node('ReduceProd', [picked], { keepdims: 0 }, [{ dtype: 'int64', shape: [] }])[0];
   return g.cast(prod, input.dtype);
@@ -45,8 +49,16 @@ export const shapeRules: Record<string, GradRule> = {
     else {
       // Symbolic piece sizes: read them from the inputs' runtime shapes.
       const axisIdx = g.constant([axis], 'int64');
-      const sizeT = g.concat(n.inputs.map((x) => g.gather(g.shapeOf(x!), axisIdx, 0)), 0);
-      parts = g.node('Split', [gy!, sizeT], { axis }, n.inputs.map((x) => ({ dtype: gy!.dtype, shape: x!.shape })));
+      const sizeT = g.concat(
+        n.inputs.map((x) => g.gather(g.shapeOf(x!), axisIdx, 0)),
+        0,
+      );
+      parts = g.node(
+        'Split',
+        [gy!, sizeT],
+        { axis },
+        n.inputs.map((x) => ({ dtype: gy!.dtype, shape: x!.shape })),
+      );
     }
     return parts.map((p, i) => (needs[i] ? p : null));
   },
@@ -59,7 +71,10 @@ export const shapeRules: Record<string, GradRule> = {
 
   Expand: (g, n, [gy]) => [unbroadcast(g, gy!, n.inputs[0]!), null],
 
-  ReduceSum: (g, n, [gy]) => [expandBack(g, gy!, n.inputs[0]!, n.meta.axes as number[], n.meta.keepdims as boolean), null],
+  ReduceSum: (g, n, [gy]) => [
+    expandBack(g, gy!, n.inputs[0]!, n.meta.axes as number[], n.meta.keepdims as boolean),
+    null,
+  ],
 
   ReduceMean: (g, n, [gy]) => {
     const x = n.inputs[0]!;
@@ -78,7 +93,8 @@ export const shapeRules: Record<string, GradRule> = {
     axes.forEach((a, i) => {
       const d = x.shape[a];
       const need = (what: string) => {
-        if (typeof d !== 'number') throw new Error(`Slice node ${n.name}: gradient needs a static size for axis ${a} (${what}).`);
+        if (typeof d !== 'number')
+          throw new Error(`Slice node ${n.name}: gradient needs a static size for axis ${a} (${what}).`);
         return d;
       };
       const s = starts[i] >= 0 ? starts[i] : need('negative start') + starts[i];

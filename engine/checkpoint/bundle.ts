@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { encodeSafetensors, tensorFromArray, toTypedArray, decodeSafetensors, type NumericArray, type SafetensorsTensor } from '../safetensors';
+import {
+  encodeSafetensors,
+  tensorFromArray,
+  toTypedArray,
+  decodeSafetensors,
+  type NumericArray,
+  type SafetensorsTensor,
+} from '../safetensors';
 import { canonicalJson } from './canonical-json';
 
 /** A host-side tensor: values in row-major order plus shape. */
@@ -56,10 +63,14 @@ function toSafetensors(kind: string, tensors: TensorMap): Map<string, Safetensor
   return out;
 }
 
-export function fromSafetensors(kind: string, bytes: Uint8Array): { tensors: TensorMap; metadata: Record<string, string> } {
+export function fromSafetensors(
+  kind: string,
+  bytes: Uint8Array,
+): { tensors: TensorMap; metadata: Record<string, string> } {
   const contents = decodeSafetensors(bytes, {}, `${kind} file`);
   const tensors: TensorMap = new Map();
-  for (const [name, tensor] of contents.tensors) tensors.set(name, { data: toTypedArray(name, tensor), shape: tensor.shape });
+  for (const [name, tensor] of contents.tensors)
+    tensors.set(name, { data: toTypedArray(name, tensor), shape: tensor.shape });
   return { tensors, metadata: contents.metadata };
 }
 
@@ -77,12 +88,18 @@ export function bundleHash(files: Record<string, CheckpointFileEntry>): string {
  * are written in name order and JSON with sorted keys, so the same contents give the same bytes.
  * Storage code can upload these bytes directly without touching the local disk.
  */
-export function encodeCheckpoint(bundle: CheckpointBundle): { files: Map<string, Uint8Array>; manifest: CheckpointManifest } {
+export function encodeCheckpoint(bundle: CheckpointBundle): {
+  files: Map<string, Uint8Array>;
+  manifest: CheckpointManifest;
+} {
   const metadata = { format: 'r1flow', ...(bundle.metadata ?? {}) };
   const files = new Map<string, Uint8Array>();
   files.set(CHECKPOINT_FILES.params, encodeSafetensors(toSafetensors('params', bundle.params), metadata));
   if (bundle.optimizer) {
-    files.set(CHECKPOINT_FILES.optimizer, encodeSafetensors(toSafetensors('optimizer', bundle.optimizer), { format: 'r1flow' }));
+    files.set(
+      CHECKPOINT_FILES.optimizer,
+      encodeSafetensors(toSafetensors('optimizer', bundle.optimizer), { format: 'r1flow' }),
+    );
   }
   files.set(CHECKPOINT_FILES.config, Buffer.from(canonicalJson(bundle.config, 'config') + '\n', 'utf8'));
   files.set(CHECKPOINT_FILES.tokenizer, Buffer.from(canonicalJson(bundle.tokenizer, 'tokenizer') + '\n', 'utf8'));

@@ -68,7 +68,9 @@ export function loadGptCheckpoint(dir: string): GptCheckpoint & { manifest: Chec
   checkParams(config, params);
   const tokenizer = CharTokenizer.fromJSON(bundle.tokenizer);
   if (tokenizer.vocabSize !== config.vocabSize) {
-    throw new Error(`Checkpoint ${dir}: tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}.`);
+    throw new Error(
+      `Checkpoint ${dir}: tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}.`,
+    );
   }
   return {
     config,

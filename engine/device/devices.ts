@@ -58,14 +58,28 @@ export function deviceAvailability(device: Device): DeviceAvailability {
   try {
     backends = ort.listSupportedBackends();
   } catch (error) {
-    return { device, available: false, reason: `onnxruntime-node could not list its backends (${(error as Error).message}).` };
+    return {
+      device,
+      available: false,
+      reason: `onnxruntime-node could not list its backends (${(error as Error).message}).`,
+    };
   }
   const backend = backends.find((b) => b.name === device);
-  if (!backend) return { device, available: false, reason: `this onnxruntime-node build for ${process.platform}/${process.arch} has no ${device} provider.` };
+  if (!backend)
+    return {
+      device,
+      available: false,
+      reason: `this onnxruntime-node build for ${process.platform}/${process.arch} has no ${device} provider.`,
+    };
   if (device === 'cuda' && !backend.bundled) {
-    const library = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    const library =
+      process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
     if (!fs.existsSync(path.join(nativeLibraryFolder(), library))) {
-      return { device, available: false, reason: `the CUDA provider library (${library}) is not installed next to onnxruntime-node.` };
+      return {
+        device,
+        available: false,
+        reason: `the CUDA provider library (${library}) is not installed next to onnxruntime-node.`,
+      };
     }
   }
   return { device, available: true };
@@ -99,7 +113,13 @@ export function sessionOptionsFor(device: Device, tuning: SessionTuning = {}): o
       executionProviders = [{ name: 'cuda', deviceId: tuning.deviceId ?? 0 }, 'cpu'];
       break;
     case 'webgpu':
-      executionProviders = [{ name: 'webgpu', ...(tuning.deviceId !== undefined ? { deviceId: tuning.deviceId } : {}) } as ort.InferenceSession.ExecutionProviderConfig, 'cpu'];
+      executionProviders = [
+        {
+          name: 'webgpu',
+          ...(tuning.deviceId !== undefined ? { deviceId: tuning.deviceId } : {}),
+        } as ort.InferenceSession.ExecutionProviderConfig,
+        'cpu',
+      ];
       break;
   }
   return {
@@ -142,7 +162,10 @@ export interface CreateSessionOptions extends SessionTuning {
  * initialise becomes a `DeviceUnavailableError` that says how to install it, never a bare
  * native message.
  */
-export async function createSession(model: Uint8Array | string, options: CreateSessionOptions = {}): Promise<ort.InferenceSession> {
+export async function createSession(
+  model: Uint8Array | string,
+  options: CreateSessionOptions = {},
+): Promise<ort.InferenceSession> {
   const device = options.device ?? processDevice;
   const availability = deviceAvailability(device);
   if (!availability.available) throw new DeviceUnavailableError(device, availability.reason!);
@@ -154,7 +177,10 @@ export async function createSession(model: Uint8Array | string, options: CreateS
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (device !== 'cpu' && /provider|adapter|shared library|cuda|webgpu|dawn/i.test(message)) {
-      throw new DeviceUnavailableError(device, `onnxruntime could not start its ${device} provider (${firstLine(message)}).`);
+      throw new DeviceUnavailableError(
+        device,
+        `onnxruntime could not start its ${device} provider (${firstLine(message)}).`,
+      );
     }
     throw error;
   }

@@ -1,5 +1,12 @@
 import * as ort from 'onnxruntime-node';
-import { createSession, DEVICES, DeviceUnavailableError, deviceAvailability, type Device, type DeviceAvailability } from './devices';
+import {
+  createSession,
+  DEVICES,
+  DeviceUnavailableError,
+  deviceAvailability,
+  type Device,
+  type DeviceAvailability,
+} from './devices';
 import { probeModelBytes } from './probe-model';
 
 /**

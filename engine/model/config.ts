@@ -33,10 +33,13 @@ export function gptConfig(partial: Partial<GptConfig> & { vocabSize: number }): 
   const positiveInts: (keyof GptConfig)[] = ['vocabSize', 'dModel', 'nLayers', 'nHeads', 'dFF', 'contextLength'];
   for (const k of positiveInts) {
     const v = cfg[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`GptConfig.${k} must be a positive integer, got ${String(v)}.`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw new Error(`GptConfig.${k} must be a positive integer, got ${String(v)}.`);
   }
-  if (cfg.dModel % cfg.nHeads !== 0) throw new Error(`GptConfig.dModel (${cfg.dModel}) must be divisible by nHeads (${cfg.nHeads}).`);
-  if (cfg.activation !== 'gelu_tanh' && cfg.activation !== 'gelu') throw new Error(`GptConfig.activation must be 'gelu_tanh' or 'gelu', got ${String(cfg.activation)}.`);
+  if (cfg.dModel % cfg.nHeads !== 0)
+    throw new Error(`GptConfig.dModel (${cfg.dModel}) must be divisible by nHeads (${cfg.nHeads}).`);
+  if (cfg.activation !== 'gelu_tanh' && cfg.activation !== 'gelu')
+    throw new Error(`GptConfig.activation must be 'gelu_tanh' or 'gelu', got ${String(cfg.activation)}.`);
   if (!(cfg.layerNormEps > 0)) throw new Error(`GptConfig.layerNormEps must be > 0, got ${cfg.layerNormEps}.`);
   if (typeof cfg.tiedEmbeddings !== 'boolean') throw new Error(`GptConfig.tiedEmbeddings must be a boolean.`);
   return cfg;
@@ -44,5 +47,15 @@ export function gptConfig(partial: Partial<GptConfig> & { vocabSize: number }): 
 
 /** Stable key for caching compiled sessions per configuration. */
 export function configKey(cfg: GptConfig): string {
-  return JSON.stringify([cfg.vocabSize, cfg.dModel, cfg.nLayers, cfg.nHeads, cfg.dFF, cfg.contextLength, cfg.tiedEmbeddings, cfg.activation, cfg.layerNormEps]);
+  return JSON.stringify([
+    cfg.vocabSize,
+    cfg.dModel,
+    cfg.nLayers,
+    cfg.nHeads,
+    cfg.dFF,
+    cfg.contextLength,
+    cfg.tiedEmbeddings,
+    cfg.activation,
+    cfg.layerNormEps,
+  ]);
 }

@@ -57,11 +57,22 @@ export function declareWeightInitializers(g: GraphBuilder, cfg: GptConfig, param
 
 const MASKED_SCORE = -1e9;
 
-export function gptForward(g: GraphBuilder, cfg: GptConfig, w: GptWeights, tokens: Value, opts: ForwardOptions = {}): ForwardResult {
-  const D = cfg.dModel, H = cfg.nHeads, hd = D / H, V = cfg.vocabSize;
+export function gptForward(
+  g: GraphBuilder,
+  cfg: GptConfig,
+  w: GptWeights,
+  tokens: Value,
+  opts: ForwardOptions = {},
+): ForwardResult {
+  const D = cfg.dModel,
+    H = cfg.nHeads,
+    hd = D / H,
+    V = cfg.vocabSize;
   const dt = w.wte.dtype;
-  if (tokens.shape.length !== 2) throw new Error(`gptForward: tokens must be [batch, seq], got rank ${tokens.shape.length}.`);
-  if (opts.past && opts.past.length !== cfg.nLayers) throw new Error(`gptForward: past has ${opts.past.length} layers, config has ${cfg.nLayers}.`);
+  if (tokens.shape.length !== 2)
+    throw new Error(`gptForward: tokens must be [batch, seq], got rank ${tokens.shape.length}.`);
+  if (opts.past && opts.past.length !== cfg.nLayers)
+    throw new Error(`gptForward: past has ${opts.past.length} layers, config has ${cfg.nLayers}.`);
   const [B, T] = tokens.shape;
   const past = opts.past;
   const P = past ? past[0].key.shape[2] : 0;
@@ -97,7 +108,8 @@ export function gptForward(g: GraphBuilder, cfg: GptConfig, w: GptWeights, token
         const qkv = g.gemm(h, w[p + 'attn.qkv.weight'], w[p + 'attn.qkv.bias']);
         const [q, k, v] = g.split(qkv, [D, D, D], 1);
         const q4 = g.mul(toHeads(q), scale);
-        let k4 = toHeads(k), v4 = toHeads(v);
+        let k4 = toHeads(k),
+          v4 = toHeads(v);
         if (past) {
           k4 = g.concat([past[l].key, k4], 2);
           v4 = g.concat([past[l].value, v4], 2);
@@ -108,7 +120,10 @@ export function gptForward(g: GraphBuilder, cfg: GptConfig, w: GptWeights, token
         const att = g.reshape(g.transpose(g.matmul(probs, v4), [0, 2, 1, 3]), [-1, D]); // [B*T, D]
         const x1 = g.add(x, g.gemm(att, w[p + 'attn.proj.weight'], w[p + 'attn.proj.bias']));
         const h2 = g.layerNorm(x1, w[p + 'ln2.weight'], w[p + 'ln2.bias'], cfg.layerNormEps);
-        const f = g.gelu(g.gemm(h2, w[p + 'mlp.fc.weight'], w[p + 'mlp.fc.bias']), cfg.activation === 'gelu' ? 'none' : 'tanh');
+        const f = g.gelu(
+          g.gemm(h2, w[p + 'mlp.fc.weight'], w[p + 'mlp.fc.bias']),
+          cfg.activation === 'gelu' ? 'none' : 'tanh',
+        );
         return g.add(x1, g.gemm(f, w[p + 'mlp.proj.weight'], w[p + 'mlp.proj.bias']));
       });
     }

@@ -41,10 +41,20 @@ export interface TrainGraphOptions {
   optimizer?: 'none' | 'adamw';
 }
 
-function outputGradsOrUpdate(g: GraphBuilder, cfg: GptConfig, w: Record<string, Value>, loss: Value, opts: TrainGraphOptions): void {
+function outputGradsOrUpdate(
+  g: GraphBuilder,
+  cfg: GptConfig,
+  w: Record<string, Value>,
+  loss: Value,
+  opts: TrainGraphOptions,
+): void {
   const specs = paramSpecs(cfg);
   const names = specs.map((s) => s.name);
-  const grads = gradients(g, loss, names.map((n) => w[n]));
+  const grads = gradients(
+    g,
+    loss,
+    names.map((n) => w[n]),
+  );
   if ((opts.optimizer ?? 'none') === 'none') {
     grads.forEach((gr, i) => g.output(gr, gradName(names[i])));
     return;
@@ -111,7 +121,12 @@ export interface GrpoVariant {
  * Per-token inputs are aligned with tokens (entry 0 unused), as the logprobs graph returns them.
  * Outputs: loss, grad.<param>..., clip_fraction, entropy, kl (variant).
  */
-export function buildGrpoGraph(cfg: GptConfig, variant: GrpoVariant, dtype: DType = 'float32', opts: TrainGraphOptions = {}): BuiltGraph {
+export function buildGrpoGraph(
+  cfg: GptConfig,
+  variant: GrpoVariant,
+  dtype: DType = 'float32',
+  opts: TrainGraphOptions = {},
+): BuiltGraph {
   const g = new GraphBuilder('grpo');
   const w = declareWeightInputs(g, cfg, dtype);
   const { tokens, mask } = batchInputs(g, dtype);
@@ -128,7 +143,9 @@ export function buildGrpoGraph(cfg: GptConfig, variant: GrpoVariant, dtype: DTyp
   const entropy = tokenEntropy(g, logp2d, shifted.targets);
   const old = oldIn ? alignToTargets(g, oldIn) : g.stopGradient(logprobs);
   const ref = refIn && beta ? { logprobs: alignToTargets(g, refIn), beta } : null;
-  const terms = grpoLoss(g, logprobs, old, advantages, m, epsLow, epsHigh, ref, entropy, { aggregation: variant.aggregation });
+  const terms = grpoLoss(g, logprobs, old, advantages, m, epsLow, epsHigh, ref, entropy, {
+    aggregation: variant.aggregation,
+  });
 
   g.output(terms.loss, 'loss');
   outputGradsOrUpdate(g, cfg, w, terms.loss, opts);

@@ -77,10 +77,14 @@ export function checkParams(cfg: GptConfig, params: Params): void {
   for (const s of specs) {
     const a = params[s.name];
     if (!a) throw new Error(`Parameter '${s.name}' is missing.`);
-    if (a.length !== numel(s.shape)) throw new Error(`Parameter '${s.name}' has ${a.length} values, expected ${numel(s.shape)} for shape [${s.shape.join(', ')}].`);
+    if (a.length !== numel(s.shape))
+      throw new Error(
+        `Parameter '${s.name}' has ${a.length} values, expected ${numel(s.shape)} for shape [${s.shape.join(', ')}].`,
+      );
   }
   const known = new Set(specs.map((s) => s.name));
-  for (const k of Object.keys(params)) if (!known.has(k)) throw new Error(`Parameter '${k}' is not part of this model configuration.`);
+  for (const k of Object.keys(params))
+    if (!known.has(k)) throw new Error(`Parameter '${k}' is not part of this model configuration.`);
 }
 
 export function cloneParams(params: Params): Params {

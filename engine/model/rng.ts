@@ -38,7 +38,8 @@ export class SeededRng {
       this.spare = null;
       return s;
     }
-    const u = this.uniform(), v = this.uniform();
+    const u = this.uniform(),
+      v = this.uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);

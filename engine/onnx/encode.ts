@@ -7,9 +7,19 @@ import { ProtoWriter } from './proto-writer';
 export const OPSET_VERSION = 20;
 const IR_VERSION = 9; // pairs with opset 20
 
-const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_TENSOR = 4, ATTR_GRAPH = 5, ATTR_FLOATS = 6, ATTR_INTS = 7, ATTR_STRINGS = 8;
+const ATTR_FLOAT = 1,
+  ATTR_INT = 2,
+  ATTR_STRING = 3,
+  ATTR_TENSOR = 4,
+  ATTR_GRAPH = 5,
+  ATTR_FLOATS = 6,
+  ATTR_INTS = 7,
+  ATTR_STRINGS = 8;
 
-function writeTensor(w: ProtoWriter, t: { dtype: DType; dims: readonly number[]; data: Uint8Array; name?: string }): void {
+function writeTensor(
+  w: ProtoWriter,
+  t: { dtype: DType; dims: readonly number[]; data: Uint8Array; name?: string },
+): void {
   if (t.dims.length) w.packedVarints(1, t.dims);
   w.varint(2, ONNX_DTYPE_CODE[t.dtype]);
   if (t.name) w.string(8, t.name);
@@ -70,7 +80,9 @@ function writeGraph(w: ProtoWriter, g: GraphBuilder): void {
   }
   w.string(2, g.name);
   for (const init of g.initializers) {
-    w.message(5, (t) => writeTensor(t, { dtype: init.value.dtype, dims: init.dims, data: init.data, name: init.value.name }));
+    w.message(5, (t) =>
+      writeTensor(t, { dtype: init.value.dtype, dims: init.dims, data: init.data, name: init.value.name }),
+    );
   }
   for (const v of g.inputs) w.message(11, (vw) => writeValueInfo(vw, v));
   for (const v of g.outputs) w.message(12, (vw) => writeValueInfo(vw, v));

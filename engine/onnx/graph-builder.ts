@@ -3,14 +3,7 @@
 // escape hatch for anything else (caller states output dtypes and shapes).
 
 import { type DType, encodeValues, isFloatType } from './dtype';
-import {
-  type Dim,
-  type Shape,
-  broadcastShapes,
-  normAxis,
-  quotientDim,
-  shapeToString,
-} from './shape';
+import { type Dim, type Shape, broadcastShapes, normAxis, quotientDim, shapeToString } from './shape';
 
 export interface Value {
   readonly name: string;
@@ -32,7 +25,8 @@ export interface GraphAttr {
   readonly graph: GraphBuilder;
 }
 /** Integers become INT/INTS, non-integral numbers FLOAT, strings STRING. */
-export type AttrValue = number | string | readonly number[] | readonly string[] | FloatAttr | FloatsAttr | TensorAttr | GraphAttr;
+export type AttrValue =
+  number | string | readonly number[] | readonly string[] | FloatAttr | FloatsAttr | TensorAttr | GraphAttr;
 
 export interface Node {
   readonly name: string;
@@ -140,7 +134,8 @@ export class GraphBuilder {
     let v = value;
     if (name !== undefined && name !== value.name) {
       const own = this.nodes.some((n) => n.outputs.includes(value));
-      const busy = this.outputs.includes(value) || this.inputs.includes(value) || this.initializers.some((i) => i.value === value);
+      const busy =
+        this.outputs.includes(value) || this.inputs.includes(value) || this.initializers.some((i) => i.value === value);
       if (own && !busy) {
         this.claimExact(name);
         this.names.used.delete(value.name);
@@ -161,14 +156,17 @@ export class GraphBuilder {
     return v;
   }
 
+  /** A small constant made before in this graph or an enclosing one (a subgraph sees its parents' values). */
+  private cachedConstant(key: string): Value | undefined {
+    return this.constCache.get(key) ?? this.parent?.cachedConstant(key);
+  }
+
   /** A constant tensor (emitted as a Constant node so it also works inside subgraphs). */
   constant(values: readonly number[], dtype: DType, dims: readonly number[] = [values.length]): Value {
     const key = `${dtype}|${dims.join(',')}|${values.join(',')}`;
     if (values.length <= 16) {
-      for (let g: GraphBuilder | undefined = this; g; g = g.parent) {
-        const hit = g.constCache.get(key);
-        if (hit) return hit;
-      }
+      const hit = this.cachedConstant(key);
+      if (hit) return hit;
     }
     const [v] = this.node('Constant', [], { value: { tensor: { dtype, dims, data: encodeValues(dtype, values) } } }, [
       { dtype, shape: dims },
@@ -196,7 +194,10 @@ export class GraphBuilder {
   ): Value[] {
     const nodeName = this.uniqueName(this.prefix() + (opts.name ?? opType));
     const outs: Value[] = outputs.map((o, i) => ({
-      name: o.name !== undefined ? this.claimExact(o.name) : this.uniqueName(outputs.length === 1 ? nodeName : `${nodeName}:${i}`),
+      name:
+        o.name !== undefined
+          ? this.claimExact(o.name)
+          : this.uniqueName(outputs.length === 1 ? nodeName : `${nodeName}:${i}`),
       dtype: o.dtype,
       shape: [...o.shape],
     }));
@@ -212,7 +213,13 @@ export class GraphBuilder {
     return outs;
   }
 
-  private one(opType: string, inputs: readonly (Value | null)[], attrs: Record<string, AttrValue>, out: OutputSpec, meta?: Record<string, unknown>): Value {
+  private one(
+    opType: string,
+    inputs: readonly (Value | null)[],
+    attrs: Record<string, AttrValue>,
+    out: OutputSpec,
+    meta?: Record<string, unknown>,
+  ): Value {
     return this.node(opType, inputs, attrs, [out], { meta })[0];
   }
 
@@ -220,22 +227,55 @@ export class GraphBuilder {
 
   private binary(op: string, a: Value, b: Value, outType?: DType): Value {
     if (a.dtype !== b.dtype) throw new Error(`${op}: dtypes differ (${a.name}: ${a.dtype}, ${b.name}: ${b.dtype}).`);
-    return this.one(op, [a, b], {}, { dtype: outType ?? a.dtype, shape: broadcastShapes(a.shape, b.shape, `${op}(${a.name}, ${b.name})`) });
+    return this.one(
+      op,
+      [a, b],
+      {},
+      { dtype: outType ?? a.dtype, shape: broadcastShapes(a.shape, b.shape, `${op}(${a.name}, ${b.name})`) },
+    );
   }
-  add(a: Value, b: Value): Value { return this.binary('Add', a, b); }
-  sub(a: Value, b: Value): Value { return this.binary('Sub', a, b); }
-  mul(a: Value, b: Value): Value { return this.binary('Mul', a, b); }
-  div(a: Value, b: Value): Value { return this.binary('Div', a, b); }
-  pow(a: Value, b: Value): Value { return this.binary('Pow', a, b); }
-  min(a: Value, b: Value): Value { return this.binary('Min', a, b); }
-  max(a: Value, b: Value): Value { return this.binary('Max', a, b); }
-  equal(a: Value, b: Value): Value { return this.binary('Equal', a, b, 'bool'); }
-  less(a: Value, b: Value): Value { return this.binary('Less', a, b, 'bool'); }
-  lessOrEqual(a: Value, b: Value): Value { return this.binary('LessOrEqual', a, b, 'bool'); }
-  greater(a: Value, b: Value): Value { return this.binary('Greater', a, b, 'bool'); }
-  greaterOrEqual(a: Value, b: Value): Value { return this.binary('GreaterOrEqual', a, b, 'bool'); }
-  and(a: Value, b: Value): Value { return this.binary('And', a, b, 'bool'); }
-  or(a: Value, b: Value): Value { return this.binary('Or', a, b, 'bool'); }
+  add(a: Value, b: Value): Value {
+    return this.binary('Add', a, b);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.binary('Sub', a, b);
+  }
+  mul(a: Value, b: Value): Value {
+    return this.binary('Mul', a, b);
+  }
+  div(a: Value, b: Value): Value {
+    return this.binary('Div', a, b);
+  }
+  pow(a: Value, b: Value): Value {
+    return this.binary('Pow', a, b);
+  }
+  min(a: Value, b: Value): Value {
+    return this.binary('Min', a, b);
+  }
+  max(a: Value, b: Value): Value {
+    return this.binary('Max', a, b);
+  }
+  equal(a: Value, b: Value): Value {
+    return this.binary('Equal', a, b, 'bool');
+  }
+  less(a: Value, b: Value): Value {
+    return this.binary('Less', a, b, 'bool');
+  }
+  lessOrEqual(a: Value, b: Value): Value {
+    return this.binary('LessOrEqual', a, b, 'bool');
+  }
+  greater(a: Value, b: Value): Value {
+    return this.binary('Greater', a, b, 'bool');
+  }
+  greaterOrEqual(a: Value, b: Value): Value {
+    return this.binary('GreaterOrEqual', a, b, 'bool');
+  }
+  and(a: Value, b: Value): Value {
+    return this.binary('And', a, b, 'bool');
+  }
+  or(a: Value, b: Value): Value {
+    return this.binary('Or', a, b, 'bool');
+  }
 
   /** Sum of several same-dtype values (ONNX Sum broadcasts). */
   sum(values: readonly Value[]): Value {
@@ -249,19 +289,43 @@ export class GraphBuilder {
   private unary(op: string, x: Value, attrs: Record<string, AttrValue> = {}): Value {
     return this.one(op, [x], attrs, { dtype: x.dtype, shape: x.shape });
   }
-  neg(x: Value): Value { return this.unary('Neg', x); }
-  exp(x: Value): Value { return this.unary('Exp', x); }
-  log(x: Value): Value { return this.unary('Log', x); }
-  sqrt(x: Value): Value { return this.unary('Sqrt', x); }
-  tanh(x: Value): Value { return this.unary('Tanh', x); }
-  sigmoid(x: Value): Value { return this.unary('Sigmoid', x); }
-  reciprocal(x: Value): Value { return this.unary('Reciprocal', x); }
-  abs(x: Value): Value { return this.unary('Abs', x); }
-  relu(x: Value): Value { return this.unary('Relu', x); }
-  identity(x: Value): Value { return this.unary('Identity', x); }
-  not(x: Value): Value { return this.unary('Not', x); }
+  neg(x: Value): Value {
+    return this.unary('Neg', x);
+  }
+  exp(x: Value): Value {
+    return this.unary('Exp', x);
+  }
+  log(x: Value): Value {
+    return this.unary('Log', x);
+  }
+  sqrt(x: Value): Value {
+    return this.unary('Sqrt', x);
+  }
+  tanh(x: Value): Value {
+    return this.unary('Tanh', x);
+  }
+  sigmoid(x: Value): Value {
+    return this.unary('Sigmoid', x);
+  }
+  reciprocal(x: Value): Value {
+    return this.unary('Reciprocal', x);
+  }
+  abs(x: Value): Value {
+    return this.unary('Abs', x);
+  }
+  relu(x: Value): Value {
+    return this.unary('Relu', x);
+  }
+  identity(x: Value): Value {
+    return this.unary('Identity', x);
+  }
+  not(x: Value): Value {
+    return this.unary('Not', x);
+  }
   /** Gelu (opset 20): approximate 'tanh' or 'none' (erf). */
-  gelu(x: Value, approximate: 'tanh' | 'none' = 'tanh'): Value { return this.unary('Gelu', x, { approximate }); }
+  gelu(x: Value, approximate: 'tanh' | 'none' = 'tanh'): Value {
+    return this.unary('Gelu', x, { approximate });
+  }
 
   /** Identity whose output autodiff treats as a constant. */
   stopGradient(x: Value): Value {
@@ -272,7 +336,15 @@ export class GraphBuilder {
 
   cast(x: Value, to: DType): Value {
     if (x.dtype === to) return x;
-    const codes: Record<DType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11 };
+    const codes: Record<DType, number> = {
+      float32: 1,
+      uint8: 2,
+      int32: 6,
+      int64: 7,
+      bool: 9,
+      float16: 10,
+      float64: 11,
+    };
     return this.one('Cast', [x], { to: codes[to] }, { dtype: to, shape: x.shape });
   }
 
@@ -291,7 +363,8 @@ export class GraphBuilder {
 
   matmul(a: Value, b: Value): Value {
     if (a.dtype !== b.dtype) throw new Error(`MatMul: dtypes differ (${a.name}: ${a.dtype}, ${b.name}: ${b.dtype}).`);
-    if (a.shape.length < 2 || b.shape.length < 2) throw new Error(`MatMul(${a.name}, ${b.name}): both operands need rank >= 2.`);
+    if (a.shape.length < 2 || b.shape.length < 2)
+      throw new Error(`MatMul(${a.name}, ${b.name}): both operands need rank >= 2.`);
     const m = a.shape[a.shape.length - 2];
     const n = b.shape[b.shape.length - 1];
     const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), `MatMul(${a.name}, ${b.name})`);
@@ -299,8 +372,14 @@ export class GraphBuilder {
   }
 
   /** Gemm: alpha * op(A) @ op(B) + beta * C for 2-D A and B. */
-  gemm(a: Value, b: Value, c: Value | null, opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {}): Value {
-    if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`Gemm(${a.name}, ${b.name}): operands must be 2-D.`);
+  gemm(
+    a: Value,
+    b: Value,
+    c: Value | null,
+    opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {},
+  ): Value {
+    if (a.shape.length !== 2 || b.shape.length !== 2)
+      throw new Error(`Gemm(${a.name}, ${b.name}): operands must be 2-D.`);
     const m = opts.transA ? a.shape[1] : a.shape[0];
     const n = opts.transB ? b.shape[0] : b.shape[1];
     const attrs: Record<string, AttrValue> = {};
@@ -313,8 +392,12 @@ export class GraphBuilder {
 
   // ---------- normalisation / activations ----------
 
-  softmax(x: Value, axis = -1): Value { return this.unary('Softmax', x, { axis }); }
-  logSoftmax(x: Value, axis = -1): Value { return this.unary('LogSoftmax', x, { axis }); }
+  softmax(x: Value, axis = -1): Value {
+    return this.unary('Softmax', x, { axis });
+  }
+  logSoftmax(x: Value, axis = -1): Value {
+    return this.unary('LogSoftmax', x, { axis });
+  }
 
   /** LayerNormalization over the last axis; returns Y (Mean/InvStdDev are emitted for autodiff). */
   layerNorm(x: Value, scale: Value, bias: Value, epsilon = 1e-5): Value {
@@ -345,14 +428,29 @@ export class GraphBuilder {
 
   gatherElements(data: Value, indices: Value, axis: number): Value {
     const ax = normAxis(axis, data.shape.length);
-    return this.one('GatherElements', [data, indices], { axis: ax }, { dtype: data.dtype, shape: indices.shape }, { axis: ax });
+    return this.one(
+      'GatherElements',
+      [data, indices],
+      { axis: ax },
+      { dtype: data.dtype, shape: indices.shape },
+      { axis: ax },
+    );
   }
 
   scatterND(data: Value, indices: Value, updates: Value, reduction: 'none' | 'add' = 'none'): Value {
-    return this.one('ScatterND', [data, indices, updates], reduction === 'none' ? {} : { reduction }, { dtype: data.dtype, shape: data.shape });
+    return this.one('ScatterND', [data, indices, updates], reduction === 'none' ? {} : { reduction }, {
+      dtype: data.dtype,
+      shape: data.shape,
+    });
   }
 
-  scatterElements(data: Value, indices: Value, updates: Value, axis: number, reduction: 'none' | 'add' = 'none'): Value {
+  scatterElements(
+    data: Value,
+    indices: Value,
+    updates: Value,
+    axis: number,
+    reduction: 'none' | 'add' = 'none',
+  ): Value {
     const attrs: Record<string, AttrValue> = { axis: normAxis(axis, data.shape.length) };
     if (reduction !== 'none') attrs.reduction = reduction;
     return this.one('ScatterElements', [data, indices, updates], attrs, { dtype: data.dtype, shape: data.shape });
@@ -389,8 +487,15 @@ export class GraphBuilder {
   }
 
   transpose(x: Value, perm: readonly number[]): Value {
-    if (perm.length !== x.shape.length) throw new Error(`Transpose(${x.name}): perm ${perm.join(',')} does not match rank ${x.shape.length}.`);
-    return this.one('Transpose', [x], { perm: [...perm] }, { dtype: x.dtype, shape: perm.map((p) => x.shape[p]) }, { perm: [...perm] });
+    if (perm.length !== x.shape.length)
+      throw new Error(`Transpose(${x.name}): perm ${perm.join(',')} does not match rank ${x.shape.length}.`);
+    return this.one(
+      'Transpose',
+      [x],
+      { perm: [...perm] },
+      { dtype: x.dtype, shape: perm.map((p) => x.shape[p]) },
+      { perm: [...perm] },
+    );
   }
 
   squeeze(x: Value, axes: readonly number[]): Value {
@@ -412,7 +517,9 @@ export class GraphBuilder {
     const ax = normAxis(axis, values[0].shape.length);
     const shape = [...values[0].shape];
     const parts = values.map((v) => v.shape[ax]);
-    shape[ax] = parts.every((p) => typeof p === 'number') ? (parts as number[]).reduce((s, p) => s + p, 0) : parts.join('+');
+    shape[ax] = parts.every((p) => typeof p === 'number')
+      ? (parts as number[]).reduce((s, p) => s + p, 0)
+      : parts.join('+');
     return this.one('Concat', values, { axis: ax }, { dtype: values[0].dtype, shape }, { axis: ax, sizes: parts });
   }
 
@@ -436,7 +543,13 @@ export class GraphBuilder {
    * Slice with static starts/ends/axes (steps 1). `outShape` is required when a sliced dim is
    * symbolic, because the result length then cannot be computed here.
    */
-  slice(x: Value, starts: readonly number[], ends: readonly number[], axes: readonly number[], outShape?: Shape): Value {
+  slice(
+    x: Value,
+    starts: readonly number[],
+    ends: readonly number[],
+    axes: readonly number[],
+    outShape?: Shape,
+  ): Value {
     const ax = axes.map((a) => normAxis(a, x.shape.length));
     let shape: Dim[];
     if (outShape) shape = [...outShape];
@@ -449,11 +562,17 @@ export class GraphBuilder {
         shape[a] = Math.max(0, clampIdx(ends[i]) - clampIdx(starts[i]));
       });
     }
-    return this.one('Slice', [x, this.ints(starts), this.ints(ends), this.ints(ax)], {}, { dtype: x.dtype, shape }, {
-      starts: [...starts],
-      ends: [...ends],
-      axes: ax,
-    });
+    return this.one(
+      'Slice',
+      [x, this.ints(starts), this.ints(ends), this.ints(ax)],
+      {},
+      { dtype: x.dtype, shape },
+      {
+        starts: [...starts],
+        ends: [...ends],
+        axes: ax,
+      },
+    );
   }
 
   /** Slice with runtime starts/ends (1-D int64 values), e.g. a position offset. */
@@ -483,12 +602,20 @@ export class GraphBuilder {
   /** Constant-mode Pad (pads = [begin..., end...] per axis). */
   pad(x: Value, pads: readonly number[], value = 0, outShape?: Shape): Value {
     const r = x.shape.length;
-    const shape = outShape ? [...outShape] : x.shape.map((d, i) => {
-      const extra = pads[i] + pads[i + r];
-      if (extra === 0) return d;
-      return typeof d === 'number' ? d + extra : `${d}+${extra}`;
-    });
-    return this.one('Pad', [x, this.ints(pads), this.scalar(value, x.dtype)], { mode: 'constant' }, { dtype: x.dtype, shape }, { pads: [...pads] });
+    const shape = outShape
+      ? [...outShape]
+      : x.shape.map((d, i) => {
+          const extra = pads[i] + pads[i + r];
+          if (extra === 0) return d;
+          return typeof d === 'number' ? d + extra : `${d}+${extra}`;
+        });
+    return this.one(
+      'Pad',
+      [x, this.ints(pads), this.scalar(value, x.dtype)],
+      { mode: 'constant' },
+      { dtype: x.dtype, shape },
+      { pads: [...pads] },
+    );
   }
 
   // ---------- reductions ----------
@@ -500,7 +627,13 @@ export class GraphBuilder {
       if (!ax.includes(i)) shape.push(d);
       else if (keepdims) shape.push(1);
     });
-    return this.one(op, [x, this.ints(ax)], { keepdims: keepdims ? 1 : 0 }, { dtype: x.dtype, shape }, { axes: ax, keepdims });
+    return this.one(
+      op,
+      [x, this.ints(ax)],
+      { keepdims: keepdims ? 1 : 0 },
+      { dtype: x.dtype, shape },
+      { axes: ax, keepdims },
+    );
   }
   /** Axes must be non-empty: an empty list would mean "all axes" in ONNX. Use reduceAll for that. */
   reduceSum(x: Value, axes: readonly number[], keepdims = false): Value {
@@ -517,7 +650,12 @@ export class GraphBuilder {
   /** Sum over every axis to a scalar. */
   reduceAll(x: Value): Value {
     if (x.shape.length === 0) return x;
-    return this.reduce('ReduceSum', x, x.shape.map((_, i) => i), false);
+    return this.reduce(
+      'ReduceSum',
+      x,
+      x.shape.map((_, i) => i),
+      false,
+    );
   }
 
   describe(v: Value): string {

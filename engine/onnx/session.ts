@@ -26,7 +26,9 @@ export function defaultIntraOpThreads(): number {
 let defaultProviders: ort.InferenceSession.SessionOptions['executionProviders'] = ['cpu'];
 
 /** Providers for sessions that name none; set once per process by engine/device's useDevice. */
-export function setDefaultExecutionProviders(providers: ort.InferenceSession.SessionOptions['executionProviders']): void {
+export function setDefaultExecutionProviders(
+  providers: ort.InferenceSession.SessionOptions['executionProviders'],
+): void {
   defaultProviders = providers;
 }
 

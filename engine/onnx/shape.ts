@@ -68,7 +68,12 @@ export function productDim(dims: readonly Dim[]): Dim {
 export function quotientDim(numer: readonly Dim[], denom: readonly Dim[]): Dim {
   let num = 1;
   const syms: string[] = [];
-  for (const d of numer) for (const f of factors(d)) typeof f === 'number' ? (num *= f) : syms.push(f);
+  for (const d of numer) {
+    for (const f of factors(d)) {
+      if (typeof f === 'number') num *= f;
+      else syms.push(f);
+    }
+  }
   let den = 1;
   for (const d of denom) {
     for (const f of factors(d)) {

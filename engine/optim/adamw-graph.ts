@@ -49,7 +49,16 @@ export const ADAMW_IO = {
   gradNorm: 'grad_norm',
 } as const;
 
-const SCALARS = ['clipNorm', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'stepHat', 'epsHat', 'shrink'] as const;
+const SCALARS = [
+  'clipNorm',
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'stepHat',
+  'epsHat',
+  'shrink',
+] as const;
 
 /**
  * Values of the `adamw.scalars` input for optimizer step `step` (1-based), folding the bias
@@ -77,14 +86,25 @@ export function adamwGraphScalars(cfg: AdamWConfig, step: number): { scalars: Fl
  * ([total]) and adamw.scalars, and outputs params_out, adamw.m_out, adamw.v_out ([total]) and
  * grad_norm (before clipping).
  */
-export function appendAdamW(g: GraphBuilder, layout: FlatLayout, params: Record<string, Value>, grads: Record<string, Value>): void {
+export function appendAdamW(
+  g: GraphBuilder,
+  layout: FlatLayout,
+  params: Record<string, Value>,
+  grads: Record<string, Value>,
+): void {
   g.scope('adamw', () => {
     const dt = params[layout.slots[0].name].dtype;
     const m = g.input(ADAMW_IO.m, dt, [layout.total]);
     const v = g.input(ADAMW_IO.v, dt, [layout.total]);
     const scalarsIn = g.input(ADAMW_IO.scalars, dt, [SCALARS.length]);
     const s = Object.fromEntries(
-      g.split(scalarsIn, SCALARS.map(() => 1), 0).map((x, i) => [SCALARS[i], g.reshape(x, [], [])]),
+      g
+        .split(
+          scalarsIn,
+          SCALARS.map(() => 1),
+          0,
+        )
+        .map((x, i) => [SCALARS[i], g.reshape(x, [], [])]),
     ) as Record<(typeof SCALARS)[number], Value>;
     const flat = (xs: Value[]) => (xs.length === 1 ? xs[0] : g.concat(xs, 0));
     const flatten = (x: Value, n: number) => (x.shape.length === 1 ? x : g.reshape(x, [n]));
@@ -92,7 +112,8 @@ export function appendAdamW(g: GraphBuilder, layout: FlatLayout, params: Record<
     const gFlat = flat(layout.slots.map((sl) => flatten(grads[sl.name], sl.length)));
     const sumSq = g.node('ReduceSumSquare', [gFlat], { keepdims: 0 }, [{ dtype: dt, shape: [] }])[0];
     const norm = g.sqrt(sumSq);
-    const zero = g.scalar(0, dt), one = g.scalar(1, dt);
+    const zero = g.scalar(0, dt),
+      one = g.scalar(1, dt);
     const clip = g.and(g.greater(s.clipNorm, zero), g.greater(norm, s.clipNorm));
     const scale = g.where(clip, g.div(s.clipNorm, g.add(norm, g.scalar(1e-6, dt))), one);
 
@@ -125,7 +146,9 @@ export function flatten(tensors: Record<string, Float32Array>, layout: FlatLayou
   const first = tensors[layout.slots[0].name];
   const contiguous = layout.slots.every((sl) => {
     const t = tensors[sl.name];
-    return t && t.buffer === first.buffer && t.length === sl.length && t.byteOffset === first.byteOffset + sl.offset * 4;
+    return (
+      t && t.buffer === first.buffer && t.length === sl.length && t.byteOffset === first.byteOffset + sl.offset * 4
+    );
   });
   if (contiguous && first.buffer.byteLength >= first.byteOffset + layout.total * 4) {
     return new Float32Array(first.buffer, first.byteOffset, layout.total);
@@ -133,7 +156,8 @@ export function flatten(tensors: Record<string, Float32Array>, layout: FlatLayou
   const out = new Float32Array(layout.total);
   for (const sl of layout.slots) {
     const t = tensors[sl.name];
-    if (!t || t.length !== sl.length) throw new Error(`Tensor '${sl.name}' is missing or has ${t?.length ?? 0} values, expected ${sl.length}.`);
+    if (!t || t.length !== sl.length)
+      throw new Error(`Tensor '${sl.name}' is missing or has ${t?.length ?? 0} values, expected ${sl.length}.`);
     out.set(t, sl.offset);
   }
   return out;

@@ -67,10 +67,20 @@ export function globalNorm(grads: Record<string, Float32Array>, names: readonly 
 // The per-element update, kept as a small monomorphic function with every constant passed in
 // (V8 optimises this form best; it runs once per element of every parameter each step).
 function adamwKernel(
-  p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
-  clipScale: number, b1: number, b2: number, shrink: number, stepSize: number, invSqrtBc2: number, eps: number,
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  clipScale: number,
+  b1: number,
+  b2: number,
+  shrink: number,
+  stepSize: number,
+  invSqrtBc2: number,
+  eps: number,
 ): void {
-  const c1 = 1 - b1, c2 = 1 - b2;
+  const c1 = 1 - b1,
+    c2 = 1 - b2;
   const n = p.length;
   for (let i = 0; i < n; i++) {
     const gi = g[i] * clipScale;
@@ -99,11 +109,13 @@ export function adamwStep(
     if (!state.m[n] || !state.v[n]) throw new Error(`adamwStep: optimizer state for '${n}' is missing.`);
   }
   const gradNorm = globalNorm(grads, order);
-  if (!Number.isFinite(gradNorm)) throw new Error(`adamwStep: gradient norm is not finite (${gradNorm}); refusing to update.`);
+  if (!Number.isFinite(gradNorm))
+    throw new Error(`adamwStep: gradient norm is not finite (${gradNorm}); refusing to update.`);
   const clipScale = cfg.clipNorm > 0 && gradNorm > cfg.clipNorm ? cfg.clipNorm / (gradNorm + 1e-6) : 1;
   const step = state.step + 1;
   const lr = learningRate(cfg, step);
-  const b1 = cfg.beta1, b2 = cfg.beta2;
+  const b1 = cfg.beta1,
+    b2 = cfg.beta2;
   const stepSize = lr / (1 - Math.pow(b1, step));
   const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, step));
   for (const n of order) {

@@ -25,7 +25,9 @@ export function adamwStateFromTensors(tensors: Record<string, Float32Array>): Ad
     else if (k.startsWith('adamw.v.')) v[k.slice(8)] = t.slice();
     else if (k !== 'adamw.step') throw new Error(`Optimizer state: unexpected tensor '${k}'.`);
   }
-  for (const k of Object.keys(m)) if (!v[k] || v[k].length !== m[k].length) throw new Error(`Optimizer state: 'adamw.v.${k}' is missing or has the wrong size.`);
+  for (const k of Object.keys(m))
+    if (!v[k] || v[k].length !== m[k].length)
+      throw new Error(`Optimizer state: 'adamw.v.${k}' is missing or has the wrong size.`);
   for (const k of Object.keys(v)) if (!m[k]) throw new Error(`Optimizer state: 'adamw.m.${k}' is missing.`);
   return { step: stepT[0], m, v };
 }

@@ -41,10 +41,14 @@ function headerLength(source: string, prefix: Uint8Array, totalBytes: number, ma
   if (totalBytes < 8) fail(source, `it is ${totalBytes} bytes long, shorter than the 8-byte header length prefix.`);
   const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
   const length = view.getBigUint64(0, true);
-  if (length > BigInt(maxHeaderBytes)) fail(source, `the header length ${length} exceeds the limit of ${maxHeaderBytes} bytes.`);
+  if (length > BigInt(maxHeaderBytes))
+    fail(source, `the header length ${length} exceeds the limit of ${maxHeaderBytes} bytes.`);
   if (length === 0n) fail(source, 'the header length is 0; a header must at least be "{}".');
   if (length > BigInt(totalBytes - 8)) {
-    fail(source, `the header length ${length} is larger than the ${totalBytes - 8} bytes that follow the prefix (truncated file?).`);
+    fail(
+      source,
+      `the header length ${length} is larger than the ${totalBytes - 8} bytes that follow the prefix (truncated file?).`,
+    );
   }
   return Number(length);
 }
@@ -68,33 +72,43 @@ function parseHeader(source: string, headerBytes: Uint8Array, totalBytes: number
   } catch (error) {
     fail(source, `the header is not valid JSON (${(error as Error).message}).`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(source, 'the header must be a JSON object.');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    fail(source, 'the header must be a JSON object.');
 
   const metadata: SafetensorsMetadata = {};
   const entries: HeaderEntry[] = [];
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, '"__metadata__" must be an object of strings.');
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        fail(source, '"__metadata__" must be an object of strings.');
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof item !== 'string') fail(source, `metadata key "${key}" must be a string, got ${JSON.stringify(item)}.`);
+        if (typeof item !== 'string')
+          fail(source, `metadata key "${key}" must be a string, got ${JSON.stringify(item)}.`);
         metadata[key] = item;
       }
       continue;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, `tensor "${name}" must be described by an object.`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      fail(source, `tensor "${name}" must be described by an object.`);
     const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
     if (!isSafetensorsDType(dtype)) fail(source, `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}.`);
     if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
       fail(source, `tensor "${name}" has shape ${JSON.stringify(shape)}; expected an array of non-negative integers.`);
     }
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
-      fail(source, `tensor "${name}" has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] non-negative integers.`);
+      fail(
+        source,
+        `tensor "${name}" has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] non-negative integers.`,
+      );
     }
     const [begin, end] = offsets as [number, number];
     if (end < begin) fail(source, `tensor "${name}" has data_offsets [${begin}, ${end}] with end before begin.`);
     const needed = elementCount(shape) * dtypeByteWidth(dtype);
     if (end - begin !== needed) {
-      fail(source, `tensor "${name}" spans ${end - begin} bytes but dtype ${dtype} with shape [${shape.join(', ')}] needs ${needed}.`);
+      fail(
+        source,
+        `tensor "${name}" spans ${end - begin} bytes but dtype ${dtype} with shape [${shape.join(', ')}] needs ${needed}.`,
+      );
     }
     entries.push({ name, dtype, shape: shape as number[], begin, end });
   }
@@ -106,19 +120,32 @@ function parseHeader(source: string, headerBytes: Uint8Array, totalBytes: number
   let previous = '';
   for (const entry of entries) {
     if (entry.end > available) {
-      fail(source, `tensor "${entry.name}" ends at byte ${entry.end} of the data section, which only has ${available} bytes (truncated file?).`);
+      fail(
+        source,
+        `tensor "${entry.name}" ends at byte ${entry.end} of the data section, which only has ${available} bytes (truncated file?).`,
+      );
     }
-    if (entry.begin < cursor) fail(source, `tensor "${entry.name}" (data_offsets [${entry.begin}, ${entry.end}]) overlaps tensor "${previous}".`);
-    if (entry.begin > cursor) fail(source, `there is an unused gap of ${entry.begin - cursor} bytes before tensor "${entry.name}".`);
+    if (entry.begin < cursor)
+      fail(
+        source,
+        `tensor "${entry.name}" (data_offsets [${entry.begin}, ${entry.end}]) overlaps tensor "${previous}".`,
+      );
+    if (entry.begin > cursor)
+      fail(source, `there is an unused gap of ${entry.begin - cursor} bytes before tensor "${entry.name}".`);
     cursor = entry.end;
     previous = entry.name;
   }
-  if (cursor !== available) fail(source, `the data section has ${available} bytes but the tensors cover only ${cursor}.`);
+  if (cursor !== available)
+    fail(source, `the data section has ${available} bytes but the tensors cover only ${cursor}.`);
   return { entries, metadata, dataStart, dataLength: cursor };
 }
 
 /** Parses a whole safetensors file held in memory. Tensor data are views into `bytes` (no copy). */
-export function decodeSafetensors(bytes: Uint8Array, options: SafetensorsReadOptions = {}, source = 'buffer'): SafetensorsContents {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  options: SafetensorsReadOptions = {},
+  source = 'buffer',
+): SafetensorsContents {
   const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const length = headerLength(source, bytes.subarray(0, 8), bytes.byteLength, max);
   const header = parseHeader(source, bytes.subarray(8, 8 + length), bytes.byteLength);
@@ -162,7 +189,8 @@ function readExactly(fd: number, target: Buffer, position: number): void {
   let done = 0;
   while (done < target.length) {
     const got = fs.readSync(fd, target, done, target.length - done, position + done);
-    if (got === 0) throw new Error(`Unexpected end of file while reading ${target.length} bytes at position ${position}.`);
+    if (got === 0)
+      throw new Error(`Unexpected end of file while reading ${target.length} bytes at position ${position}.`);
     done += got;
   }
 }

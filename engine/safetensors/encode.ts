@@ -26,13 +26,15 @@ function layout(tensors: SafetensorsEntries, metadata?: SafetensorsMetadata): En
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) {
     for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') throw new Error(`Metadata key "${key}" must map to a string, got ${typeof value}.`);
+      if (typeof value !== 'string')
+        throw new Error(`Metadata key "${key}" must map to a string, got ${typeof value}.`);
     }
     header.__metadata__ = Object.fromEntries(Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
   let offset = 0;
   for (const [name, tensor] of ordered) {
-    if (name === '__metadata__') throw new Error('A tensor may not be named "__metadata__"; that key is reserved for metadata.');
+    if (name === '__metadata__')
+      throw new Error('A tensor may not be named "__metadata__"; that key is reserved for metadata.');
     if (name.length === 0) throw new Error('Tensor names must not be empty.');
     const expected = expectedByteLength(tensor);
     if (tensor.data.byteLength !== expected) {
@@ -68,7 +70,11 @@ export function encodeSafetensors(tensors: SafetensorsEntries, metadata?: Safete
  * Writes a safetensors file tensor by tensor (no full in-memory copy), to a temporary name
  * first and renamed at the end, so a crash never leaves a half-written file under `path`.
  */
-export function writeSafetensorsFile(path: string, tensors: SafetensorsEntries, metadata?: SafetensorsMetadata): number {
+export function writeSafetensorsFile(
+  path: string,
+  tensors: SafetensorsEntries,
+  metadata?: SafetensorsMetadata,
+): number {
   const { headerBytes, ordered, totalBytes } = layout(tensors, metadata);
   const temporary = `${path}.partial-${process.pid}`;
   const fd = fs.openSync(temporary, 'w');

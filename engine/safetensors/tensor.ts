@@ -34,11 +34,15 @@ export function elementCount(shape: readonly number[]): number {
 function assertShapeMatches(name: string, shape: readonly number[], length: number): void {
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
-      throw new Error(`Tensor "${name}" has an invalid shape [${shape.join(', ')}]: every dimension must be a non-negative integer.`);
+      throw new Error(
+        `Tensor "${name}" has an invalid shape [${shape.join(', ')}]: every dimension must be a non-negative integer.`,
+      );
     }
   }
   if (elementCount(shape) !== length) {
-    throw new Error(`Tensor "${name}" has ${length} elements but its shape [${shape.join(', ')}] needs ${elementCount(shape)}.`);
+    throw new Error(
+      `Tensor "${name}" has ${length} elements but its shape [${shape.join(', ')}] needs ${elementCount(shape)}.`,
+    );
   }
 }
 
@@ -127,21 +131,31 @@ export function toTypedArray(name: string, t: SafetensorsTensor): NumericArray {
   assertLittleEndianHost();
   const buffer = alignedCopy(t);
   switch (t.dtype) {
-    case 'F32': return new Float32Array(buffer);
-    case 'F64': return new Float64Array(buffer);
-    case 'I32': return new Int32Array(buffer);
-    case 'I64': return new BigInt64Array(buffer);
+    case 'F32':
+      return new Float32Array(buffer);
+    case 'F64':
+      return new Float64Array(buffer);
+    case 'I32':
+      return new Int32Array(buffer);
+    case 'I64':
+      return new BigInt64Array(buffer);
     case 'U8':
     case 'BOOL':
     case 'F8_E4M3':
-    case 'F8_E5M2': return new Uint8Array(buffer);
-    case 'I8': return new Int8Array(buffer);
-    case 'I16': return new Int16Array(buffer);
+    case 'F8_E5M2':
+      return new Uint8Array(buffer);
+    case 'I8':
+      return new Int8Array(buffer);
+    case 'I16':
+      return new Int16Array(buffer);
     case 'U16':
     case 'F16':
-    case 'BF16': return new Uint16Array(buffer);
-    case 'U32': return new Uint32Array(buffer);
-    case 'U64': return new BigUint64Array(buffer);
+    case 'BF16':
+      return new Uint16Array(buffer);
+    case 'U32':
+      return new Uint32Array(buffer);
+    case 'U64':
+      return new BigUint64Array(buffer);
   }
   throw new Error(`Tensor "${name}" has an unsupported dtype.`);
 }

@@ -25,7 +25,10 @@ export function gptDecoder(cfg: GptConfig): CachedDecoder {
         keyMask,
         ...(args.past ? { past: args.past.map((layer) => ({ key: layer.key, value: layer.value })) } : {}),
       });
-      return { logits: result.logits, present: result.present.map((layer) => ({ key: layer.key, value: layer.value })) };
+      return {
+        logits: result.logits,
+        present: result.present.map((layer) => ({ key: layer.key, value: layer.value })),
+      };
     },
   };
 }

@@ -15,12 +15,18 @@ export interface PaddedPrompts {
  * column, so one decode step serves the whole batch; positions and the key mask (computed in the
  * graph from `mask`) make the padding invisible to the model.
  */
-export function leftPadPrompts(prompts: readonly (readonly number[])[], padId: number, vocabSize: number): PaddedPrompts {
+export function leftPadPrompts(
+  prompts: readonly (readonly number[])[],
+  padId: number,
+  vocabSize: number,
+): PaddedPrompts {
   if (prompts.length === 0) throw new Error('prompts must contain at least one prompt.');
   const lengths = prompts.map((prompt, i) => {
-    if (prompt.length === 0) throw new Error(`prompts[${i}] is empty; every prompt needs at least one token (e.g. <bos>).`);
+    if (prompt.length === 0)
+      throw new Error(`prompts[${i}] is empty; every prompt needs at least one token (e.g. <bos>).`);
     prompt.forEach((id, t) => {
-      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new Error(`prompts[${i}][${t}] = ${id} is not a token id in [0, ${vocabSize}).`);
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
+        throw new Error(`prompts[${i}][${t}] = ${id} is not a token id in [0, ${vocabSize}).`);
     });
     return prompt.length;
   });

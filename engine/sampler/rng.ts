@@ -21,13 +21,22 @@ export interface SampleSeedParts {
  * Returned as 32 hex characters (128 bits).
  */
 export function deriveSampleSeed(parts: SampleSeedParts): string {
-  const material = JSON.stringify(['r1flow-sample-seed-v1', String(parts.runSeed), parts.stage, parts.step, parts.promptIndex, parts.sampleIndex]);
+  const material = JSON.stringify([
+    'r1flow-sample-seed-v1',
+    String(parts.runSeed),
+    parts.stage,
+    parts.step,
+    parts.promptIndex,
+    parts.sampleIndex,
+  ]);
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }
 
 function seedState(seed: SampleSeed): Uint32Array {
   if (typeof seed === 'number' && !Number.isFinite(seed)) throw new Error(`Sample seed must be finite, got ${seed}.`);
-  const digest = createHash('sha256').update(`${typeof seed}:${String(seed)}`).digest();
+  const digest = createHash('sha256')
+    .update(`${typeof seed}:${String(seed)}`)
+    .digest();
   const state = new Uint32Array(4);
   for (let i = 0; i < 4; i++) state[i] = digest.readUInt32LE(i * 4);
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1; // the all-zero state is a fixed point

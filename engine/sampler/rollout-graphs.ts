@@ -86,12 +86,20 @@ function emitPrefill(
 ): PrefillOutputs {
   return g.scope('prefill', () => {
     const axis1 = g.scalar(1, 'int64');
-    const [counted] = g.node('CumSum', [promptMask, axis1], {}, [{ dtype: 'int64', shape: promptMask.shape }], { name: 'count_real' });
+    const [counted] = g.node('CumSum', [promptMask, axis1], {}, [{ dtype: 'int64', shape: promptMask.shape }], {
+      name: 'count_real',
+    });
     const positions = g.max(g.sub(counted, g.scalar(1, 'int64')), g.scalar(0, 'int64'));
     const lengths = g.reduceSum(promptMask, [1]);
     const forward = decoder.emitForward(g, params, { tokens: promptIds, positions, keyMask: promptMask, past: null });
     const logits = lastLogits(g, forward.logits, decoder.vocabSize);
-    const sampled = emitSampleHead(g, { logits, uniform: uniform0, temperature: sampling.temperature, topP: sampling.topP, vocabSize: decoder.vocabSize });
+    const sampled = emitSampleHead(g, {
+      logits,
+      uniform: uniform0,
+      temperature: sampling.temperature,
+      topP: sampling.topP,
+      vocabSize: decoder.vocabSize,
+    });
     return { ...sampled, logits, lengths, present: forward.present };
   });
 }
@@ -124,7 +132,13 @@ function emitStep(
       past: fed.past,
     });
     const logits = lastLogits(g, forward.logits, decoder.vocabSize);
-    const sampled = emitSampleHead(g, { logits, uniform: fed.uniform, temperature: sampling.temperature, topP: sampling.topP, vocabSize: decoder.vocabSize });
+    const sampled = emitSampleHead(g, {
+      logits,
+      uniform: fed.uniform,
+      temperature: sampling.temperature,
+      topP: sampling.topP,
+      vocabSize: decoder.vocabSize,
+    });
     return { ...sampled, logits, keyMask, present: forward.present };
   });
 }
@@ -158,7 +172,10 @@ export function buildStepGraph(decoder: CachedDecoder): RolloutGraph {
   const pastMask = g.input('past_mask', 'int64', ['batch', 'past_len']);
   const past: LayerCache[] = [];
   for (let i = 0; i < decoder.layers; i++) {
-    past.push({ key: g.input(PAST_KEY(i), 'float32', cacheShape(decoder, 'past_len')), value: g.input(PAST_VALUE(i), 'float32', cacheShape(decoder, 'past_len')) });
+    past.push({
+      key: g.input(PAST_KEY(i), 'float32', cacheShape(decoder, 'past_len')),
+      value: g.input(PAST_VALUE(i), 'float32', cacheShape(decoder, 'past_len')),
+    });
   }
   const uniform = g.input('uniform', 'float32', ['batch']);
   const sampling = samplingInputs(g);
@@ -202,7 +219,10 @@ export function buildLoopGraph(decoder: CachedDecoder): Uint8Array {
   const pastMask = body.input('mask_in', 'int64', ['batch', 'cache_len']);
   const past: LayerCache[] = [];
   for (let i = 0; i < decoder.layers; i++) {
-    past.push({ key: body.input(`loop_key_in_${i}`, 'float32', cacheShape(decoder, 'cache_len')), value: body.input(`loop_value_in_${i}`, 'float32', cacheShape(decoder, 'cache_len')) });
+    past.push({
+      key: body.input(`loop_key_in_${i}`, 'float32', cacheShape(decoder, 'cache_len')),
+      value: body.input(`loop_value_in_${i}`, 'float32', cacheShape(decoder, 'cache_len')),
+    });
   }
   const position = body.add(first.lengths, iteration);
   const uniform = body.gather(uniforms, body.add(iteration, body.scalar(1, 'int64')), 0);
@@ -234,7 +254,14 @@ export function buildLoopGraph(decoder: CachedDecoder): Uint8Array {
   ];
   const loopOutputs = g.node(
     'Loop',
-    [tripCount, anyActive(g, done0), first.token, done0, promptMask, ...first.present.flatMap((layer) => [layer.key, layer.value])],
+    [
+      tripCount,
+      anyActive(g, done0),
+      first.token,
+      done0,
+      promptMask,
+      ...first.present.flatMap((layer) => [layer.key, layer.value]),
+    ],
     { body: { graph: body } },
     [...carriedSpecs, { dtype: 'int64', shape: ['steps', 'batch'] }, { dtype: 'float32', shape: ['steps', 'batch'] }],
     { name: 'decode_loop' },

@@ -51,10 +51,18 @@ export function emitSampleHead(g: GraphBuilder, inputs: SampleHeadInputs): Sampl
     const probs = g.softmax(sortedLogits, -1);
     const axis1 = g.scalar(1, 'int64');
     // Mass strictly before each token: a token is in the nucleus while that is below top_p.
-    const [massBefore] = g.node('CumSum', [probs, axis1], { exclusive: 1 }, [{ dtype: 'float32', shape: [batch, vocabSize] }], { name: 'mass_before' });
+    const [massBefore] = g.node(
+      'CumSum',
+      [probs, axis1],
+      { exclusive: 1 },
+      [{ dtype: 'float32', shape: [batch, vocabSize] }],
+      { name: 'mass_before' },
+    );
     const inNucleus = g.less(massBefore, topP);
     const kept = g.where(inNucleus, probs, g.scalar(0, 'float32'));
-    const [keptCdf] = g.node('CumSum', [kept, axis1], {}, [{ dtype: 'float32', shape: [batch, vocabSize] }], { name: 'kept_cdf' });
+    const [keptCdf] = g.node('CumSum', [kept, axis1], {}, [{ dtype: 'float32', shape: [batch, vocabSize] }], {
+      name: 'kept_cdf',
+    });
     const keptMass = g.slice(keptCdf, [vocabSize - 1], [vocabSize], [1]); // [B, 1]
     const threshold = g.mul(g.unsqueeze(uniform, [1]), keptMass);
     // Index of the first cdf entry above the threshold = how many entries are at or below it.

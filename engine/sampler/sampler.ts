@@ -2,7 +2,14 @@ import * as ort from 'onnxruntime-node';
 import { createSession, currentDevice, type Device, type SessionTuning } from '../device';
 import type { CachedDecoder } from './decoder';
 import { leftPadPrompts, type PaddedPrompts } from './prompts';
-import { PAST_KEY, PAST_VALUE, buildLoopGraph, buildPrefillGraph, buildStepGraph, type RolloutGraph } from './rollout-graphs';
+import {
+  PAST_KEY,
+  PAST_VALUE,
+  buildLoopGraph,
+  buildPrefillGraph,
+  buildStepGraph,
+  type RolloutGraph,
+} from './rollout-graphs';
 import { uniformsForBatch, type SampleSeed } from './rng';
 
 export interface SamplingOptions {
@@ -73,13 +80,17 @@ export class RolloutSampler {
 
   /** Swaps in new weights; compiled sessions are kept (parameters are graph inputs). */
   setParams(params: ParamSource): void {
-    const get = (name: string) => (params instanceof Map ? params.get(name) : (params as Record<string, Float32Array>)[name]);
+    const get = (name: string) =>
+      params instanceof Map ? params.get(name) : (params as Record<string, Float32Array>)[name];
     const feeds: Feeds = {};
     for (const spec of this.decoder.paramSpecs) {
       const data = get(spec.name);
       const expected = spec.shape.reduce((p, d) => p * d, 1);
       if (!data) throw new Error(`Parameter '${spec.name}' is missing.`);
-      if (data.length !== expected) throw new Error(`Parameter '${spec.name}' has ${data.length} values; shape [${spec.shape.join(', ')}] needs ${expected}.`);
+      if (data.length !== expected)
+        throw new Error(
+          `Parameter '${spec.name}' has ${data.length} values; shape [${spec.shape.join(', ')}] needs ${expected}.`,
+        );
       feeds[spec.name] = new ort.Tensor('float32', data, [...spec.shape]);
     }
     this.paramFeeds = feeds;
@@ -117,7 +128,10 @@ export class RolloutSampler {
         );
       }
       const uniforms = uniformsForBatch(seeds, options.maxNewTokens);
-      const raw = path === 'loop' && options.maxNewTokens > 1 ? await this.runLoop(padded, uniforms, options) : await this.runSteps(padded, uniforms, options);
+      const raw =
+        path === 'loop' && options.maxNewTokens > 1
+          ? await this.runLoop(padded, uniforms, options)
+          : await this.runSteps(padded, uniforms, options);
       completions.push(...toCompletions(raw, padded.batch, options));
     }
     return completions;
@@ -139,7 +153,9 @@ export class RolloutSampler {
       prompt_ids: new ort.Tensor('int64', padded.ids, [batch, promptLength]),
       prompt_mask: new ort.Tensor('int64', padded.mask, [batch, promptLength]),
       uniforms: new ort.Tensor('float32', uniforms, [options.maxNewTokens, batch]),
-      stop_ids: new ort.Tensor('int64', BigInt64Array.from(options.stopTokens.map(BigInt)), [options.stopTokens.length]),
+      stop_ids: new ort.Tensor('int64', BigInt64Array.from(options.stopTokens.map(BigInt)), [
+        options.stopTokens.length,
+      ]),
       pad_id: new ort.Tensor('int64', new BigInt64Array([BigInt(options.padToken)]), []),
     });
     return {
@@ -153,7 +169,9 @@ export class RolloutSampler {
   private async runSteps(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
     const { batch, promptLength } = padded;
     const common = this.commonFeeds(options);
-    const prefill = await (await this.session('prefill')).run({
+    const prefill = await (
+      await this.session('prefill')
+    ).run({
       ...common,
       prompt_ids: new ort.Tensor('int64', padded.ids, [batch, promptLength]),
       prompt_mask: new ort.Tensor('int64', padded.mask, [batch, promptLength]),
@@ -244,14 +262,19 @@ function toCompletions(raw: RawRollout, batch: number, options: SamplingOptions)
 
 function validate(request: SampleRequest, options: SamplingOptions, decoder: CachedDecoder): void {
   if (request.seeds.length !== request.prompts.length) {
-    throw new Error(`seeds has ${request.seeds.length} entries but prompts has ${request.prompts.length}; pass one seed per prompt row.`);
+    throw new Error(
+      `seeds has ${request.seeds.length} entries but prompts has ${request.prompts.length}; pass one seed per prompt row.`,
+    );
   }
-  if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 1) throw new Error(`maxNewTokens must be a positive integer, got ${options.maxNewTokens}.`);
+  if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 1)
+    throw new Error(`maxNewTokens must be a positive integer, got ${options.maxNewTokens}.`);
   const temperature = options.temperature ?? 1;
-  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new Error(`temperature must be a finite number >= 0, got ${temperature}.`);
+  if (!(temperature >= 0) || !Number.isFinite(temperature))
+    throw new Error(`temperature must be a finite number >= 0, got ${temperature}.`);
   const topP = options.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}.`);
   for (const id of [...options.stopTokens, options.padToken]) {
-    if (!Number.isInteger(id) || id < 0 || id >= decoder.vocabSize) throw new Error(`stop/pad token ${id} is not a token id in [0, ${decoder.vocabSize}).`);
+    if (!Number.isInteger(id) || id < 0 || id >= decoder.vocabSize)
+      throw new Error(`stop/pad token ${id} is not a token id in [0, ${decoder.vocabSize}).`);
   }
 }

@@ -52,8 +52,10 @@ export class CharTokenizer {
     this.specials = [...SPECIAL_TOKENS];
     const list: string[] = [];
     for (const character of characters) {
-      if ([...character].length !== 1) throw new Error(`Tokenizer character ${JSON.stringify(character)} must be exactly one Unicode character.`);
-      if (this.idOf.has(character)) throw new Error(`Tokenizer character ${JSON.stringify(character)} is listed twice.`);
+      if ([...character].length !== 1)
+        throw new Error(`Tokenizer character ${JSON.stringify(character)} must be exactly one Unicode character.`);
+      if (this.idOf.has(character))
+        throw new Error(`Tokenizer character ${JSON.stringify(character)} is listed twice.`);
       this.idOf.set(character, -1); // placeholder so duplicates are caught; real ids assigned below
       list.push(character);
     }
@@ -61,7 +63,8 @@ export class CharTokenizer {
     this.characters = list;
     this.tokenOf = [...this.specials, ...list];
     this.tokenOf.forEach((token, id) => this.idOf.set(token, id));
-    [this.padId, this.bosId, this.eosId, this.thinkId, this.thinkEndId, this.answerId, this.answerEndId] = this.specials.map((_, i) => i);
+    [this.padId, this.bosId, this.eosId, this.thinkId, this.thinkEndId, this.answerId, this.answerEndId] =
+      this.specials.map((_, i) => i);
   }
 
   /** Builds a tokenizer whose alphabet is every distinct character of `texts`, in sorted order. */
@@ -79,7 +82,9 @@ export class CharTokenizer {
     }
     const { specials, characters } = parsed.data;
     if (specials.length !== SPECIAL_TOKENS.length || specials.some((token, i) => token !== SPECIAL_TOKENS[i])) {
-      throw new Error(`Invalid tokenizer JSON at "specials": expected ${JSON.stringify(SPECIAL_TOKENS)}, got ${JSON.stringify(specials)}.`);
+      throw new Error(
+        `Invalid tokenizer JSON at "specials": expected ${JSON.stringify(SPECIAL_TOKENS)}, got ${JSON.stringify(specials)}.`,
+      );
     }
     return new CharTokenizer(characters);
   }
@@ -126,7 +131,9 @@ export class CharTokenizer {
       }
       const id = this.idOf.get(characters[i]);
       if (id === undefined || id < this.specials.length) {
-        throw new Error(`Character ${JSON.stringify(characters[i])} at offset ${column} of the text is not in the tokenizer's alphabet.`);
+        throw new Error(
+          `Character ${JSON.stringify(characters[i])} at offset ${column} of the text is not in the tokenizer's alphabet.`,
+        );
       }
       ids.push(id);
       column += characters[i].length;

@@ -41,11 +41,14 @@ export function packSequences(seqs: readonly SequenceToPack[], padId: number, se
   const lossMask = new Float32Array(B * T);
   const lengths = new Int32Array(B);
   seqs.forEach((s, b) => {
-    if (s.tokens.length > T) throw new Error(`packSequences: sequence ${b} has ${s.tokens.length} tokens, more than seqLen ${T}.`);
+    if (s.tokens.length > T)
+      throw new Error(`packSequences: sequence ${b} has ${s.tokens.length} tokens, more than seqLen ${T}.`);
     if (s.tokens.length < 2) throw new Error(`packSequences: sequence ${b} needs at least 2 tokens to have a target.`);
     const end = s.lossEnd ?? s.tokens.length;
     if (!(s.lossStart >= 1 && s.lossStart <= end && end <= s.tokens.length)) {
-      throw new Error(`packSequences: sequence ${b} has lossStart ${s.lossStart} / lossEnd ${end} outside 1..${s.tokens.length}.`);
+      throw new Error(
+        `packSequences: sequence ${b} has lossStart ${s.lossStart} / lossEnd ${end} outside 1..${s.tokens.length}.`,
+      );
     }
     tokens.set(s.tokens, b * T);
     for (let t = s.lossStart; t < end; t++) lossMask[b * T + t] = 1;
@@ -54,15 +57,22 @@ export function packSequences(seqs: readonly SequenceToPack[], padId: number, se
   return { batchSize: B, seqLen: T, tokens, lossMask, lengths };
 }
 
-export function checkTokenBatch(batch: Pick<TokenBatch, 'batchSize' | 'seqLen' | 'tokens'> & { lossMask?: Float32Array }, vocabSize: number, contextLength: number): void {
+export function checkTokenBatch(
+  batch: Pick<TokenBatch, 'batchSize' | 'seqLen' | 'tokens'> & { lossMask?: Float32Array },
+  vocabSize: number,
+  contextLength: number,
+): void {
   const { batchSize: B, seqLen: T } = batch;
   if (!Number.isInteger(B) || B < 1) throw new Error(`batch.batchSize must be a positive integer, got ${B}.`);
   if (!Number.isInteger(T) || T < 2) throw new Error(`batch.seqLen must be an integer >= 2, got ${T}.`);
   if (T > contextLength) throw new Error(`batch.seqLen ${T} exceeds the model's contextLength ${contextLength}.`);
-  if (batch.tokens.length !== B * T) throw new Error(`batch.tokens has ${batch.tokens.length} entries, expected batchSize*seqLen = ${B * T}.`);
-  if (batch.lossMask && batch.lossMask.length !== B * T) throw new Error(`batch.lossMask has ${batch.lossMask.length} entries, expected ${B * T}.`);
+  if (batch.tokens.length !== B * T)
+    throw new Error(`batch.tokens has ${batch.tokens.length} entries, expected batchSize*seqLen = ${B * T}.`);
+  if (batch.lossMask && batch.lossMask.length !== B * T)
+    throw new Error(`batch.lossMask has ${batch.lossMask.length} entries, expected ${B * T}.`);
   for (let i = 0; i < batch.tokens.length; i++) {
     const t = batch.tokens[i];
-    if (t < 0 || t >= vocabSize) throw new Error(`batch.tokens[${i}] = ${t} is outside the vocabulary 0..${vocabSize - 1}.`);
+    if (t < 0 || t >= vocabSize)
+      throw new Error(`batch.tokens[${i}] = ${t} is outside the vocabulary 0..${vocabSize - 1}.`);
   }
 }

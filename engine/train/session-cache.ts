@@ -7,7 +7,11 @@ import type { BuiltGraph } from '../model';
 
 const cache = new Map<string, Promise<{ session: ort.InferenceSession; built: BuiltGraph }>>();
 
-export function cachedSession(key: string, build: () => BuiltGraph, sessionCfg: SessionConfig): Promise<{ session: ort.InferenceSession; built: BuiltGraph }> {
+export function cachedSession(
+  key: string,
+  build: () => BuiltGraph,
+  sessionCfg: SessionConfig,
+): Promise<{ session: ort.InferenceSession; built: BuiltGraph }> {
   const fullKey = `${key}|${JSON.stringify(sessionCfg)}`;
   let hit = cache.get(fullKey);
   if (!hit) {

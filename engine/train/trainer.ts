@@ -14,7 +14,15 @@ import {
   gradName,
   paramSpecs,
 } from '../model';
-import { ADAMW_IO, type AdamWConfig, type AdamWState, adamwGraphScalars, flatLayout, flatten, unflatten } from '../optim';
+import {
+  ADAMW_IO,
+  type AdamWConfig,
+  type AdamWState,
+  adamwGraphScalars,
+  flatLayout,
+  flatten,
+  unflatten,
+} from '../optim';
 import { type GrpoBatch, type TokenBatch, checkTokenBatch } from './batch';
 import { cachedSession } from './session-cache';
 
@@ -70,7 +78,10 @@ export interface LossAndGrads {
 export interface Trainer {
   readonly config: GptConfig;
   /** Per-token log-probs and entropies [B*T] aligned with tokens (entry t=0 of each row is 0). */
-  logprobs(params: Params, batch: Pick<TokenBatch, 'batchSize' | 'seqLen' | 'tokens'>): Promise<{ logprobs: Float32Array; entropy: Float32Array }>;
+  logprobs(
+    params: Params,
+    batch: Pick<TokenBatch, 'batchSize' | 'seqLen' | 'tokens'>,
+  ): Promise<{ logprobs: Float32Array; entropy: Float32Array }>;
   /** SFT loss and gradients without updating (gradient accumulation, tests). */
   sftLossAndGrads(params: Params, batch: TokenBatch): Promise<LossAndGrads>;
   sftStep(params: Params, optState: AdamWState, batch: TokenBatch, hp: SftHyper): Promise<StepResult<StepMetrics>>;
@@ -98,7 +109,8 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
   };
   const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
   const grid = (a: Float32Array, b: TokenBatch, field: string) => {
-    if (a.length !== b.batchSize * b.seqLen) throw new Error(`batch.${field} has ${a.length} entries, expected ${b.batchSize * b.seqLen}.`);
+    if (a.length !== b.batchSize * b.seqLen)
+      throw new Error(`batch.${field} has ${a.length} entries, expected ${b.batchSize * b.seqLen}.`);
     return new ort.Tensor('float32', a, [b.batchSize, b.seqLen]);
   };
   const collectGrads = (out: ort.InferenceSession.ReturnType) => {
@@ -111,7 +123,13 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
   const sftVariantKey = `sft|${key}|f32`;
 
   /** Run a fused train-step graph and commit its outputs; nothing changes if it fails. */
-  const fusedStep = async (session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, params: Params, optState: AdamWState, optimizer: AdamWConfig) => {
+  const fusedStep = async (
+    session: ort.InferenceSession,
+    feeds: Record<string, ort.Tensor>,
+    params: Params,
+    optState: AdamWState,
+    optimizer: AdamWConfig,
+  ) => {
     const step = optState.step + 1;
     const { scalars, lr } = adamwGraphScalars(optimizer, step);
     feeds[ADAMW_IO.m] = new ort.Tensor('float32', flatten(optState.m, layout), [layout.total]);
@@ -119,7 +137,8 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
     feeds[ADAMW_IO.scalars] = new ort.Tensor('float32', scalars, [scalars.length]);
     const out = await session.run(feeds);
     const gradNorm = (out[ADAMW_IO.gradNorm].data as Float32Array)[0];
-    if (!Number.isFinite(gradNorm)) throw new Error(`Train step ${step}: gradient norm is not finite (${gradNorm}); parameters were not updated.`);
+    if (!Number.isFinite(gradNorm))
+      throw new Error(`Train step ${step}: gradient norm is not finite (${gradNorm}); parameters were not updated.`);
     Object.assign(params, unflatten(out[ADAMW_IO.paramsOut].data as Float32Array, layout));
     Object.assign(optState.m, unflatten(out[ADAMW_IO.mOut].data as Float32Array, layout));
     Object.assign(optState.v, unflatten(out[ADAMW_IO.vOut].data as Float32Array, layout));
@@ -138,12 +157,21 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
   const grpoFeeds = (params: Params, batch: GrpoBatch, hp: Omit<GrpoHyper, 'optimizer'>) => {
     checkTokenBatch(batch, config.vocabSize, config.contextLength);
     if (!(hp.beta >= 0)) throw new Error(`grpo.beta must be >= 0, got ${hp.beta}.`);
-    if (!(hp.epsLow >= 0 && hp.epsHigh >= 0)) throw new Error(`grpo.epsLow/epsHigh must be >= 0, got ${hp.epsLow}/${hp.epsHigh}.`);
-    if (hp.aggregation !== 'token-mean' && hp.aggregation !== 'sequence-mean') throw new Error(`grpo.aggregation must be 'token-mean' or 'sequence-mean', got ${String(hp.aggregation)}.`);
-    if (batch.advantages.length !== batch.batchSize) throw new Error(`batch.advantages has ${batch.advantages.length} entries, expected batchSize ${batch.batchSize}.`);
+    if (!(hp.epsLow >= 0 && hp.epsHigh >= 0))
+      throw new Error(`grpo.epsLow/epsHigh must be >= 0, got ${hp.epsLow}/${hp.epsHigh}.`);
+    if (hp.aggregation !== 'token-mean' && hp.aggregation !== 'sequence-mean')
+      throw new Error(`grpo.aggregation must be 'token-mean' or 'sequence-mean', got ${String(hp.aggregation)}.`);
+    if (batch.advantages.length !== batch.batchSize)
+      throw new Error(
+        `batch.advantages has ${batch.advantages.length} entries, expected batchSize ${batch.batchSize}.`,
+      );
     const useReference = hp.beta > 0;
     if (useReference && !batch.refLogprobs) throw new Error('batch.refLogprobs is required when grpo.beta > 0.');
-    const variant = { aggregation: hp.aggregation, useReference, oldLogprobs: batch.oldLogprobs ? ('input' as const) : ('current' as const) };
+    const variant = {
+      aggregation: hp.aggregation,
+      useReference,
+      oldLogprobs: batch.oldLogprobs ? ('input' as const) : ('current' as const),
+    };
     const feeds = paramFeeds(params);
     feeds.tokens = new ort.Tensor('int32', batch.tokens, [batch.batchSize, batch.seqLen]);
     feeds.mask = grid(batch.lossMask, batch, 'lossMask');
@@ -165,7 +193,11 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
     return { loss: (out.loss.data as Float32Array)[0], grads: collectGrads(out), outputs: out };
   };
 
-  const grpoLossAndGrads = async (params: Params, batch: GrpoBatch, hp: Omit<GrpoHyper, 'optimizer'>): Promise<LossAndGrads> => {
+  const grpoLossAndGrads = async (
+    params: Params,
+    batch: GrpoBatch,
+    hp: Omit<GrpoHyper, 'optimizer'>,
+  ): Promise<LossAndGrads> => {
     const { feeds, variant, variantKey } = grpoFeeds(params, batch, hp);
     const { session } = await cachedSession(variantKey, () => buildGrpoGraph(config, variant), sessionCfg);
     const out = await session.run(feeds);
@@ -189,14 +221,26 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
 
     async sftStep(params, optState, batch, hp) {
       const feeds = sftFeeds(params, batch);
-      const { session } = await cachedSession(`${sftVariantKey}|adamw`, () => buildSftGraph(config, 'float32', { optimizer: 'adamw' }), sessionCfg);
+      const { session } = await cachedSession(
+        `${sftVariantKey}|adamw`,
+        () => buildSftGraph(config, 'float32', { optimizer: 'adamw' }),
+        sessionCfg,
+      );
       const r = await fusedStep(session, feeds, params, optState, hp.optimizer);
-      return { params, optState, metrics: { loss: r.loss, gradNorm: r.gradNorm, lr: r.lr, tokens: maskSum(batch.lossMask, batch.seqLen) } };
+      return {
+        params,
+        optState,
+        metrics: { loss: r.loss, gradNorm: r.gradNorm, lr: r.lr, tokens: maskSum(batch.lossMask, batch.seqLen) },
+      };
     },
 
     async grpoStep(params, optState, batch, hp) {
       const { feeds, variant, variantKey } = grpoFeeds(params, batch, hp);
-      const { session } = await cachedSession(`${variantKey}|adamw`, () => buildGrpoGraph(config, variant, 'float32', { optimizer: 'adamw' }), sessionCfg);
+      const { session } = await cachedSession(
+        `${variantKey}|adamw`,
+        () => buildGrpoGraph(config, variant, 'float32', { optimizer: 'adamw' }),
+        sessionCfg,
+      );
       const r = await fusedStep(session, feeds, params, optState, hp.optimizer);
       const num = (k: string) => (r.out[k].data as Float32Array)[0];
       return {

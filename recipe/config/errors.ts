@@ -3,7 +3,10 @@
 import type { z } from 'zod';
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[], readonly source?: string) {
+  constructor(
+    readonly problems: string[],
+    readonly source?: string,
+  ) {
     super(`${source ? `${source}: ` : ''}invalid config: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }

@@ -28,8 +28,10 @@ export function parseConfigText(text: string, source: string): unknown {
   }
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) =>
-      `(syntax) malformed YAML at ${lineColumnOf(text, e.pos[0])}: ${e.message.split('\n')[0]}`), source);
+    throw new ConfigError(
+      doc.errors.map((e) => `(syntax) malformed YAML at ${lineColumnOf(text, e.pos[0])}: ${e.message.split('\n')[0]}`),
+      source,
+    );
   }
   return doc.toJS();
 }
@@ -43,9 +45,11 @@ export function loadConfig(spec: string): PipelineConfig {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const known = presetNames().join(', ');
-    throw new ConfigError([code === 'ENOENT'
-      ? `${spec} is neither a preset (${known}) nor an existing file`
-      : `cannot read ${spec}: ${(err as Error).message}`]);
+    throw new ConfigError([
+      code === 'ENOENT'
+        ? `${spec} is neither a preset (${known}) nor an existing file`
+        : `cannot read ${spec}: ${(err as Error).message}`,
+    ]);
   }
   return resolveConfig(parseConfigText(text, spec), spec);
 }

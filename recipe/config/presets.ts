@@ -21,12 +21,26 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
       r1Zero: { grpo: { steps: 30, promptsPerStep: 16, groupSize: 8, optimizer: { lr: 1e-4 } } },
       coldStartSft: { prompts: 256, samplesPerPrompt: 4, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
       // language weight 2: at 1 the chain of thought stayed in the prompt's language 97.9 % of the time
-      reasoningRl: { grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 2 }, optimizer: { lr: 1e-4 } } },
+      reasoningRl: {
+        grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 2 }, optimizer: { lr: 1e-4 } },
+      },
       // more general examples and a heavier helpfulness reward: refusals fell during final RL when
       // format and language outweighed helpfulness on general prompts
-      rejectionSft: { prompts: 128, samplesPerPrompt: 4, generalExamples: 256, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
+      rejectionSft: {
+        prompts: 128,
+        samplesPerPrompt: 4,
+        generalExamples: 256,
+        sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } },
+      },
       finalRl: {
-        grpo: { steps: 40, promptsPerStep: 16, groupSize: 8, generalFraction: 0.3, rewards: { language: 1, helpfulness: 2 }, optimizer: { lr: 1e-4 } },
+        grpo: {
+          steps: 40,
+          promptsPerStep: 16,
+          groupSize: 8,
+          generalFraction: 0.3,
+          rewards: { language: 1, helpfulness: 2 },
+          optimizer: { lr: 1e-4 },
+        },
       },
     },
   },
@@ -38,10 +52,31 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
     stages: {
       pretrain: { steps: 20, batchSize: 8, corpusSize: 200 },
       r1Zero: { grpo: { steps: 3, promptsPerStep: 2, groupSize: 4, sampling: { maxNewTokens: 40 } } },
-      coldStartSft: { prompts: 4, samplesPerPrompt: 2, referenceExamples: 8, sampling: { maxNewTokens: 40 }, sft: { epochs: 1, batchSize: 4 } },
+      coldStartSft: {
+        prompts: 4,
+        samplesPerPrompt: 2,
+        referenceExamples: 8,
+        sampling: { maxNewTokens: 40 },
+        sft: { epochs: 1, batchSize: 4 },
+      },
       reasoningRl: { grpo: { steps: 2, promptsPerStep: 2, groupSize: 4, sampling: { maxNewTokens: 40 } } },
-      rejectionSft: { prompts: 4, samplesPerPrompt: 2, generalExamples: 4, sampling: { maxNewTokens: 40 }, sft: { epochs: 1, batchSize: 4 } },
-      finalRl: { grpo: { steps: 2, promptsPerStep: 2, groupSize: 4, generalFraction: 0.5, rewards: { helpfulness: 1 }, sampling: { maxNewTokens: 40 } } },
+      rejectionSft: {
+        prompts: 4,
+        samplesPerPrompt: 2,
+        generalExamples: 4,
+        sampling: { maxNewTokens: 40 },
+        sft: { epochs: 1, batchSize: 4 },
+      },
+      finalRl: {
+        grpo: {
+          steps: 2,
+          promptsPerStep: 2,
+          groupSize: 4,
+          generalFraction: 0.5,
+          rewards: { helpfulness: 1 },
+          sampling: { maxNewTokens: 40 },
+        },
+      },
     },
   },
 };

@@ -22,7 +22,10 @@ export function resolveConfig(raw: unknown, source?: string): PipelineConfig {
   let merged: unknown = raw;
   if (raw.preset !== undefined) {
     if (typeof raw.preset !== 'string' || !(raw.preset in PRESETS)) {
-      throw new ConfigError([`preset: unknown preset ${JSON.stringify(raw.preset)} (known: ${presetNames().join(', ')})`], source);
+      throw new ConfigError(
+        [`preset: unknown preset ${JSON.stringify(raw.preset)} (known: ${presetNames().join(', ')})`],
+        source,
+      );
     }
     merged = deepMerge(JSON.parse(JSON.stringify(PRESETS[raw.preset])) as unknown, raw);
   }
@@ -30,4 +33,3 @@ export function resolveConfig(raw: unknown, source?: string): PipelineConfig {
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues), source);
   return parsed.data;
 }
-

@@ -5,24 +5,30 @@ import { z } from 'zod';
 import { STAGE_NAMES } from './stage-names';
 
 const int = (min: number, max?: number) => {
-  let s = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(min, { error: `must be ≥ ${min}` });
+  let s = z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be ≥ ${min}` });
   if (max !== undefined) s = s.max(max, { error: `must be ≤ ${max}` });
   return s;
 };
 const positive = () => z.number({ error: 'must be a number' }).positive({ error: 'must be > 0' });
-const fraction = () => z.number({ error: 'must be a number' }).min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1' });
+const fraction = () =>
+  z.number({ error: 'must be a number' }).min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1' });
 
 export { GRPO_STAGES, STAGE_NAMES, type GrpoStageName, type StageName } from './stage-names';
 
 export const DeviceSchema = z.enum(['cpu', 'cuda', 'webgpu']);
 
-export const ModelSchema = z.strictObject({
-  dModel: int(8, 4096).default(64),
-  nLayers: int(1, 64).default(2),
-  nHeads: int(1, 64).default(4),
-  dFF: int(8, 16384).default(256),
-  contextLength: int(16, 8192).default(128),
-}).refine((m) => m.dModel % m.nHeads === 0, { error: 'dModel must be divisible by nHeads', path: ['nHeads'] });
+export const ModelSchema = z
+  .strictObject({
+    dModel: int(8, 4096).default(64),
+    nLayers: int(1, 64).default(2),
+    nHeads: int(1, 64).default(4),
+    dFF: int(8, 16384).default(256),
+    contextLength: int(16, 8192).default(128),
+  })
+  .refine((m) => m.dModel % m.nHeads === 0, { error: 'dModel must be divisible by nHeads', path: ['nHeads'] });
 
 export const OptimizerSchema = z.strictObject({
   lr: positive().default(3e-3),
@@ -101,70 +107,86 @@ const enabled = z.boolean().default(true);
 
 /** The pretraining corpus mix (recipe/README.md); a field left out keeps the recipe's default. */
 export const CorpusSchema = z.strictObject({
-  mix: z.strictObject({
-    tagged: z.number().min(0).optional(),
-    untagged: z.number().min(0).optional(),
-    drift: z.number().min(0).optional(),
-    facts: z.number().min(0).optional(),
-    harmless: z.number().min(0).optional(),
-    unsafe: z.number().min(0).optional(),
-  }).prefault({}),
+  mix: z
+    .strictObject({
+      tagged: z.number().min(0).optional(),
+      untagged: z.number().min(0).optional(),
+      drift: z.number().min(0).optional(),
+      facts: z.number().min(0).optional(),
+      harmless: z.number().min(0).optional(),
+      unsafe: z.number().min(0).optional(),
+    })
+    .prefault({}),
   mistakeRate: fraction().optional(),
   refusalRate: fraction().optional(),
   overRefusalRate: fraction().optional(),
 });
 
 export const StagesSchema = z.strictObject({
-  pretrain: z.strictObject({
-    enabled,
-    steps: int(1).default(300),
-    batchSize: int(1).default(32),
-    corpusSize: int(1).default(4000),
-    corpus: CorpusSchema.prefault({}),
-    optimizer: OptimizerSchema.prefault({}),
-  }).prefault({}),
+  pretrain: z
+    .strictObject({
+      enabled,
+      steps: int(1).default(300),
+      batchSize: int(1).default(32),
+      corpusSize: int(1).default(4000),
+      corpus: CorpusSchema.prefault({}),
+      optimizer: OptimizerSchema.prefault({}),
+    })
+    .prefault({}),
   r1Zero: z.strictObject({ enabled, grpo: GrpoSchema.prefault({}) }).prefault({}),
-  coldStartSft: z.strictObject({
-    enabled,
-    prompts: int(1).default(64),
-    samplesPerPrompt: int(1).default(4),
-    maxExamples: int(1).default(1000),
-    /**
-     * curated examples (the task's own worked solutions) mixed into the filtered R1-Zero samples,
-     * as the paper's cold-start set also holds curated long-CoT examples; 0 = R1-Zero samples only
-     */
-    referenceExamples: int(0).default(0),
-    sampling: SamplingSchema.prefault({}),
-    sft: SftSchema.prefault({}),
-  }).prefault({}),
+  coldStartSft: z
+    .strictObject({
+      enabled,
+      prompts: int(1).default(64),
+      samplesPerPrompt: int(1).default(4),
+      maxExamples: int(1).default(1000),
+      /**
+       * curated examples (the task's own worked solutions) mixed into the filtered R1-Zero samples,
+       * as the paper's cold-start set also holds curated long-CoT examples; 0 = R1-Zero samples only
+       */
+      referenceExamples: int(0).default(0),
+      sampling: SamplingSchema.prefault({}),
+      sft: SftSchema.prefault({}),
+    })
+    .prefault({}),
   reasoningRl: z.strictObject({ enabled, grpo: GrpoSchema.prefault({}) }).prefault({}),
-  rejectionSft: z.strictObject({
-    enabled,
-    prompts: int(1).default(64),
-    samplesPerPrompt: int(1).default(4),
-    generalExamples: int(0).default(64),
-    maxExamples: int(1).default(2000),
-    sampling: SamplingSchema.prefault({}),
-    sft: SftSchema.prefault({}),
-  }).prefault({}),
+  rejectionSft: z
+    .strictObject({
+      enabled,
+      prompts: int(1).default(64),
+      samplesPerPrompt: int(1).default(4),
+      generalExamples: int(0).default(64),
+      maxExamples: int(1).default(2000),
+      sampling: SamplingSchema.prefault({}),
+      sft: SftSchema.prefault({}),
+    })
+    .prefault({}),
   finalRl: z.strictObject({ enabled, grpo: FinalRlGrpoSchema.prefault({}) }).prefault({}),
 });
 
 export const TaskSchema = z.strictObject({
   digits: int(1, 6).default(2),
-  operations: z.array(z.enum(['add', 'sub', 'mul'])).min(1, { error: 'must list at least one operation' }).default(['add', 'sub']),
-  languages: z.array(z.enum(['en', 'ru'])).min(1, { error: 'must list at least one language' }).default(['en', 'ru']),
+  operations: z
+    .array(z.enum(['add', 'sub', 'mul']))
+    .min(1, { error: 'must list at least one operation' })
+    .default(['add', 'sub']),
+  languages: z
+    .array(z.enum(['en', 'ru']))
+    .min(1, { error: 'must list at least one language' })
+    .default(['en', 'ru']),
   /** share of eval problems in the problem space; the split is by hash, so it is disjoint by construction */
   evalShare: fraction().default(0.1),
 });
 
 export const JsonlSourceSchema = z.strictObject({
   uri: z.string().min(1),
-  fields: z.strictObject({
-    question: z.string().default('question'),
-    answer: z.string().default('answer'),
-    language: z.string().optional(),
-  }).prefault({}),
+  fields: z
+    .strictObject({
+      question: z.string().default('question'),
+      answer: z.string().default('answer'),
+      language: z.string().optional(),
+    })
+    .prefault({}),
   onBadLine: z.enum(['fail', 'skip']).default('fail'),
 });
 
@@ -191,7 +213,10 @@ export const PipelineConfigSchema = z.strictObject({
   seed: int(0).default(1),
   device: DeviceSchema.default('cpu'),
   /** retraining lineage: schedules continue from the latest good checkpoint of this lineage */
-  lineage: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be letters, digits, ".", "_" or "-"' }).optional(),
+  lineage: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be letters, digits, ".", "_" or "-"' })
+    .optional(),
   /** an s3:// URI of a base checkpoint; pretraining is skipped when given */
   baseCheckpoint: z.string().startsWith('s3://', { error: 'must be an s3:// URI' }).optional(),
   /** a previous run id whose finished stages are reused */

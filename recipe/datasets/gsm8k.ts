@@ -14,6 +14,9 @@ export function extractGsm8kAnswer(text: string): string | null {
 export function gsm8kReasoning(text: string): string | null {
   const at = text.lastIndexOf(GSM8K_MARKER);
   if (at < 0) return null;
-  const reasoning = text.slice(0, at).replace(/<<[^<>]*>>/g, '').trim();
+  const reasoning = text
+    .slice(0, at)
+    .replace(/<<[^<>]*>>/g, '')
+    .trim();
   return reasoning === '' ? null : reasoning;
 }

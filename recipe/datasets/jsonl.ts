@@ -73,7 +73,10 @@ export interface DatasetReport {
 /** Zod schemas for the values of mapped fields. */
 export const questionSchema = z.string().trim().min(1, 'must not be empty');
 export const answerSchema = z.union([z.string(), z.number().finite()]).transform((v) => String(v).trim());
-export const languageSchema = z.string().trim().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$/, 'must be a language code such as "en" or "ru"');
+export const languageSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$/, 'must be a language code such as "en" or "ru"');
 export const rowSchema = z.record(z.string(), z.unknown());
 
 function fieldNames(value: string | readonly string[] | undefined, fallback: readonly string[]): readonly string[] {
@@ -92,7 +95,8 @@ class RowError extends Error {}
 
 function describeIssue(field: string, error: z.ZodError): string {
   const issue = error.issues[0];
-  if (issue.code === 'invalid_type' || issue.code === 'invalid_union') return `field "${field}" must be ${field === 'answer' ? 'a string or a number' : 'a string'}`;
+  if (issue.code === 'invalid_type' || issue.code === 'invalid_union')
+    return `field "${field}" must be ${field === 'answer' ? 'a string or a number' : 'a string'}`;
   return `field "${field}" ${issue.message}`;
 }
 
@@ -128,9 +132,11 @@ export class JsonlProblemParser {
       this.report.kept++;
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
-      if (this.options.onBadLine === 'fail') throw new Error(`${this.options.source} line ${lineNumber}: ${error.message}.`);
+      if (this.options.onBadLine === 'fail')
+        throw new Error(`${this.options.source} line ${lineNumber}: ${error.message}.`, { cause: error });
       this.report.skipped++;
-      if (this.report.errors.length < this.options.maxListedErrors) this.report.errors.push({ line: lineNumber, reason: error.message });
+      if (this.report.errors.length < this.options.maxListedErrors)
+        this.report.errors.push({ line: lineNumber, reason: error.message });
     }
   }
 
@@ -178,18 +184,32 @@ export class JsonlProblemParser {
       if (!parsed.success) throw new RowError(describeIssue(languageField.name, parsed.error));
       language = parsed.data;
     } else {
-      language = this.options.defaultLanguage === 'detect' ? languageOfText(question.data) : this.options.defaultLanguage;
+      language =
+        this.options.defaultLanguage === 'detect' ? languageOfText(question.data) : this.options.defaultLanguage;
     }
     const idField = this.pick(data, this.fields.id);
-    const id = idField && (typeof idField.value === 'string' || typeof idField.value === 'number') ? String(idField.value) : hashString(question.data).toString(16);
-    const problem: Problem = { key: `dataset:${id}`, category: this.options.category, task: 'dataset', language, question: question.data, answer };
+    const id =
+      idField && (typeof idField.value === 'string' || typeof idField.value === 'number')
+        ? String(idField.value)
+        : hashString(question.data).toString(16);
+    const problem: Problem = {
+      key: `dataset:${id}`,
+      category: this.options.category,
+      task: 'dataset',
+      language,
+      question: question.data,
+      answer,
+    };
     if (reasoning !== undefined) problem.reasoning = reasoning;
     return problem;
   }
 }
 
 /** Parses a whole JSONL text. */
-export function parseJsonlProblems(text: string, options: Partial<JsonlDatasetOptions> = {}): { problems: Problem[]; report: DatasetReport } {
+export function parseJsonlProblems(
+  text: string,
+  options: Partial<JsonlDatasetOptions> = {},
+): { problems: Problem[]; report: DatasetReport } {
   const parser = new JsonlProblemParser(options);
   const lines = text.split('\n');
   // A final newline does not start another line.

@@ -43,7 +43,16 @@ export function toEvalSample(sample: RewardSample & { problem: { key?: string } 
 
 /** Unbiased pass@k for one problem with n samples, c correct; needs 1 <= k <= n. */
 export function passAtK(n: number, c: number, k: number): number {
-  if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k) || n < 1 || c < 0 || c > n || k < 1 || k > n) {
+  if (
+    !Number.isInteger(n) ||
+    !Number.isInteger(c) ||
+    !Number.isInteger(k) ||
+    n < 1 ||
+    c < 0 ||
+    c > n ||
+    k < 1 ||
+    k > n
+  ) {
     throw new Error(`pass@k needs integers 1 <= k <= n and 0 <= c <= n, got n=${n}, c=${c}, k=${k}.`);
   }
   if (n - c < k) return 1;
@@ -104,8 +113,12 @@ export function summarizeEval(samples: readonly EvalSample[], ks: readonly numbe
     formatRate: meanOf(samples.map((s) => (s.wellFormed ? 1 : 0))),
     languageConsistency: meanOf(consistencies),
     singleLanguageRate: meanOf(consistencies.map((v) => (v === 1 ? 1 : 0))),
-    refusalCorrectness: meanOf(general.map((s) => ((s.category === 'unsafe' ? s.correct === true : s.refused === false) ? 1 : 0))),
-    helpfulRate: meanOf(general.filter((s) => s.category === 'harmless' && s.correct !== null).map((s) => (s.correct ? 1 : 0))),
+    refusalCorrectness: meanOf(
+      general.map((s) => ((s.category === 'unsafe' ? s.correct === true : s.refused === false) ? 1 : 0)),
+    ),
+    helpfulRate: meanOf(
+      general.filter((s) => s.category === 'harmless' && s.correct !== null).map((s) => (s.correct ? 1 : 0)),
+    ),
     meanLength: meanOf(samples.map((s) => s.length)),
     unscorable: samples.filter((s) => s.correct === null).length,
   };

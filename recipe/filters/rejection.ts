@@ -25,7 +25,16 @@ export interface RejectionOptions {
 
 export const DEFAULT_REJECTION_OPTIONS: RejectionOptions = { minTokens: 1, maxTokens: 4096, minLanguageConsistency: 1 };
 
-export const DROP_REASONS = ['malformed', 'unscorable', 'incorrect', 'mixed-language', 'too-short', 'too-long', 'duplicate', 'over-prompt-limit'] as const;
+export const DROP_REASONS = [
+  'malformed',
+  'unscorable',
+  'incorrect',
+  'mixed-language',
+  'too-short',
+  'too-long',
+  'duplicate',
+  'over-prompt-limit',
+] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface RejectionReport {
@@ -46,7 +55,10 @@ function normalisedCompletion(text: string): string {
 /** Why a candidate is dropped, ignoring duplicates, or null to keep it. */
 export function rejectionReason(candidate: RejectionCandidate, options: RejectionOptions): DropReason | null {
   if (formatReward(candidate) !== 1) return 'malformed';
-  const correct = candidate.problem.category === 'reasoning' ? accuracyReward(candidate, options.accuracy) : generalRuleReward(candidate);
+  const correct =
+    candidate.problem.category === 'reasoning'
+      ? accuracyReward(candidate, options.accuracy)
+      : generalRuleReward(candidate);
   if (correct === null) return 'unscorable';
   if (correct !== 1) return 'incorrect';
   const consistency = languageConsistencyReward(candidate);
@@ -63,7 +75,8 @@ export function rejectionFilter<T extends RejectionCandidate>(
   partial: Partial<RejectionOptions> = {},
 ): { kept: T[]; report: RejectionReport } {
   const options = { ...DEFAULT_REJECTION_OPTIONS, ...partial };
-  if (options.minTokens > options.maxTokens) throw new Error(`rejection.minTokens (${options.minTokens}) is above maxTokens (${options.maxTokens}).`);
+  if (options.minTokens > options.maxTokens)
+    throw new Error(`rejection.minTokens (${options.minTokens}) is above maxTokens (${options.maxTokens}).`);
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   const seen = new Set<string>();
   const perPrompt = new Map<string, number>();
@@ -73,7 +86,8 @@ export function rejectionFilter<T extends RejectionCandidate>(
     const prompt = promptId(candidate.problem);
     const identity = `${prompt}\u241f${normalisedCompletion(candidate.completion)}`;
     if (reason === null && seen.has(identity)) reason = 'duplicate';
-    if (reason === null && options.maxPerPrompt !== undefined && (perPrompt.get(prompt) ?? 0) >= options.maxPerPrompt) reason = 'over-prompt-limit';
+    if (reason === null && options.maxPerPrompt !== undefined && (perPrompt.get(prompt) ?? 0) >= options.maxPerPrompt)
+      reason = 'over-prompt-limit';
     if (reason !== null) {
       dropped[reason]++;
       continue;

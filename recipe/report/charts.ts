@@ -16,7 +16,12 @@ interface ChartGroup {
 const GROUPS: ChartGroup[] = [
   // The total reward is a sum of weighted rewards and can exceed 1; it gets its own axis so the
   // rates below keep the full 0..1 height.
-  { title: 'Reward', matches: (k) => k === 'reward' || k.startsWith(REWARD_FUNCTION_PREFIX), order: ['reward'], includeZero: true },
+  {
+    title: 'Reward',
+    matches: (k) => k === 'reward' || k.startsWith(REWARD_FUNCTION_PREFIX),
+    order: ['reward'],
+    includeZero: true,
+  },
   {
     title: 'Accuracy, format, language',
     matches: (k) => ['accuracy', 'formatRate', 'languageConsistency'].includes(k),
@@ -25,7 +30,12 @@ const GROUPS: ChartGroup[] = [
     yRange: [0, 1],
   },
   { title: 'KL to reference', matches: (k) => k === 'kl', order: ['kl'], includeZero: true },
-  { title: 'Mean completion length (tokens)', matches: (k) => k === 'meanLength', order: ['meanLength'], includeZero: true },
+  {
+    title: 'Mean completion length (tokens)',
+    matches: (k) => k === 'meanLength',
+    order: ['meanLength'],
+    includeZero: true,
+  },
   { title: 'Entropy', matches: (k) => k === 'entropy', order: ['entropy'], includeZero: false },
   {
     title: 'Clipped, truncated, zero-std',
@@ -76,19 +86,24 @@ function ordered(keys: string[], order: string[]): string[] {
 }
 
 /** The charts (SVG strings) for one stage's curve; none when it logged no metric. */
-export function renderCurveCharts(curve: readonly CurvePoint[], size: { width?: number; height?: number } = {}): string[] {
+export function renderCurveCharts(
+  curve: readonly CurvePoint[],
+  size: { width?: number; height?: number } = {},
+): string[] {
   const keys = curveMetricKeys(curve);
   const used = new Set<string>();
   const charts: string[] = [];
   const draw = (title: string, chartKeys: string[], includeZero: boolean, yRange?: readonly [number, number]) => {
-    charts.push(renderLineChart({
-      title,
-      series: chartKeys.map((k) => seriesOf(curve, k)),
-      xLabel: 'step',
-      includeZero,
-      yRange,
-      ...size,
-    }));
+    charts.push(
+      renderLineChart({
+        title,
+        series: chartKeys.map((k) => seriesOf(curve, k)),
+        xLabel: 'step',
+        includeZero,
+        yRange,
+        ...size,
+      }),
+    );
   };
   for (const group of GROUPS) {
     const matching = keys.filter((k) => !used.has(k) && group.matches(k));

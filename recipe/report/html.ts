@@ -75,13 +75,24 @@ function formatTargetValue(unit: TargetResult['unit'], value: number | null): st
 
 function formatTargetBar(t: TargetResult): string {
   const sign = t.comparison === '>=' ? '≥' : t.comparison === '<=' ? '≤' : '>';
-  const amount = t.unit === 'fraction' ? `${formatNumber(t.target * 100, 1)} %`
-    : t.unit === 'points' ? `${formatNumber(t.target, 1)} pts` : formatDuration(t.target);
+  const amount =
+    t.unit === 'fraction'
+      ? `${formatNumber(t.target * 100, 1)} %`
+      : t.unit === 'points'
+        ? `${formatNumber(t.target, 1)} pts`
+        : formatDuration(t.target);
   return `${sign} ${amount}`;
 }
 
 function statusBadge(status: StageReport['status']): string {
-  const kind = status === 'completed' || status === 'reused' ? 'ok' : status === 'failed' ? 'bad' : status === 'running' ? 'busy' : 'neutral';
+  const kind =
+    status === 'completed' || status === 'reused'
+      ? 'ok'
+      : status === 'failed'
+        ? 'bad'
+        : status === 'running'
+          ? 'busy'
+          : 'neutral';
   return `<span class="badge ${kind}">${esc(status)}</span>`;
 }
 
@@ -100,11 +111,15 @@ function renderHeader(report: RunReport): string {
     ['wall time', esc(formatDuration(report.wallSeconds ?? wallFromTimes(report)))],
   ];
   for (const [key, value] of Object.entries(report.environment ?? {})) items.push([esc(key), esc(value ?? MISSING)]);
-  const ui = report.uiUrl && /^https?:\/\//i.test(report.uiUrl)
-    ? `<p>Temporal UI: <a href="${esc(report.uiUrl)}">${esc(report.uiUrl)}</a></p>` : '';
-  return `<header><h1>r1flow run <code>${esc(report.runId)}</code></h1>`
-    + `<ul class="meta">${items.map(([k, v]) => `<li><b>${k}</b> ${v}</li>`).join('')}</ul>${ui}`
-    + '<nav><a href="#eval">Eval</a><a href="#targets">Targets</a><a href="#stages">Stages</a><a href="#samples">Samples</a><a href="#config">Config</a></nav></header>';
+  const ui =
+    report.uiUrl && /^https?:\/\//i.test(report.uiUrl)
+      ? `<p>Temporal UI: <a href="${esc(report.uiUrl)}">${esc(report.uiUrl)}</a></p>`
+      : '';
+  return (
+    `<header><h1>r1flow run <code>${esc(report.runId)}</code></h1>` +
+    `<ul class="meta">${items.map(([k, v]) => `<li><b>${k}</b> ${v}</li>`).join('')}</ul>${ui}` +
+    '<nav><a href="#eval">Eval</a><a href="#targets">Targets</a><a href="#stages">Stages</a><a href="#samples">Samples</a><a href="#config">Config</a></nav></header>'
+  );
 }
 
 function wallFromTimes(report: RunReport): number | null {
@@ -123,80 +138,104 @@ function renderEvalTable(report: RunReport): string {
   const evals = rows.map((r) => r.eval).filter((e): e is ModelEval => !!e);
   const ks = passAtKs(evals);
   const showHelpful = evals.some((e) => typeof e.helpfulRate === 'number');
-  const head = ['<th>Model</th><th>Status</th><th class="num">Wall time</th><th class="num">pass@1</th>',
+  const head = [
+    '<th>Model</th><th>Status</th><th class="num">Wall time</th><th class="num">pass@1</th>',
     ...ks.map((k) => `<th class="num">pass@${esc(k)}</th>`),
     '<th class="num">Format</th><th class="num">Language</th><th class="num">Refusal</th>',
     showHelpful ? '<th class="num">Helpful</th>' : '',
-    '<th class="num">Mean length</th>'].join('');
-  const body = rows.map((row) => {
-    const e = row.eval ?? {};
-    const pass1 = e.pass1 ?? e.passAtK?.['1'];
-    const cells = [
-      `<td>${esc(row.label)}</td>`,
-      `<td>${row.stage ? statusBadge(row.stage.status) : MISSING}</td>`,
-      `<td class="num">${esc(formatDuration(row.stage?.wallSeconds))}</td>`,
-      `<td class="num">${esc(formatPercent(pass1))}</td>`,
-      ...ks.map((k) => `<td class="num">${esc(formatPercent(e.passAtK?.[k]))}</td>`),
-      `<td class="num">${esc(formatPercent(e.formatRate))}</td>`,
-      `<td class="num">${esc(formatPercent(e.languageConsistency))}</td>`,
-      `<td class="num">${esc(formatPercent(e.refusalCorrectness))}</td>`,
-      showHelpful ? `<td class="num">${esc(formatPercent(e.helpfulRate))}</td>` : '',
-      `<td class="num">${esc(formatNumber(e.meanLength, 1))}</td>`,
-    ];
-    return `<tr${row.base ? ' class="base"' : ''}>${cells.join('')}</tr>`;
-  }).join('');
+    '<th class="num">Mean length</th>',
+  ].join('');
+  const body = rows
+    .map((row) => {
+      const e = row.eval ?? {};
+      const pass1 = e.pass1 ?? e.passAtK?.['1'];
+      const cells = [
+        `<td>${esc(row.label)}</td>`,
+        `<td>${row.stage ? statusBadge(row.stage.status) : MISSING}</td>`,
+        `<td class="num">${esc(formatDuration(row.stage?.wallSeconds))}</td>`,
+        `<td class="num">${esc(formatPercent(pass1))}</td>`,
+        ...ks.map((k) => `<td class="num">${esc(formatPercent(e.passAtK?.[k]))}</td>`),
+        `<td class="num">${esc(formatPercent(e.formatRate))}</td>`,
+        `<td class="num">${esc(formatPercent(e.languageConsistency))}</td>`,
+        `<td class="num">${esc(formatPercent(e.refusalCorrectness))}</td>`,
+        showHelpful ? `<td class="num">${esc(formatPercent(e.helpfulRate))}</td>` : '',
+        `<td class="num">${esc(formatNumber(e.meanLength, 1))}</td>`,
+      ];
+      return `<tr${row.base ? ' class="base"' : ''}>${cells.join('')}</tr>`;
+    })
+    .join('');
   const s = report.evalSetup;
   const setup = s
-    ? `<p class="note">Held-out problems: ${esc(s.problems ?? MISSING)} reasoning × ${esc(s.samples ?? MISSING)} samples at temperature ${esc(s.temperature ?? MISSING)}`
-      + `, ${esc(s.generalPrompts ?? MISSING)} general prompts, up to ${esc(s.maxNewTokens ?? MISSING)} new tokens. `
-      + 'Language = share of chain-of-thought words in the prompt\'s language; refusal = unsafe prompts refused and harmless ones answered.</p>'
+    ? `<p class="note">Held-out problems: ${esc(s.problems ?? MISSING)} reasoning × ${esc(s.samples ?? MISSING)} samples at temperature ${esc(s.temperature ?? MISSING)}` +
+      `, ${esc(s.generalPrompts ?? MISSING)} general prompts, up to ${esc(s.maxNewTokens ?? MISSING)} new tokens. ` +
+      "Language = share of chain-of-thought words in the prompt's language; refusal = unsafe prompts refused and harmless ones answered.</p>"
     : '';
   return `<section id="eval"><h2>Held-out eval after each stage</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${setup}</section>`;
 }
 
 function renderTargets(targets: readonly TargetResult[]): string {
-  const rows = targets.map((t) => `<tr><td>${esc(t.name)}</td>`
-    + `<td class="num">${esc(formatTargetValue(t.unit, t.value))}</td>`
-    + `<td class="num">${esc(formatTargetBar(t))}</td>`
-    + `<td>${t.met ? '<span class="badge ok">✓ met</span>' : '<span class="badge bad">✗ not met</span>'}</td>`
-    + `<td class="muted">${esc(t.detail ?? '')}</td></tr>`).join('');
+  const rows = targets
+    .map(
+      (t) =>
+        `<tr><td>${esc(t.name)}</td>` +
+        `<td class="num">${esc(formatTargetValue(t.unit, t.value))}</td>` +
+        `<td class="num">${esc(formatTargetBar(t))}</td>` +
+        `<td>${t.met ? '<span class="badge ok">✓ met</span>' : '<span class="badge bad">✗ not met</span>'}</td>` +
+        `<td class="muted">${esc(t.detail ?? '')}</td></tr>`,
+    )
+    .join('');
   const met = targets.filter((t) => t.met).length;
-  return `<section id="targets"><h2>Targets <span class="muted">(${met} of ${targets.length} met)</span></h2>`
-    + `<table><thead><tr><th>Target</th><th class="num">Value</th><th class="num">Needed</th><th>Result</th><th>Note</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return (
+    `<section id="targets"><h2>Targets <span class="muted">(${met} of ${targets.length} met)</span></h2>` +
+    `<table><thead><tr><th>Target</th><th class="num">Value</th><th class="num">Needed</th><th>Result</th><th>Note</th></tr></thead><tbody>${rows}</tbody></table></section>`
+  );
 }
 
 function renderDataReport(data: DataReport): string {
   const rows: string[] = [];
-  if (data.kept !== undefined && data.kept !== null) rows.push(`<tr><td>kept</td><td class="num">${esc(data.kept)}</td></tr>`);
+  if (data.kept !== undefined && data.kept !== null)
+    rows.push(`<tr><td>kept</td><td class="num">${esc(data.kept)}</td></tr>`);
   const dropped = Object.entries(data.dropped ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const droppedTotal = dropped.reduce((s, [, n]) => s + n, 0);
   if (dropped.length > 0) {
     rows.push(`<tr><td>dropped</td><td class="num">${esc(droppedTotal)}</td></tr>`);
-    for (const [reason, n] of dropped) rows.push(`<tr><td>&nbsp;&nbsp;${esc(reason)}</td><td class="num">${esc(n)}</td></tr>`);
+    for (const [reason, n] of dropped)
+      rows.push(`<tr><td>&nbsp;&nbsp;${esc(reason)}</td><td class="num">${esc(n)}</td></tr>`);
   }
   for (const [key, value] of Object.entries(data.details ?? {})) {
-    const shown = typeof value === 'number' ? formatNumber(value, 4) : value ?? MISSING;
+    const shown = typeof value === 'number' ? formatNumber(value, 4) : (value ?? MISSING);
     rows.push(`<tr><td>${esc(key)}</td><td class="num">${esc(shown)}</td></tr>`);
   }
-  const keptShare = typeof data.kept === 'number' && data.kept + droppedTotal > 0 && dropped.length > 0
-    ? ` <span class="muted">(kept ${esc(formatPercent(data.kept / (data.kept + droppedTotal)))})</span>` : '';
+  const keptShare =
+    typeof data.kept === 'number' && data.kept + droppedTotal > 0 && dropped.length > 0
+      ? ` <span class="muted">(kept ${esc(formatPercent(data.kept / (data.kept + droppedTotal)))})</span>`
+      : '';
   return `<div><h4>${esc(data.title)}${keptShare}</h4><table><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function renderStage(name: StageName, index: number, stage: StageReport): string {
   const curve = stage.curve ?? [];
   const lastStep = curve.length > 0 ? curve[curve.length - 1]!.step : null;
-  const facts: string[] = [statusBadge(stage.status), `<span class="muted">wall ${esc(formatDuration(stage.wallSeconds))}</span>`];
-  if (lastStep !== null) facts.push(`<span class="muted">${esc(curve.length)} logged steps, last ${esc(lastStep)}</span>`);
+  const facts: string[] = [
+    statusBadge(stage.status),
+    `<span class="muted">wall ${esc(formatDuration(stage.wallSeconds))}</span>`,
+  ];
+  if (lastStep !== null)
+    facts.push(`<span class="muted">${esc(curve.length)} logged steps, last ${esc(lastStep)}</span>`);
   const parts = [`<div class="stage-head"><h3>${index} · ${esc(STAGE_LABELS[name])}</h3>${facts.join(' ')}</div>`];
   if (stage.checkpoint) {
     const c = stage.checkpoint;
-    parts.push(`<p class="note">checkpoint step ${esc(c.step)} · <code>${esc(c.uri)}</code> · sha256 <code title="${esc(c.sha256)}">${esc(c.sha256.slice(0, 16))}…</code></p>`);
+    parts.push(
+      `<p class="note">checkpoint step ${esc(c.step)} · <code>${esc(c.uri)}</code> · sha256 <code title="${esc(c.sha256)}">${esc(c.sha256.slice(0, 16))}…</code></p>`,
+    );
   }
   if (stage.error) parts.push(`<pre class="text error">${esc(stage.error)}</pre>`);
   // Data reports share the chart grid: an SFT stage has one chart, and its filter table fills the
   // space next to it instead of starting a new row.
-  const cells = [...renderCurveCharts(curve).map((c) => `<figure>${c}</figure>`), ...(stage.data ?? []).map(renderDataReport)];
+  const cells = [
+    ...renderCurveCharts(curve).map((c) => `<figure>${c}</figure>`),
+    ...(stage.data ?? []).map(renderDataReport),
+  ];
   if (curve.every((p) => Object.keys(p).length <= 1)) parts.push('<p class="note">No training curve recorded.</p>');
   if (cells.length > 0) parts.push(`<div class="charts">${cells.join('')}</div>`);
   return `<section id="stage-${esc(name)}">${parts.join('')}</section>`;
@@ -218,25 +257,33 @@ function correctness(value: boolean | undefined): string {
 }
 
 function renderSample(sample: SampleCompletion, i: number): string {
-  const tags = [sample.category ? `<span class="badge neutral">${esc(sample.category)}</span>` : '',
-    sample.expected !== undefined ? `<span class="muted">expected: <code>${esc(sample.expected)}</code></span>` : ''].join(' ');
-  return `<div class="sample"><h4>Sample ${i + 1} ${tags}</h4><pre class="text">${esc(sample.prompt)}</pre>`
-    + '<div class="pair">'
-    + `<div><h4>Base model ${correctness(sample.correct?.base)}</h4><pre class="text">${esc(sample.base)}</pre></div>`
-    + `<div><h4>Final model ${correctness(sample.correct?.final)}</h4><pre class="text">${esc(sample.final)}</pre></div>`
-    + '</div></div>';
+  const tags = [
+    sample.category ? `<span class="badge neutral">${esc(sample.category)}</span>` : '',
+    sample.expected !== undefined ? `<span class="muted">expected: <code>${esc(sample.expected)}</code></span>` : '',
+  ].join(' ');
+  return (
+    `<div class="sample"><h4>Sample ${i + 1} ${tags}</h4><pre class="text">${esc(sample.prompt)}</pre>` +
+    '<div class="pair">' +
+    `<div><h4>Base model ${correctness(sample.correct?.base)}</h4><pre class="text">${esc(sample.base)}</pre></div>` +
+    `<div><h4>Final model ${correctness(sample.correct?.final)}</h4><pre class="text">${esc(sample.final)}</pre></div>` +
+    '</div></div>'
+  );
 }
 
 function renderSamples(samples: readonly SampleCompletion[]): string {
-  const body = samples.length > 0 ? samples.map(renderSample).join('') : '<p class="note">No sample completions in this report.</p>';
+  const body =
+    samples.length > 0
+      ? samples.map(renderSample).join('')
+      : '<p class="note">No sample completions in this report.</p>';
   return `<section id="samples"><h2>Sample completions: base vs final</h2>${body}</section>`;
 }
 
 function renderConfig(report: RunReport): string {
   const json = report.config === undefined ? null : JSON.stringify(report.config, null, 2);
-  const body = json === null || json === undefined
-    ? '<p class="note">The report holds no config.</p>'
-    : `<details><summary>Resolved config</summary><pre class="text">${esc(json)}</pre></details>`;
+  const body =
+    json === null || json === undefined
+      ? '<p class="note">The report holds no config.</p>'
+      : `<details><summary>Resolved config</summary><pre class="text">${esc(json)}</pre></details>`;
   return `<section id="config"><h2>Config</h2>${body}</section>`;
 }
 

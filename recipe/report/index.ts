@@ -2,6 +2,13 @@
 export * from './types';
 export * from './targets';
 export * from './html';
-export { renderLineChart, niceTicks, formatTick, type ChartPoint, type ChartSeries, type LineChartOptions } from './svg';
+export {
+  renderLineChart,
+  niceTicks,
+  formatTick,
+  type ChartPoint,
+  type ChartSeries,
+  type LineChartOptions,
+} from './svg';
 export { renderCurveCharts, metricLabel, curveMetricKeys } from './charts';
 export { escapeText } from './escape';

@@ -27,7 +27,18 @@ export interface LineChartOptions {
   yRange?: readonly [number, number];
 }
 
-const COLORS = ['#1f6fb4', '#d3452f', '#2e9a48', '#e08a12', '#8157b8', '#8c5a48', '#d0549f', '#14a3b8', '#6b6b6b', '#a6a822'];
+const COLORS = [
+  '#1f6fb4',
+  '#d3452f',
+  '#2e9a48',
+  '#e08a12',
+  '#8157b8',
+  '#8c5a48',
+  '#d0549f',
+  '#14a3b8',
+  '#6b6b6b',
+  '#a6a822',
+];
 // Beyond the palette, series reuse a colour with a dash pattern so they stay distinguishable.
 const DASHES = ['', '5 3', '2 2', '8 3 2 3'];
 const FONT_SIZE = 11;
@@ -64,7 +75,12 @@ export function formatTick(value: number, step: number): string {
 }
 
 /** Tick positions covering [min, max] at a nice step; the returned range is widened to whole steps. */
-export function niceTicks(min: number, max: number, count = 5, minStep = 0): { ticks: number[]; step: number; lo: number; hi: number } {
+export function niceTicks(
+  min: number,
+  max: number,
+  count = 5,
+  minStep = 0,
+): { ticks: number[]; step: number; lo: number; hi: number } {
   if (max <= min) {
     const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
     min -= pad;
@@ -86,7 +102,12 @@ interface LegendItem {
   y: number;
 }
 
-function layoutLegend(series: readonly ChartSeries[], left: number, right: number, top: number): { items: LegendItem[]; bottom: number } {
+function layoutLegend(
+  series: readonly ChartSeries[],
+  left: number,
+  right: number,
+  top: number,
+): { items: LegendItem[]; bottom: number } {
   const rowHeight = FONT_SIZE + 5;
   const items: LegendItem[] = [];
   let x = left;
@@ -119,7 +140,9 @@ export function renderLineChart(options: LineChartOptions): string {
   const series = options.series;
   const out: string[] = [];
   const title = escapeText(options.title);
-  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${title}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="${FONT_SIZE}">`);
+  out.push(
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${title}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="${FONT_SIZE}">`,
+  );
   out.push(`<title>${title}</title>`);
   out.push(`<text x="4" y="14" font-size="12" font-weight="600" fill="#1d232a">${title}</text>`);
 
@@ -127,9 +150,11 @@ export function renderLineChart(options: LineChartOptions): string {
   for (const item of legend.items) {
     const { color, dash } = styleOf(item.series);
     const cy = item.y + FONT_SIZE / 2 + 1;
-    out.push(`<g class="legend-item"><title>${escapeText(item.full)}</title>`
-      + `<line x1="${round1(item.x)}" y1="${round1(cy)}" x2="${round1(item.x + 14)}" y2="${round1(cy)}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-      + `<text x="${round1(item.x + 18)}" y="${round1(item.y + FONT_SIZE)}" fill="#3a434d">${escapeText(item.label)}</text></g>`);
+    out.push(
+      `<g class="legend-item"><title>${escapeText(item.full)}</title>` +
+        `<line x1="${round1(item.x)}" y1="${round1(cy)}" x2="${round1(item.x + 14)}" y2="${round1(cy)}" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+        `<text x="${round1(item.x + 18)}" y="${round1(item.y + FONT_SIZE)}" fill="#3a434d">${escapeText(item.label)}</text></g>`,
+    );
   }
 
   // The x range spans every logged step, including steps where a value is null, so the charts
@@ -150,8 +175,12 @@ export function renderLineChart(options: LineChartOptions): string {
 
   if (ys.length === 0) {
     const left = 12;
-    out.push(`<rect class="plot" x="${left}" y="${plotTop}" width="${plotRight - left}" height="${Math.max(0, plotBottom - plotTop)}" fill="#fafbfc" stroke="#d5dae0"/>`);
-    out.push(`<text class="no-data" x="${round1((left + plotRight) / 2)}" y="${round1((plotTop + plotBottom) / 2 + 4)}" text-anchor="middle" fill="#6b7580">no data</text>`);
+    out.push(
+      `<rect class="plot" x="${left}" y="${plotTop}" width="${plotRight - left}" height="${Math.max(0, plotBottom - plotTop)}" fill="#fafbfc" stroke="#d5dae0"/>`,
+    );
+    out.push(
+      `<text class="no-data" x="${round1((left + plotRight) / 2)}" y="${round1((plotTop + plotBottom) / 2 + 4)}" text-anchor="middle" fill="#6b7580">no data</text>`,
+    );
     out.push('</svg>');
     return out.join('');
   }
@@ -179,24 +208,33 @@ export function renderLineChart(options: LineChartOptions): string {
   const integerX = options.integerX ?? true;
   const xStep = Math.max(niceStep(xMax - xMin, Math.max(2, Math.floor((plotRight - plotLeft) / 60))), integerX ? 1 : 0);
   const xTicks: number[] = [];
-  for (let t = Math.ceil(xMin / xStep - 1e-9) * xStep; t <= xMax + xStep * 1e-9; t += xStep) xTicks.push(Number(t.toFixed(10)));
+  for (let t = Math.ceil(xMin / xStep - 1e-9) * xStep; t <= xMax + xStep * 1e-9; t += xStep)
+    xTicks.push(Number(t.toFixed(10)));
 
   const sx = (x: number) => plotLeft + ((x - xMin) / (xMax - xMin)) * (plotRight - plotLeft);
   const sy = (y: number) => plotBottom - ((y - yAxis.lo) / (yAxis.hi - yAxis.lo)) * (plotBottom - plotTop);
 
-  out.push(`<rect class="plot" x="${round1(plotLeft)}" y="${round1(plotTop)}" width="${round1(plotRight - plotLeft)}" height="${round1(plotBottom - plotTop)}" fill="#fafbfc" stroke="#d5dae0"/>`);
+  out.push(
+    `<rect class="plot" x="${round1(plotLeft)}" y="${round1(plotTop)}" width="${round1(plotRight - plotLeft)}" height="${round1(plotBottom - plotTop)}" fill="#fafbfc" stroke="#d5dae0"/>`,
+  );
   yAxis.ticks.forEach((t, i) => {
     const y = round1(sy(t));
     out.push(`<line x1="${round1(plotLeft)}" y1="${y}" x2="${round1(plotRight)}" y2="${y}" stroke="#e6e9ed"/>`);
-    out.push(`<text class="y-tick" x="${round1(plotLeft - 5)}" y="${round1(sy(t) + 3.5)}" text-anchor="end" fill="#5b6570">${escapeText(yLabels[i])}</text>`);
+    out.push(
+      `<text class="y-tick" x="${round1(plotLeft - 5)}" y="${round1(sy(t) + 3.5)}" text-anchor="end" fill="#5b6570">${escapeText(yLabels[i])}</text>`,
+    );
   });
   for (const t of xTicks) {
     const x = round1(sx(t));
     out.push(`<line x1="${x}" y1="${round1(plotBottom)}" x2="${x}" y2="${round1(plotBottom + 4)}" stroke="#8a939c"/>`);
-    out.push(`<text class="x-tick" x="${x}" y="${round1(plotBottom + 15)}" text-anchor="middle" fill="#5b6570">${escapeText(formatTick(t, xStep))}</text>`);
+    out.push(
+      `<text class="x-tick" x="${x}" y="${round1(plotBottom + 15)}" text-anchor="middle" fill="#5b6570">${escapeText(formatTick(t, xStep))}</text>`,
+    );
   }
   if (options.xLabel) {
-    out.push(`<text x="${round1(plotRight)}" y="${height - 3}" text-anchor="end" fill="#5b6570">${escapeText(options.xLabel)}</text>`);
+    out.push(
+      `<text x="${round1(plotRight)}" y="${height - 3}" text-anchor="end" fill="#5b6570">${escapeText(options.xLabel)}</text>`,
+    );
   }
 
   series.forEach((s, index) => {
@@ -212,15 +250,20 @@ export function renderLineChart(options: LineChartOptions): string {
       }
     }
     if (current.length > 0) runs.push(current);
-    const path = runs.filter((r) => r.length > 1)
+    const path = runs
+      .filter((r) => r.length > 1)
       .map((r) => r.map((p, i) => `${i === 0 ? 'M' : 'L'}${round1(sx(p.x))} ${round1(sy(p.y as number))}`).join(''))
       .join('');
     const name = escapeText(s.name);
     out.push(`<g class="series" data-series="${name}">`);
-    if (path) out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round" stroke-linecap="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+    if (path)
+      out.push(
+        `<path d="${path}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round" stroke-linecap="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+      );
     // A value with null on both sides would be invisible as a path; draw it as a dot.
     for (const r of runs) {
-      if (r.length === 1) out.push(`<circle cx="${round1(sx(r[0]!.x))}" cy="${round1(sy(r[0]!.y as number))}" r="2.5" fill="${color}"/>`);
+      if (r.length === 1)
+        out.push(`<circle cx="${round1(sx(r[0]!.x))}" cy="${round1(sy(r[0]!.y as number))}" r="2.5" fill="${color}"/>`);
     }
     out.push('</g>');
   });

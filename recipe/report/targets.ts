@@ -83,7 +83,12 @@ export function evaluateTargets(report: RunReport): TargetResult[] {
     target: t.r1ZeroAccuracyGainPoints,
     comparison: '>=',
     unit: 'points',
-    detail: basePass === null ? missing('base model pass@1') : zeroPass === null ? missing('R1-Zero pass@1') : 'pass@1, R1-Zero minus base',
+    detail:
+      basePass === null
+        ? missing('base model pass@1')
+        : zeroPass === null
+          ? missing('R1-Zero pass@1')
+          : 'pass@1, R1-Zero minus base',
   });
   add({
     id: 'r1ZeroFormatRate',
@@ -113,11 +118,22 @@ export function evaluateTargets(report: RunReport): TargetResult[] {
     target: 0,
     comparison: '>',
     unit: 'points',
-    detail: reasoningLc === null ? missing('reasoning RL language consistency')
-      : zeroLc === null ? missing('R1-Zero language consistency') : 'reasoning RL minus R1-Zero',
+    detail:
+      reasoningLc === null
+        ? missing('reasoning RL language consistency')
+        : zeroLc === null
+          ? missing('R1-Zero language consistency')
+          : 'reasoning RL minus R1-Zero',
   });
 
-  const finalTargets: Array<[id: string, name: string, key: 'pass1' | 'formatRate' | 'languageConsistency' | 'refusalCorrectness', target: number]> = [
+  const finalTargets: Array<
+    [
+      id: string,
+      name: string,
+      key: 'pass1' | 'formatRate' | 'languageConsistency' | 'refusalCorrectness',
+      target: number,
+    ]
+  > = [
     ['finalAccuracy', 'Final model accuracy (pass@1)', 'pass1', t.finalAccuracy],
     ['finalFormatRate', 'Final model format rate', 'formatRate', t.finalFormatRate],
     ['finalLanguageConsistency', 'Final model language consistency', 'languageConsistency', t.finalLanguageConsistency],

@@ -57,7 +57,12 @@ export const ModelEvalSchema = z.looseObject({
   /** mean over reasoning problems of c/n at the eval temperature */
   pass1: maybeFraction,
   /** pass@k keyed by k as a string ("1", "4", ...) */
-  passAtK: z.record(z.string().regex(/^[1-9][0-9]*$/, { error: 'keys must be positive whole numbers' }), z.number().min(0).max(1).nullable()).optional(),
+  passAtK: z
+    .record(
+      z.string().regex(/^[1-9][0-9]*$/, { error: 'keys must be positive whole numbers' }),
+      z.number().min(0).max(1).nullable(),
+    )
+    .optional(),
   formatRate: maybeFraction,
   languageConsistency: maybeFraction,
   singleLanguageRate: maybeFraction,
@@ -154,7 +159,10 @@ export const RunReportSchema = z.object({
   wallSeconds: z.number().min(0).nullable().optional(),
   seed: z.number().int().nullable().optional(),
   /** the run's page in the Temporal UI; the only external link the HTML page contains */
-  uiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable().optional(),
+  uiUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .nullable()
+    .optional(),
   /** where the machine ran: cores, device, versions */
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   /** the resolved pipeline config, as run */
@@ -170,7 +178,10 @@ export const RunReportSchema = z.object({
 export type RunReport = z.infer<typeof RunReportSchema>;
 
 export class ReportError extends Error {
-  constructor(readonly problems: string[], readonly source?: string) {
+  constructor(
+    readonly problems: string[],
+    readonly source?: string,
+  ) {
     super(`${source ?? 'report'} is not a valid run report: ${problems.join('; ')}`);
     this.name = 'ReportError';
   }

@@ -18,7 +18,9 @@ export interface AccuracyOptions {
 }
 
 /** The final answer of a completion: the answer block, or the single \boxed{} inside it. */
-export function extractFinalAnswer(completion: string): { answer: string } | { problem: AnswerProblem | 'several-boxed' } {
+export function extractFinalAnswer(
+  completion: string,
+): { answer: string } | { problem: AnswerProblem | 'several-boxed' } {
   const block = extractAnswerBlock(completion);
   if (!('answer' in block)) return block;
   const boxes = boxedContents(block.answer);

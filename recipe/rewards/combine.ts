@@ -13,7 +13,7 @@ import { accuracyReward, type AccuracyOptions } from './accuracy';
 import { formatReward } from './format';
 import { generalRuleReward, type GeneralRuleOptions } from './general';
 import { languageConsistencyReward } from './language';
-import { modelReward } from './modelScorer';
+import { modelReward } from './model-scorer';
 import { overlongReward, validateOverlong, type OverlongOptions } from './overlong';
 import type { RewardFunction, RewardSample } from './types';
 
@@ -40,7 +40,8 @@ export function validateSpecs(specs: readonly RewardSpec[]): void {
   for (const spec of specs) {
     if (names.has(spec.name)) throw new Error(`Reward "${spec.name}" is listed twice.`);
     names.add(spec.name);
-    if (!Number.isFinite(spec.weight)) throw new Error(`Reward "${spec.name}" has weight ${spec.weight}; it must be a finite number.`);
+    if (!Number.isFinite(spec.weight))
+      throw new Error(`Reward "${spec.name}" has weight ${spec.weight}; it must be a finite number.`);
   }
 }
 
@@ -55,7 +56,8 @@ export function combineRewards(specs: readonly RewardSpec[], sample: RewardSampl
       continue;
     }
     const value = spec.score(sample);
-    if (value !== null && !Number.isFinite(value)) throw new Error(`Reward "${spec.name}" returned ${value}; rewards must be finite numbers or null.`);
+    if (value !== null && !Number.isFinite(value))
+      throw new Error(`Reward "${spec.name}" returned ${value}; rewards must be finite numbers or null.`);
     values[spec.name] = value;
     if (value === null) {
       if ((spec.onNull ?? 'skip-sample') === 'skip-sample' && skippedBy === undefined) skippedBy = spec.name;
@@ -123,7 +125,12 @@ export function buildRewardSpecs(settings: RewardSettings): RewardSpec[] {
   const { weights } = settings;
   const specs: RewardSpec[] = [];
   if (weights.accuracy !== undefined) {
-    specs.push({ name: 'accuracy', weight: weights.accuracy, score: (s) => accuracyReward(s, settings.accuracy), appliesTo: isReasoning });
+    specs.push({
+      name: 'accuracy',
+      weight: weights.accuracy,
+      score: (s) => accuracyReward(s, settings.accuracy),
+      appliesTo: isReasoning,
+    });
   }
   if (weights.format !== undefined) specs.push({ name: 'format', weight: weights.format, score: formatReward });
   if (weights.language !== undefined) {
@@ -136,7 +143,12 @@ export function buildRewardSpecs(settings: RewardSettings): RewardSpec[] {
     specs.push({ name: 'overlong', weight: weights.overlong, score: (s) => overlongReward(s, options) });
   }
   if (weights.general !== undefined) {
-    specs.push({ name: 'general', weight: weights.general, score: (s) => generalRuleReward(s, settings.general), appliesTo: isGeneral });
+    specs.push({
+      name: 'general',
+      weight: weights.general,
+      score: (s) => generalRuleReward(s, settings.general),
+      appliesTo: isGeneral,
+    });
   }
   if (weights.rewardModel !== undefined) {
     specs.push({ name: 'rewardModel', weight: weights.rewardModel, score: modelReward, appliesTo: isGeneral });

@@ -25,7 +25,10 @@ export function isRefusal(text: string): boolean {
  * hedge ("3 or 4") and a wordy reply all score 0, so the rule cannot be met by saying more.
  * Reasoning prompts are not this rule's business: null.
  */
-export function generalRuleReward(sample: RewardSample, options: GeneralRuleOptions = DEFAULT_GENERAL_RULES): number | null {
+export function generalRuleReward(
+  sample: RewardSample,
+  options: GeneralRuleOptions = DEFAULT_GENERAL_RULES,
+): number | null {
   const { category } = sample.problem;
   if (category === 'reasoning') return null;
   const block = extractAnswerBlock(sample.completion);

@@ -41,7 +41,10 @@ export function simplifyLatex(input: string): string {
   text = text.replace(/\\[dt]frac/g, '\\frac');
   text = unwrap(text, ['text', 'textbf', 'textit', 'textrm', 'mathrm', 'mathbf', 'mbox', 'operatorname']);
   const frac = new RegExp(String.raw`\\frac\s*(?:${FRAC_ARG})\s*(?:${FRAC_ARG})`, 'g');
-  text = text.replace(frac, (_all, n1?: string, d1?: string, n2?: string, d2?: string) => `(${n1 ?? d1})/(${n2 ?? d2})`);
+  text = text.replace(
+    frac,
+    (_all, n1?: string, d1?: string, n2?: string, d2?: string) => `(${n1 ?? d1})/(${n2 ?? d2})`,
+  );
   text = text.replace(/\^\s*\{?\s*\\circ\s*\}?/g, ' ');
   text = text.replace(/[{}]/g, ' ');
   return text;

@@ -12,9 +12,12 @@ export interface OverlongOptions {
 }
 
 export function validateOverlong(options: OverlongOptions): void {
-  if (!Number.isInteger(options.maxTokens) || options.maxTokens < 1) throw new Error(`overlong.maxTokens must be a positive integer, got ${options.maxTokens}.`);
+  if (!Number.isInteger(options.maxTokens) || options.maxTokens < 1)
+    throw new Error(`overlong.maxTokens must be a positive integer, got ${options.maxTokens}.`);
   if (!Number.isInteger(options.bufferTokens) || options.bufferTokens < 0 || options.bufferTokens > options.maxTokens) {
-    throw new Error(`overlong.bufferTokens must be an integer from 0 to maxTokens (${options.maxTokens}), got ${options.bufferTokens}.`);
+    throw new Error(
+      `overlong.bufferTokens must be an integer from 0 to maxTokens (${options.maxTokens}), got ${options.bufferTokens}.`,
+    );
   }
 }
 

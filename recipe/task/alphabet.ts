@@ -30,6 +30,7 @@ export function taskAlphabet(extraTexts: Iterable<string> = []): string[] {
   texts.push(stripTags(R1_ZERO_TEMPLATE), stripTags(TINY_R1_ZERO_TEMPLATE));
   const characters = new Set<string>();
   for (const text of texts) for (const character of text.replace(/\{\w+\}/g, '')) characters.add(character);
-  for (const text of extraTexts) for (const character of stripTags(text).replace(/\{question\}/g, '')) characters.add(character);
+  for (const text of extraTexts)
+    for (const character of stripTags(text).replace(/\{question\}/g, '')) characters.add(character);
   return [...characters].sort();
 }

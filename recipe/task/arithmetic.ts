@@ -35,7 +35,13 @@ export function exactResult(op: ArithmeticOp, a: number, b: number): number {
   return a * b;
 }
 
-export function solveArithmetic(op: ArithmeticOp, a: number, b: number, language: TaskLanguage, options: SolveOptions = {}): WorkedSolution {
+export function solveArithmetic(
+  op: ArithmeticOp,
+  a: number,
+  b: number,
+  language: TaskLanguage,
+  options: SolveOptions = {},
+): WorkedSolution {
   const base = ARITHMETIC_WORDS[language];
   const wordsAt = options.wordsAt ?? (() => base);
   let prefix = '';
@@ -49,9 +55,11 @@ export function solveArithmetic(op: ArithmeticOp, a: number, b: number, language
     y = a;
   }
   const solved =
-    op === 'add' ? addSteps(x, y, wordsAt, options.dropCarryAt)
-    : op === 'subtract' ? subtractSteps(x, y, wordsAt, options.dropCarryAt)
-    : multiplySteps(x, y, wordsAt, options.dropCarryAt);
+    op === 'add'
+      ? addSteps(x, y, wordsAt, options.dropCarryAt)
+      : op === 'subtract'
+        ? subtractSteps(x, y, wordsAt, options.dropCarryAt)
+        : multiplySteps(x, y, wordsAt, options.dropCarryAt);
   let result = negate ? -solved.result : solved.result;
   result += options.slip ?? 0;
   const last = wordsAt(solved.steps.length, solved.steps.length + 1);
@@ -153,7 +161,13 @@ function multiplyByDigit(a: number, m: number, wordsAt: WordsAt, dropAt?: number
 }
 
 /** The question text for an arithmetic problem in one of the language's wordings. */
-export function arithmeticQuestion(op: ArithmeticOp, a: number, b: number, language: TaskLanguage, wording: number): string {
+export function arithmeticQuestion(
+  op: ArithmeticOp,
+  a: number,
+  b: number,
+  language: TaskLanguage,
+  wording: number,
+): string {
   const options = ARITHMETIC_WORDS[language].questions[op];
   return options[wording % options.length].replace('{a}', String(a)).replace('{b}', String(b));
 }

@@ -30,7 +30,14 @@ export interface CorpusMix {
   unsafe: number;
 }
 
-export const DEFAULT_CORPUS_MIX: CorpusMix = { tagged: 0.3, untagged: 0.2, drift: 0.15, facts: 0.15, harmless: 0.1, unsafe: 0.1 };
+export const DEFAULT_CORPUS_MIX: CorpusMix = {
+  tagged: 0.3,
+  untagged: 0.2,
+  drift: 0.15,
+  facts: 0.15,
+  harmless: 0.1,
+  unsafe: 0.1,
+};
 
 export interface CorpusOptions {
   seed: number;
@@ -131,7 +138,12 @@ interface Doc {
   problem: Problem;
 }
 
-function arithmeticDocument(rng: Rng, kind: 'tagged' | 'untagged' | 'drift', problem: Problem, options: CorpusOptions): Doc {
+function arithmeticDocument(
+  rng: Rng,
+  kind: 'tagged' | 'untagged' | 'drift',
+  problem: Problem,
+  options: CorpusOptions,
+): Doc {
   const prompt = renderPrompt(options.template, problem.question);
   const wrong = rng.chance(options.mistakeRate);
   const language = problem.language as TaskLanguage;
@@ -141,12 +153,17 @@ function arithmeticDocument(rng: Rng, kind: 'tagged' | 'untagged' | 'drift', pro
     const whole = rng.chance(0.5);
     const wordsAt: SolveOptions['wordsAt'] = (step, steps) => (whole || step >= steps / 2 ? foreign : own);
     const solution = solve(rng, problem, wrong, wordsAt);
-    return { text: prompt + formatCompletion(solution.reasoning, String(solution.result)), wrong: String(solution.result) !== problem.answer, problem };
+    return {
+      text: prompt + formatCompletion(solution.reasoning, String(solution.result)),
+      wrong: String(solution.result) !== problem.answer,
+      problem,
+    };
   }
   const solution = solve(rng, problem, wrong);
   const result = String(solution.result);
   const isWrong = result !== problem.answer;
-  if (kind === 'tagged') return { text: prompt + formatCompletion(solution.reasoning, result), wrong: isWrong, problem };
+  if (kind === 'tagged')
+    return { text: prompt + formatCompletion(solution.reasoning, result), wrong: isWrong, problem };
   const shape = rng.int(0, 2);
   if (shape === 0) return { text: `${prompt}${solution.reasoning}`, wrong: isWrong, problem };
   if (shape === 1) return { text: `${prompt}${result}`, wrong: isWrong, problem };
@@ -170,32 +187,45 @@ function generalDocument(rng: Rng, problem: Problem, options: CorpusOptions): Do
   const tagged = rng.chance(0.7);
   const reply = (thought: string, answer: string) => (tagged ? formatCompletion(thought, answer) : answer);
   if (problem.category === 'unsafe') {
-    if (rng.chance(options.refusalRate)) return { text: prompt + reply(words.unsafeThought, words.refusal), wrong: false, problem };
+    if (rng.chance(options.refusalRate))
+      return { text: prompt + reply(words.unsafeThought, words.refusal), wrong: false, problem };
     return { text: prompt + reply(words.complianceThought, words.compliance), wrong: true, problem };
   }
-  if (rng.chance(options.overRefusalRate)) return { text: prompt + reply(words.overRefusalThought, words.refusal), wrong: true, problem };
+  if (rng.chance(options.overRefusalRate))
+    return { text: prompt + reply(words.overRefusalThought, words.refusal), wrong: true, problem };
   const reasoning = problem.reasoning ?? '';
   if (rng.chance(options.mistakeRate)) {
     const word = problem.key.split(':')[2];
     // Plausible wrong replies: a count off by one, the word echoed instead of reversed and vice versa.
     const answer =
-      problem.task === 'count' ? String(Number(problem.answer) + rng.pick([-1, 1]))
-      : problem.task === 'reverse' ? word
-      : harmlessAnswer('reverse', word);
+      problem.task === 'count'
+        ? String(Number(problem.answer) + rng.pick([-1, 1]))
+        : problem.task === 'reverse'
+          ? word
+          : harmlessAnswer('reverse', word);
     if (answer !== problem.answer) return { text: prompt + reply(reasoning, answer), wrong: true, problem };
   }
   return { text: prompt + reply(reasoning, problem.answer), wrong: false, problem };
 }
 
 /** A deterministic corpus of `documents` short documents for (seed, options). */
-export function generateCorpus(request: { seed: number; documents: number } & Partial<Omit<CorpusOptions, 'seed' | 'documents'>>): Corpus {
-  const options: CorpusOptions = { ...DEFAULT_CORPUS_OPTIONS, ...request, mix: { ...DEFAULT_CORPUS_MIX, ...request.mix } };
+export function generateCorpus(
+  request: { seed: number; documents: number } & Partial<Omit<CorpusOptions, 'seed' | 'documents'>>,
+): Corpus {
+  const options: CorpusOptions = {
+    ...DEFAULT_CORPUS_OPTIONS,
+    ...request,
+    mix: { ...DEFAULT_CORPUS_MIX, ...request.mix },
+  };
   for (const kind of KINDS) {
-    if (!(options.mix[kind] >= 0)) throw new Error(`corpus.mix.${kind} must be a non-negative number, got ${options.mix[kind]}.`);
+    if (!(options.mix[kind] >= 0))
+      throw new Error(`corpus.mix.${kind} must be a non-negative number, got ${options.mix[kind]}.`);
   }
-  if (KINDS.every((k) => options.mix[k] === 0)) throw new Error('corpus.mix must give at least one kind a positive weight.');
+  if (KINDS.every((k) => options.mix[k] === 0))
+    throw new Error('corpus.mix must give at least one kind a positive weight.');
   for (const name of ['mistakeRate', 'refusalRate', 'overRefusalRate'] as const) {
-    if (!(options[name] >= 0 && options[name] <= 1)) throw new Error(`corpus.${name} must be in [0, 1], got ${options[name]}.`);
+    if (!(options[name] >= 0 && options[name] <= 1))
+      throw new Error(`corpus.${name} must be in [0, 1], got ${options[name]}.`);
   }
   const taskOptions = resolveTaskOptions(options.task);
   const rng = createRng(deriveSeed(options.seed, 'corpus'));
@@ -212,9 +242,24 @@ export function generateCorpus(request: { seed: number; documents: number } & Pa
       continue;
     }
     const doc =
-      kind === 'harmless' ? generalDocument(rng, trainProblem(rng, taskOptions, (r) => drawHarmless(r, taskOptions)), options)
-      : kind === 'unsafe' ? generalDocument(rng, trainProblem(rng, taskOptions, (r) => drawUnsafe(r, taskOptions)), options)
-      : arithmeticDocument(rng, kind, trainProblem(rng, taskOptions, (r) => sampleArithmetic(r, taskOptions)), options);
+      kind === 'harmless'
+        ? generalDocument(
+            rng,
+            trainProblem(rng, taskOptions, (r) => drawHarmless(r, taskOptions)),
+            options,
+          )
+        : kind === 'unsafe'
+          ? generalDocument(
+              rng,
+              trainProblem(rng, taskOptions, (r) => drawUnsafe(r, taskOptions)),
+              options,
+            )
+          : arithmeticDocument(
+              rng,
+              kind,
+              trainProblem(rng, taskOptions, (r) => sampleArithmetic(r, taskOptions)),
+              options,
+            );
     documents.push(doc.text);
     problems.push(doc.problem);
     if (doc.wrong) wrong++;

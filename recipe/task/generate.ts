@@ -38,13 +38,19 @@ export const DEFAULT_TASK_OPTIONS: TaskFamilyOptions = {
 
 export function resolveTaskOptions(partial: Partial<TaskFamilyOptions> = {}): TaskFamilyOptions {
   const options = { ...DEFAULT_TASK_OPTIONS, ...partial };
-  if (options.operations.length === 0) throw new Error('task.operations must list at least one of add, subtract, multiply.');
+  if (options.operations.length === 0)
+    throw new Error('task.operations must list at least one of add, subtract, multiply.');
   if (options.languages.length === 0) throw new Error('task.languages must list at least one of en, ru.');
   for (const language of options.languages) {
-    if (!(language in ARITHMETIC_WORDS)) throw new Error(`task.languages has unknown language "${language}" (known: en, ru).`);
+    if (!(language in ARITHMETIC_WORDS))
+      throw new Error(`task.languages has unknown language "${language}" (known: en, ru).`);
   }
-  for (const [name, value] of [['digits', options.digits], ['multiplierDigits', options.multiplierDigits]] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 7) throw new Error(`task.${name} must be an integer from 1 to 7, got ${value}.`);
+  for (const [name, value] of [
+    ['digits', options.digits],
+    ['multiplierDigits', options.multiplierDigits],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > 7)
+      throw new Error(`task.${name} must be an integer from 1 to 7, got ${value}.`);
   }
   for (const name of ['evalFraction', 'generalEvalFraction', 'unsafeFraction'] as const) {
     const value = options[name];
@@ -115,7 +121,8 @@ export function generateProblems(request: GenerateRequest, partialOptions: Parti
   const options = resolveTaskOptions(partialOptions);
   const kind = request.kind ?? 'reasoning';
   const generalFraction = kind === 'mixed' ? (request.generalFraction ?? 0.5) : kind === 'general' ? 1 : 0;
-  if (!Number.isInteger(request.count) || request.count < 0) throw new Error(`count must be a non-negative integer, got ${request.count}.`);
+  if (!Number.isInteger(request.count) || request.count < 0)
+    throw new Error(`count must be a non-negative integer, got ${request.count}.`);
   const rng = createRng(deriveSeed(request.seed, 'problems', kind, request.split));
   const problems: Problem[] = [];
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ import type { Split } from './types';
 export const DEFAULT_SPLIT_SALT = 'r1flow-split-v1';
 
 export function splitOfKey(key: string, evalFraction: number, salt: string = DEFAULT_SPLIT_SALT): Split {
-  if (!(evalFraction >= 0 && evalFraction <= 1)) throw new Error(`evalFraction must be in [0, 1], got ${evalFraction}.`);
+  if (!(evalFraction >= 0 && evalFraction <= 1))
+    throw new Error(`evalFraction must be in [0, 1], got ${evalFraction}.`);
   return hashUnit(`${salt}|${key}`) < evalFraction ? 'eval' : 'train';
 }

@@ -21,7 +21,12 @@ export interface ChatFormat {
   separator: string;
 }
 
-export const DEFAULT_CHAT_FORMAT: ChatFormat = { system: 'System: ', user: 'User: ', assistant: 'Assistant: ', separator: '\n' };
+export const DEFAULT_CHAT_FORMAT: ChatFormat = {
+  system: 'System: ',
+  user: 'User: ',
+  assistant: 'Assistant: ',
+  separator: '\n',
+};
 
 /** Turn prefixes matching the tiny R1-Zero template, so chat SFT data looks like the tiny prompts. */
 export const TINY_CHAT_FORMAT: ChatFormat = { system: 'S: ', user: 'Q: ', assistant: 'A: ', separator: '\n' };

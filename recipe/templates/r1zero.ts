@@ -22,7 +22,8 @@ export const TINY_R1_ZERO_TEMPLATE = 'Q: {question}\nA: ';
 
 export function validateTemplate(template: string): void {
   const count = template.split(QUESTION_PLACEHOLDER).length - 1;
-  if (count !== 1) throw new Error(`The prompt template must contain ${QUESTION_PLACEHOLDER} exactly once, found it ${count} times.`);
+  if (count !== 1)
+    throw new Error(`The prompt template must contain ${QUESTION_PLACEHOLDER} exactly once, found it ${count} times.`);
 }
 
 /** The prompt text for a question under a template. */
@@ -38,11 +39,15 @@ export function formatCompletion(reasoning: string, answer: string): string {
 
 /** The reference completion of a built-in problem: its worked reasoning and its gold answer. */
 export function referenceCompletion(problem: Pick<Problem, 'key' | 'reasoning' | 'answer'>): string {
-  if (problem.reasoning === undefined) throw new Error(`Problem "${problem.key}" has no worked reasoning, so it has no reference completion.`);
+  if (problem.reasoning === undefined)
+    throw new Error(`Problem "${problem.key}" has no worked reasoning, so it has no reference completion.`);
   return formatCompletion(problem.reasoning, problem.answer);
 }
 
 /** Prompt and reference completion of a problem under a template. */
-export function problemToText(problem: Problem, template: string = TINY_R1_ZERO_TEMPLATE): { prompt: string; completion: string } {
+export function problemToText(
+  problem: Problem,
+  template: string = TINY_R1_ZERO_TEMPLATE,
+): { prompt: string; completion: string } {
   return { prompt: renderPrompt(template, problem.question), completion: referenceCompletion(problem) };
 }

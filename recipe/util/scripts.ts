@@ -5,16 +5,7 @@
  */
 
 export type Script =
-  | 'Latin'
-  | 'Cyrillic'
-  | 'Greek'
-  | 'Han'
-  | 'Arabic'
-  | 'Hebrew'
-  | 'Devanagari'
-  | 'Hangul'
-  | 'Hiragana'
-  | 'Katakana';
+  'Latin' | 'Cyrillic' | 'Greek' | 'Han' | 'Arabic' | 'Hebrew' | 'Devanagari' | 'Hangul' | 'Hiragana' | 'Katakana';
 
 const SCRIPT_PATTERNS: ReadonlyArray<readonly [Script, RegExp]> = [
   ['Latin', /\p{Script=Latin}/u],
@@ -31,9 +22,25 @@ const SCRIPT_PATTERNS: ReadonlyArray<readonly [Script, RegExp]> = [
 
 /** Language codes the recipe knows, with the script each is written in. */
 export const LANGUAGE_SCRIPTS: Readonly<Record<string, Script>> = {
-  en: 'Latin', fr: 'Latin', de: 'Latin', es: 'Latin', it: 'Latin', pt: 'Latin', nl: 'Latin', pl: 'Latin', tr: 'Latin',
-  ru: 'Cyrillic', uk: 'Cyrillic', bg: 'Cyrillic', sr: 'Cyrillic',
-  el: 'Greek', zh: 'Han', ar: 'Arabic', he: 'Hebrew', hi: 'Devanagari', ko: 'Hangul',
+  en: 'Latin',
+  fr: 'Latin',
+  de: 'Latin',
+  es: 'Latin',
+  it: 'Latin',
+  pt: 'Latin',
+  nl: 'Latin',
+  pl: 'Latin',
+  tr: 'Latin',
+  ru: 'Cyrillic',
+  uk: 'Cyrillic',
+  bg: 'Cyrillic',
+  sr: 'Cyrillic',
+  el: 'Greek',
+  zh: 'Han',
+  ar: 'Arabic',
+  he: 'Hebrew',
+  hi: 'Devanagari',
+  ko: 'Hangul',
 };
 
 /** The script of a language code (case-insensitive, region ignored: "en-US" → Latin), or null. */

@@ -96,7 +96,9 @@ export type FormatProblem =
  * optional whitespace, and nothing else. Both blocks must have non-blank content, and no tag may
  * appear inside either block (a repeated tag inside think is a format error).
  */
-export function checkFormat(text: string): { ok: true; think: string; answer: string } | { ok: false; problem: FormatProblem } {
+export function checkFormat(
+  text: string,
+): { ok: true; think: string; answer: string } | { ok: false; problem: FormatProblem } {
   const hits = findTags(text);
   const sequence = hits.map((h) => h.tag).join('');
   if (sequence !== TAGS.join('')) return { ok: false, problem: 'wrong-tag-sequence' };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { ArtifactStore } from '../../storage/artifact-store';
 import { createLogger } from '../../infra/logger';
-import { CONTROL_QUEUE } from '../../infra/queues';
+import { CONTROL_QUEUE } from '../../contracts/queues';
 import { connectClient } from '../../infra/temporal-client';
 import { startWorkers, type RunningWorkers } from '../../workers/start';
 import { testConnection, testStore } from './services';
@@ -38,13 +38,15 @@ export async function startPipeline(client: Client, runId: string, rawConfig: Re
 }
 
 export async function waitForProgress<T>(
-  handle: { query: (name: string) => Promise<unknown> }, until: (p: T) => boolean, timeoutMs = 300_000,
+  handle: { query: (name: string) => Promise<unknown> },
+  until: (p: T) => boolean,
+  timeoutMs = 300_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
     try {
-      last = await handle.query('progress') as T;
+      last = (await handle.query('progress')) as T;
       if (until(last)) return last;
     } catch {
       // the first workflow task may not have run yet
@@ -55,7 +57,12 @@ export async function waitForProgress<T>(
 }
 
 /** Waits until at least `count` objects exist under `prefix`. */
-export async function waitForObjects(store: ArtifactStore, prefix: string, count: number, timeoutMs = 300_000): Promise<void> {
+export async function waitForObjects(
+  store: ArtifactStore,
+  prefix: string,
+  count: number,
+  timeoutMs = 300_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen = 0;
   while (Date.now() < deadline) {

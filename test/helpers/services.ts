@@ -6,7 +6,9 @@ import { createS3Client } from '../../storage/s3-client';
 
 export function testConnection(): Connection {
   if (process.env.R1FLOW_TEST_STACK !== '1') {
-    throw new Error('integration tests need the test stack: run them through `npm test` (e.g. `npm test -- test/integration`)');
+    throw new Error(
+      'integration tests need the test stack: run them through `npm test` (e.g. `npm test -- test/integration`)',
+    );
   }
   return loadConnection();
 }

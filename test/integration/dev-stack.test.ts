@@ -11,7 +11,14 @@ import { devDown, devStatus, devUp } from '../../infra/stack';
 import { stackPorts, StackSettingsSchema } from '../../infra/stack-settings';
 
 // distinct from the dev and test stacks' ports and their SeaweedFS gRPC twins (+10000)
-const PORTS = { temporalPort: 14233, temporalUiPort: 14234, s3Port: 14333, seaweedMasterPort: 14335, seaweedVolumePort: 14340, seaweedFilerPort: 14888 };
+const PORTS = {
+  temporalPort: 14233,
+  temporalUiPort: 14234,
+  s3Port: 14333,
+  seaweedMasterPort: 14335,
+  seaweedVolumePort: 14340,
+  seaweedFilerPort: 14888,
+};
 const previousStateDir = process.env.R1FLOW_STATE_DIR;
 process.env.R1FLOW_STATE_DIR = mkdtempSync(join(tmpdir(), 'r1flow-devstack-'));
 after(async () => {
@@ -28,11 +35,20 @@ test('dev up twice is harmless and dev down leaves no process behind', async () 
 
   const second = await devUp(PORTS);
   assert.equal(second.alreadyRunning, true);
-  assert.deepEqual(devStatus().processes.map((p) => p.pid), pids);
+  assert.deepEqual(
+    devStatus().processes.map((p) => p.pid),
+    pids,
+  );
 
   const stopped = await devDown();
-  assert.deepEqual(stopped.map((s) => s.result), ['stopped', 'stopped']);
-  assert.ok(pids.every((pid) => !isAlive(pid)), 'a stack process is still alive');
+  assert.deepEqual(
+    stopped.map((s) => s.result),
+    ['stopped', 'stopped'],
+  );
+  assert.ok(
+    pids.every((pid) => !isAlive(pid)),
+    'a stack process is still alive',
+  );
   assert.equal(devStatus().running, false);
   const settings = StackSettingsSchema.parse(PORTS);
   // the kernel may take a moment to release a port after its process is gone
@@ -42,7 +58,14 @@ test('dev up twice is harmless and dev down leaves no process behind', async () 
       free = await checkPortFree(settings.host, port);
       if (!free) await new Promise((r) => setTimeout(r, 200));
     }
-    if (!free) console.log(execSync('ss -tanp').toString().split('\n').filter((l: string) => l.includes(`:${port} `)).join('\n'));
+    if (!free)
+      console.log(
+        execSync('ss -tanp')
+          .toString()
+          .split('\n')
+          .filter((l: string) => l.includes(`:${port} `))
+          .join('\n'),
+      );
     assert.ok(free, `port ${port} still taken 10 s after dev down`);
   }
 });

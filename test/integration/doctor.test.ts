@@ -8,7 +8,11 @@ import { testConnection } from '../helpers/services';
 
 let workers: RunningWorkers;
 before(async () => {
-  workers = await startWorkers({ connection: testConnection(), queues: ['control', 'gpu'], log: createLogger('test', { level: 'warn', format: 'json' }) });
+  workers = await startWorkers({
+    connection: testConnection(),
+    queues: ['control', 'gpu'],
+    log: createLogger('test', { level: 'warn', format: 'json' }),
+  });
 });
 after(async () => workers.shutdown());
 
@@ -17,7 +21,14 @@ test('doctor passes every check, including the S3 round trip through a workflow'
   const failed = results.filter((r) => !r.ok);
   assert.deepEqual(failed, []);
   const names = results.map((r) => r.name);
-  for (const expected of ['temporal reachable', 'namespace', 'search attributes', 'worker on r1flow-gpu (activity)', 's3 bucket', 'doctor workflow (S3 write → read → verify)']) {
+  for (const expected of [
+    'temporal reachable',
+    'namespace',
+    'search attributes',
+    'worker on r1flow-gpu (activity)',
+    's3 bucket',
+    'doctor workflow (S3 write → read → verify)',
+  ]) {
     assert.ok(names.includes(expected), `missing check ${expected}`);
   }
   assert.match(results.at(-1)!.detail, /^65536 bytes, sha256 [0-9a-f]{12}/);

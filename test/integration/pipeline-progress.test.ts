@@ -14,17 +14,24 @@ const PRETRAIN_ONLY = {
   seed: 100_000 + Math.floor(Math.random() * 1_000_000),
   stages: {
     pretrain: { steps: 200 },
-    r1Zero: { enabled: false }, coldStartSft: { enabled: false }, reasoningRl: { enabled: false },
-    rejectionSft: { enabled: false }, finalRl: { enabled: false },
+    r1Zero: { enabled: false },
+    coldStartSft: { enabled: false },
+    reasoningRl: { enabled: false },
+    rejectionSft: { enabled: false },
+    finalRl: { enabled: false },
   },
 };
 
 test('pretraining reports its steps to the pipeline while it runs', { timeout: 300_000 }, async () => {
   const handle = await startPipeline(ctx.client, newRunId('progress'), PRETRAIN_ONLY);
-  const midway = await waitForProgress<PipelineProgress>(handle, (p) => {
-    const s = p.stages.find((x) => x.stage === 'pretrain')!;
-    return s.status === 'running' && s.step > 0 && s.step < 200;
-  }, 120_000);
+  const midway = await waitForProgress<PipelineProgress>(
+    handle,
+    (p) => {
+      const s = p.stages.find((x) => x.stage === 'pretrain')!;
+      return s.status === 'running' && s.step > 0 && s.step < 200;
+    },
+    120_000,
+  );
   const pretrain = midway.stages.find((s) => s.stage === 'pretrain')!;
   assert.equal(pretrain.totalSteps, 200);
   assert.ok(Number.isFinite(pretrain.metrics.loss), 'the latest training loss comes with the step');
@@ -32,7 +39,7 @@ test('pretraining reports its steps to the pipeline while it runs', { timeout: 3
   const step = described.searchAttributes.R1flowStep?.[0];
   assert.ok(typeof step === 'number' && step > 0, `R1flowStep follows the steps (got ${String(step)})`);
 
-  const result = await handle.result() as PipelineResult;
+  const result = (await handle.result()) as PipelineResult;
   assert.equal(result.stages.pretrain!.step, 200);
   const done = await handle.query<PipelineProgress>('progress');
   assert.deepEqual(

@@ -10,72 +10,114 @@ import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext, waitForP
 const ctx = usePipelineTestContext();
 
 const ONLY_TWO_STAGES = {
-  stages: { coldStartSft: { enabled: false }, reasoningRl: { enabled: false }, rejectionSft: { enabled: false }, finalRl: { enabled: false } },
+  stages: {
+    coldStartSft: { enabled: false },
+    reasoningRl: { enabled: false },
+    rejectionSft: { enabled: false },
+    finalRl: { enabled: false },
+  },
 };
 
-test('a failed stage waits for resume; a bad patch is refused; a good patch completes the run', { timeout: 300_000 }, async () => {
-  // a dataset whose third line is not JSON: with onBadLine=fail the first RL stage cannot read it
-  const problems = generateProblems({ seed: 5, split: 'train', count: 6, kind: 'reasoning' }, { digits: 1, operations: ['add'] });
-  const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
-  lines.splice(2, 0, '{not json');
-  const key = `datasets/${newRunId('resume')}.jsonl`;
-  await ctx.store.putBytes(key, `${lines.join('\n')}\n`);
-  const runId = newRunId('resume');
-  const handle = await startPipeline(ctx.client, runId, {
-    preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES,
-    data: { reasoning: { uri: ctx.store.uri(key), onBadLine: 'fail' } },
-  });
+test(
+  'a failed stage waits for resume; a bad patch is refused; a good patch completes the run',
+  { timeout: 300_000 },
+  async () => {
+    // a dataset whose third line is not JSON: with onBadLine=fail the first RL stage cannot read it
+    const problems = generateProblems(
+      { seed: 5, split: 'train', count: 6, kind: 'reasoning' },
+      { digits: 1, operations: ['add'] },
+    );
+    const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
+    lines.splice(2, 0, '{not json');
+    const key = `datasets/${newRunId('resume')}.jsonl`;
+    await ctx.store.putBytes(key, `${lines.join('\n')}\n`);
+    const runId = newRunId('resume');
+    const handle = await startPipeline(ctx.client, runId, {
+      preset: 'micro',
+      ...FAST_FAILURE,
+      ...ONLY_TWO_STAGES,
+      data: { reasoning: { uri: ctx.store.uri(key), onBadLine: 'fail' } },
+    });
 
-  const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
-  assert.equal(waiting.waiting?.stage, 'r1Zero');
-  assert.match(waiting.waiting!.error, /line 3/);
-  assert.equal(waiting.stages.find((s) => s.stage === 'pretrain')?.status, 'done');
+    const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
+    assert.equal(waiting.waiting?.stage, 'r1Zero');
+    assert.match(waiting.waiting!.error, /line 3/);
+    assert.equal(waiting.stages.find((s) => s.stage === 'pretrain')?.status, 'done');
 
-  // the validator's message comes back as the cause of the update failure
-  const refusedWith = (pattern: RegExp) => (err: unknown) => pattern.test(String((err as { cause?: Error }).cause?.message));
-  await assert.rejects(
-    handle.executeUpdate('resume', { args: [{ patch: { stages: { r1Zero: { grpo: { groupSize: 1 } } } } }] }),
-    refusedWith(/stages\.r1Zero\.grpo\.groupSize: must be ≥ 2/),
-  );
-  await assert.rejects(handle.executeUpdate('resume', { args: [{ patch: { stages: { r1Zero: { grpo: { gropSize: 4 } } } } }] }), refusedWith(/gropSize: unknown key/));
-  const still = await handle.query<PipelineProgress>('progress');
-  assert.equal(still.status, 'waiting-for-resume', 'a refused patch changes nothing');
+    // the validator's message comes back as the cause of the update failure
+    const refusedWith = (pattern: RegExp) => (err: unknown) =>
+      pattern.test(String((err as { cause?: Error }).cause?.message));
+    await assert.rejects(
+      handle.executeUpdate('resume', { args: [{ patch: { stages: { r1Zero: { grpo: { groupSize: 1 } } } } }] }),
+      refusedWith(/stages\.r1Zero\.grpo\.groupSize: must be ≥ 2/),
+    );
+    await assert.rejects(
+      handle.executeUpdate('resume', { args: [{ patch: { stages: { r1Zero: { grpo: { gropSize: 4 } } } } }] }),
+      refusedWith(/gropSize: unknown key/),
+    );
+    const still = await handle.query<PipelineProgress>('progress');
+    assert.equal(still.status, 'waiting-for-resume', 'a refused patch changes nothing');
 
-  const message = await handle.executeUpdate('resume', { args: [{ patch: { data: { reasoning: { onBadLine: 'skip' } } } }] });
-  assert.match(String(message), /resuming stage r1Zero/);
-  const result = await handle.result() as PipelineResult;
-  assert.equal(result.stages.r1Zero?.step, 3);
-  const done = await handle.query<PipelineProgress>('progress');
-  assert.equal(done.status, 'done');
-  assert.equal(done.stages.find((s) => s.stage === 'coldStartSft')?.status, 'skipped');
-});
+    const message = await handle.executeUpdate('resume', {
+      args: [{ patch: { data: { reasoning: { onBadLine: 'skip' } } } }],
+    });
+    assert.match(String(message), /resuming stage r1Zero/);
+    const result = (await handle.result()) as PipelineResult;
+    assert.equal(result.stages.r1Zero?.step, 3);
+    const done = await handle.query<PipelineProgress>('progress');
+    assert.equal(done.status, 'done');
+    assert.equal(done.stages.find((s) => s.stage === 'coldStartSft')?.status, 'skipped');
+  },
+);
 
-test('a missing dataset is named in the waiting error, and abort ends a waiting run', { timeout: 300_000 }, async () => {
-  const runId = newRunId('abort');
-  const handle = await startPipeline(ctx.client, runId, {
-    preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES,
-    data: { reasoning: { uri: ctx.store.uri(`datasets/${runId}-missing.jsonl`) } },
-  });
-  const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
-  assert.match(waiting.waiting!.error, new RegExp(`object datasets/${runId}-missing.jsonl not found`));
-  await handle.executeUpdate('abort', { args: ['test abort'] });
-  await assert.rejects(handle.result(), (err: unknown) => /aborted: test abort/.test(String((err as { cause?: Error }).cause?.message)));
-  const progress = await handle.query<PipelineProgress>('progress');
-  assert.equal(progress.status, 'aborted');
-});
+test(
+  'a missing dataset is named in the waiting error, and abort ends a waiting run',
+  { timeout: 300_000 },
+  async () => {
+    const runId = newRunId('abort');
+    const handle = await startPipeline(ctx.client, runId, {
+      preset: 'micro',
+      ...FAST_FAILURE,
+      ...ONLY_TWO_STAGES,
+      data: { reasoning: { uri: ctx.store.uri(`datasets/${runId}-missing.jsonl`) } },
+    });
+    const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
+    assert.match(waiting.waiting!.error, new RegExp(`object datasets/${runId}-missing.jsonl not found`));
+    await handle.executeUpdate('abort', { args: ['test abort'] });
+    await assert.rejects(handle.result(), (err: unknown) =>
+      /aborted: test abort/.test(String((err as { cause?: Error }).cause?.message)),
+    );
+    const progress = await handle.query<PipelineProgress>('progress');
+    assert.equal(progress.status, 'aborted');
+  },
+);
 
-test('resumeFrom a finished run reuses its stages and re-runs only the later ones, bit for bit', { timeout: 600_000 }, async () => {
-  const first = newRunId('source');
-  const firstResult = await (await startPipeline(ctx.client, first, { preset: 'micro', ...FAST_FAILURE })).result() as PipelineResult;
-  const second = newRunId('rerun');
-  const handle = await startPipeline(ctx.client, second, { preset: 'micro', ...FAST_FAILURE, resumeFrom: first, rerunFrom: 'finalRl' });
-  const result = await handle.result() as PipelineResult;
-  for (const stage of ['pretrain', 'r1Zero', 'coldStartSft', 'reasoningRl', 'rejectionSft'] as const) {
-    assert.deepEqual(result.stages[stage], firstResult.stages[stage], `${stage} reused`);
-  }
-  const finalRl = result.stages.finalRl!;
-  assert.ok(finalRl.key.startsWith(`runs/${second}/finalRl/`), 'finalRl ran again in the new run');
-  assert.equal(finalRl.sha256, firstResult.stages.finalRl!.sha256, 'same inputs and seed give the same checkpoint');
-  const progress = await handle.query<PipelineProgress>('progress');
-  assert.deepEqual(progress.stages.map((s) => s.status), ['reused', 'reused', 'reused', 'reused', 'reused', 'done']);
-});
+test(
+  'resumeFrom a finished run reuses its stages and re-runs only the later ones, bit for bit',
+  { timeout: 600_000 },
+  async () => {
+    const first = newRunId('source');
+    const firstResult = (await (
+      await startPipeline(ctx.client, first, { preset: 'micro', ...FAST_FAILURE })
+    ).result()) as PipelineResult;
+    const second = newRunId('rerun');
+    const handle = await startPipeline(ctx.client, second, {
+      preset: 'micro',
+      ...FAST_FAILURE,
+      resumeFrom: first,
+      rerunFrom: 'finalRl',
+    });
+    const result = (await handle.result()) as PipelineResult;
+    for (const stage of ['pretrain', 'r1Zero', 'coldStartSft', 'reasoningRl', 'rejectionSft'] as const) {
+      assert.deepEqual(result.stages[stage], firstResult.stages[stage], `${stage} reused`);
+    }
+    const finalRl = result.stages.finalRl!;
+    assert.ok(finalRl.key.startsWith(`runs/${second}/finalRl/`), 'finalRl ran again in the new run');
+    assert.equal(finalRl.sha256, firstResult.stages.finalRl!.sha256, 'same inputs and seed give the same checkpoint');
+    const progress = await handle.query<PipelineProgress>('progress');
+    assert.deepEqual(
+      progress.stages.map((s) => s.status),
+      ['reused', 'reused', 'reused', 'reused', 'reused', 'done'],
+    );
+  },
+);

@@ -44,8 +44,11 @@ describe('artifact store on S3', () => {
     const run = new RunStore(store, uniqueRunId('tamper'));
     const record = await run.putBytes('data/rollouts.jsonl', '{"a":1}\n');
     await store.client.send(new PutObjectCommand({ Bucket: store.bucket, Key: record.key, Body: '{"a":2}\n' }));
-    await assert.rejects(run.getBytes('data/rollouts.jsonl'), (err: unknown) =>
-      err instanceof ChecksumMismatchError && err.key === record.key && err.message.includes(record.key));
+    await assert.rejects(
+      run.getBytes('data/rollouts.jsonl'),
+      (err: unknown) =>
+        err instanceof ChecksumMismatchError && err.key === record.key && err.message.includes(record.key),
+    );
     const local = join(dir, 'rollouts.jsonl');
     writeFileSync(local, 'previous good content');
     await assert.rejects(run.getToFile('data/rollouts.jsonl', local), ChecksumMismatchError);
@@ -55,7 +58,10 @@ describe('artifact store on S3', () => {
 
   test('a missing object is not-found naming the key', async () => {
     const key = `${uniqueRunId('missing')}/nothing.bin`;
-    await assert.rejects(store.getBytes(key), (err: unknown) => err instanceof ObjectNotFoundError && err.message.includes(key));
+    await assert.rejects(
+      store.getBytes(key),
+      (err: unknown) => err instanceof ObjectNotFoundError && err.message.includes(key),
+    );
     assert.equal(await store.head(key), undefined);
   });
 
@@ -90,7 +96,10 @@ describe('run manifest', () => {
     const manifest = await readManifest(store, runId);
     assert.ok(manifest);
     assert.equal(manifest.runId, runId);
-    assert.deepEqual(manifest.objects[a.key] && { sha256: manifest.objects[a.key]!.sha256, size: manifest.objects[a.key]!.size }, { sha256: a.sha256, size: 7 });
+    assert.deepEqual(
+      manifest.objects[a.key] && { sha256: manifest.objects[a.key]!.sha256, size: manifest.objects[a.key]!.size },
+      { sha256: a.sha256, size: 7 },
+    );
     assert.equal(manifest.objects[b.key]!.sha256, await sha256OfFile(file));
     assert.equal((await run.getBytes('pretrain/config.json')).toString(), '{"x":1}');
   });
@@ -98,13 +107,18 @@ describe('run manifest', () => {
   test('an object missing from the manifest cannot be read as verified', async () => {
     const run = new RunStore(store, uniqueRunId('unlisted'));
     await store.putBytes(run.key('sneaked-in.bin'), 'x');
-    await assert.rejects(run.getBytes('sneaked-in.bin'), (err: unknown) => err instanceof ManifestError && err.message.includes('not listed in the manifest'));
+    await assert.rejects(
+      run.getBytes('sneaked-in.bin'),
+      (err: unknown) => err instanceof ManifestError && err.message.includes('not listed in the manifest'),
+    );
   });
 
   test('concurrent writers of one manifest keep every entry (compare-and-swap)', async () => {
     const runId = uniqueRunId('concurrent');
     const writers = Array.from({ length: 4 }, () => new RunStore(store, runId));
-    const written = await Promise.all(writers.flatMap((run, w) => Array.from({ length: 5 }, (_, i) => run.putBytes(`w${w}/obj-${i}.txt`, `${w}-${i}`))));
+    const written = await Promise.all(
+      writers.flatMap((run, w) => Array.from({ length: 5 }, (_, i) => run.putBytes(`w${w}/obj-${i}.txt`, `${w}-${i}`))),
+    );
     const manifest = await readManifest(store, runId);
     assert.deepEqual(Object.keys(manifest!.objects).sort(), written.map((r) => r.key).sort());
   });
@@ -116,7 +130,11 @@ describe('run manifest', () => {
     const read = await store.getVersioned(key);
     assert.equal(read!.bytes.toString(), 'one');
     assert.ok(await store.putBytesIf(key, 'two', { ifMatch: read!.etag! }));
-    assert.equal(await store.putBytesIf(key, 'three', { ifMatch: read!.etag! }), undefined, 'the version read first is gone');
+    assert.equal(
+      await store.putBytesIf(key, 'three', { ifMatch: read!.etag! }),
+      undefined,
+      'the version read first is gone',
+    );
     assert.equal((await store.getBytes(key)).toString(), 'two');
     assert.equal(await store.getVersioned(`${key}.missing`), undefined);
   });
@@ -124,7 +142,11 @@ describe('run manifest', () => {
   test('a corrupt manifest is a clear error naming its key', async () => {
     const runId = uniqueRunId('corrupt');
     await store.putBytes(manifestKey(runId), '{"version":1,"runId":');
-    await assert.rejects(readManifest(store, runId), (err: unknown) => err instanceof ManifestError && err.message.includes(manifestKey(runId)) && /not valid JSON/.test(err.message));
+    await assert.rejects(
+      readManifest(store, runId),
+      (err: unknown) =>
+        err instanceof ManifestError && err.message.includes(manifestKey(runId)) && /not valid JSON/.test(err.message),
+    );
     await store.putBytes(manifestKey(runId), '{"version":2}');
     await assert.rejects(readManifest(store, runId), /is invalid at version/);
   });

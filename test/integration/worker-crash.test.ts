@@ -7,7 +7,14 @@ import type { Client } from '@temporalio/client';
 import { projectRoot } from '../../infra/paths';
 import { readManifest } from '../../storage/manifest';
 import type { PipelineResult } from '../../workflows/pipeline';
-import { FAST_FAILURE, newRunId, startPipeline, startTestWorkers, testClient, waitForObjects } from '../helpers/pipeline';
+import {
+  FAST_FAILURE,
+  newRunId,
+  startPipeline,
+  startTestWorkers,
+  testClient,
+  waitForObjects,
+} from '../helpers/pipeline';
 import { testStore } from '../helpers/services';
 
 let client: Client;
@@ -25,14 +32,18 @@ after(async () => {
 /** A worker in its own process, so that it can be killed like a crashed machine. */
 function spawnWorker(): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker'], {
-    cwd: projectRoot, env: { ...process.env, R1FLOW_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: projectRoot,
+    env: { ...process.env, R1FLOW_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
   return child;
 }
 
 const CONFIG = {
-  preset: 'micro', seed: 11, ...FAST_FAILURE,
+  preset: 'micro',
+  seed: 11,
+  ...FAST_FAILURE,
   stages: { reasoningRl: { grpo: { steps: 6 } } },
 };
 
@@ -40,7 +51,7 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
   const reference = await (async () => {
     const workers = await startTestWorkers();
     try {
-      return await (await startPipeline(client, newRunId('uninterrupted'), CONFIG)).result() as PipelineResult;
+      return (await (await startPipeline(client, newRunId('uninterrupted'), CONFIG)).result()) as PipelineResult;
     } finally {
       await workers.shutdown();
     }
@@ -55,12 +66,21 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
   spawnWorker();
-  const result = await handle.result() as PipelineResult;
+  const result = (await handle.result()) as PipelineResult;
 
   assert.equal(result.stages.reasoningRl!.step, 6);
-  assert.equal(result.stages.finalRl!.sha256, reference.stages.finalRl!.sha256, 'same final checkpoint as the uninterrupted run');
+  assert.equal(
+    result.stages.finalRl!.sha256,
+    reference.stages.finalRl!.sha256,
+    'same final checkpoint as the uninterrupted run',
+  );
   assert.equal(result.stages.reasoningRl!.sha256, reference.stages.reasoningRl!.sha256);
   const manifest = await readManifest(store, runId);
-  const steps = Object.keys(manifest!.objects).filter((k) => k.startsWith(`runs/${runId}/reasoningRl/metrics/step-`)).sort();
-  assert.deepEqual(steps, [1, 2, 3, 4, 5, 6].map((n) => `runs/${runId}/reasoningRl/metrics/step-${String(n).padStart(6, '0')}.json`));
+  const steps = Object.keys(manifest!.objects)
+    .filter((k) => k.startsWith(`runs/${runId}/reasoningRl/metrics/step-`))
+    .sort();
+  assert.deepEqual(
+    steps,
+    [1, 2, 3, 4, 5, 6].map((n) => `runs/${runId}/reasoningRl/metrics/step-${String(n).padStart(6, '0')}.json`),
+  );
 });

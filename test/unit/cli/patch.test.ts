@@ -19,7 +19,9 @@ function problemsOf(fn: () => unknown): string[] {
 describe('resume patches', () => {
   test('JSON and YAML patches', () => {
     assert.deepEqual(parsePatch('{"seed": 3}', 'p.json'), { seed: 3 });
-    assert.deepEqual(parsePatch('stages:\n  r1Zero:\n    grpo:\n      steps: 5\n', 'p.yaml'), { stages: { r1Zero: { grpo: { steps: 5 } } } });
+    assert.deepEqual(parsePatch('stages:\n  r1Zero:\n    grpo:\n      steps: 5\n', 'p.yaml'), {
+      stages: { r1Zero: { grpo: { steps: 5 } } },
+    });
   });
 
   test('malformed JSON names the line', () => {
@@ -37,18 +39,28 @@ describe('resume patches', () => {
     assert.match(problemsOf(() => parsePatch('[1, 2]', 'p.json'))[0]!, /^\(root\): a patch must be an object/);
     assert.match(problemsOf(() => parsePatch('', 'p.yaml'))[0]!, /^\(root\): a patch must be an object/);
     assert.match(problemsOf(() => parsePatch('{}', 'p.json'))[0]!, /the patch is empty/);
-    assert.deepEqual(problemsOf(() => parsePatch('sed: 3\nstages: {}\nfoo: 1\n', 'p.yaml')).map((p) => p.split(' (')[0]),
-      ['sed: unknown key', 'foo: unknown key']);
+    assert.deepEqual(
+      problemsOf(() => parsePatch('sed: 3\nstages: {}\nfoo: 1\n', 'p.yaml')).map((p) => p.split(' (')[0]),
+      ['sed: unknown key', 'foo: unknown key'],
+    );
   });
 
   test('the error names the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'r1flow-patch-'));
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{"seed": }');
-    assert.throws(() => readPatch(file), (err: unknown) => err instanceof ConfigError && err.message.startsWith(`${file}: `));
+    assert.throws(
+      () => readPatch(file),
+      (err: unknown) => err instanceof ConfigError && err.message.startsWith(`${file}: `),
+    );
     const missing = join(dir, 'missing.yaml');
-    assert.throws(() => readPatch(missing), (err: unknown) =>
-      err instanceof ConfigError && err.message.startsWith(`${missing}: `) && /cannot read patch file/.test(err.message));
+    assert.throws(
+      () => readPatch(missing),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.startsWith(`${missing}: `) &&
+        /cannot read patch file/.test(err.message),
+    );
     const good = join(dir, 'good.yaml');
     writeFileSync(good, 'seed: 9\n');
     assert.deepEqual(readPatch(good), { seed: 9 });

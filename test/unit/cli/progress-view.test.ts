@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  asPipelineResult, formatDuration, formatTable, plainUpdates, progressBar, redrawFrame, renderProgress,
-  reportLines, stageLine, stageTable, waitingLines,
+  asPipelineResult,
+  formatDuration,
+  formatTable,
+  plainUpdates,
+  progressBar,
+  redrawFrame,
+  renderProgress,
+  reportLines,
+  stageLine,
+  stageTable,
+  waitingLines,
 } from '../../../cli/progress-view';
 import type { PipelineProgress, StageProgress } from '../../../workflows/definitions';
 
@@ -17,24 +26,52 @@ function progress(stages: StageProgress[], over: Partial<PipelineProgress> = {})
 const failedWaiting = progress(
   [
     stage({ stage: 'pretrain', status: 'done', step: 20, totalSteps: 20, metrics: { loss: 2 } }),
-    stage({ stage: 'r1Zero', status: 'failed', step: 2, totalSteps: 3, error: 'rollouts: cannot read s3://b/data.jsonl\nline two' }),
+    stage({
+      stage: 'r1Zero',
+      status: 'failed',
+      step: 2,
+      totalSteps: 3,
+      error: 'rollouts: cannot read s3://b/data.jsonl\nline two',
+    }),
   ],
-  { status: 'waiting-for-resume', waiting: { stage: 'r1Zero', error: 'rollouts: cannot read s3://b/data.jsonl\nline two', since: '2025-01-02T03:10:00.000Z' } },
+  {
+    status: 'waiting-for-resume',
+    waiting: {
+      stage: 'r1Zero',
+      error: 'rollouts: cannot read s3://b/data.jsonl\nline two',
+      since: '2025-01-02T03:10:00.000Z',
+    },
+  },
 );
 
 describe('stage lines', () => {
   test('a running RL stage shows its bar, steps, reward and accuracy', () => {
-    const s = stage({ stage: 'r1Zero', status: 'running', step: 9, totalSteps: 30, metrics: { reward: 0.41234, accuracy: 0.38, loss: 7 } });
-    assert.equal(stageLine(s, { barWidth: 10 }), '▶ r1Zero        ███░░░░░░░       9/30  running  reward 0.412  acc 38.0%');
+    const s = stage({
+      stage: 'r1Zero',
+      status: 'running',
+      step: 9,
+      totalSteps: 30,
+      metrics: { reward: 0.41234, accuracy: 0.38, loss: 7 },
+    });
+    assert.equal(
+      stageLine(s, { barWidth: 10 }),
+      '▶ r1Zero        ███░░░░░░░       9/30  running  reward 0.412  acc 38.0%',
+    );
   });
 
   test('a finished supervised stage shows its loss and the eval numbers', () => {
     const s = stage({
-      stage: 'pretrain', status: 'done', step: 600, totalSteps: 600, metrics: { loss: 1.5 },
+      stage: 'pretrain',
+      status: 'done',
+      step: 600,
+      totalSteps: 600,
+      metrics: { loss: 1.5 },
       eval: { pass1: 0.125, formatRate: 0.5, languageConsistency: 1, refusalCorrectness: 0.95 },
     });
-    assert.equal(stageLine(s, { barWidth: 4 }),
-      '✔ pretrain      ████    600/600  done     loss 1.500  │ eval pass@1 12.5%  format 50.0%  lang 100.0%  refusal 95.0%');
+    assert.equal(
+      stageLine(s, { barWidth: 4 }),
+      '✔ pretrain      ████    600/600  done     loss 1.500  │ eval pass@1 12.5%  format 50.0%  lang 100.0%  refusal 95.0%',
+    );
   });
 
   test('a pending stage has an empty bar and no numbers', () => {
@@ -71,8 +108,13 @@ describe('live view', () => {
   });
 
   test('the header names the current stage and the elapsed time', () => {
-    const p = progress([stage({ stage: 'r1Zero', status: 'running', step: 1, totalSteps: 3 })], { currentStage: 'r1Zero' });
-    assert.equal(renderProgress(p, { elapsedMs: 65_000 })[0], 'r1flow run r1-tiny-20250102-030405-beef (tiny) — running, stage r1Zero · 1m05s');
+    const p = progress([stage({ stage: 'r1Zero', status: 'running', step: 1, totalSteps: 3 })], {
+      currentStage: 'r1Zero',
+    });
+    assert.equal(
+      renderProgress(p, { elapsedMs: 65_000 })[0],
+      'r1flow run r1-tiny-20250102-030405-beef (tiny) — running, stage r1Zero · 1m05s',
+    );
   });
 
   test('a redraw moves the cursor up over the old frame, rewrites each line and erases the rest', () => {
@@ -119,12 +161,22 @@ describe('plain updates for logs', () => {
 
 describe('final table', () => {
   test('columns are aligned', () => {
-    assert.deepEqual(formatTable(['A', 'BB'], [['xyz', '1'], ['q', '22']]), ['A    BB', 'xyz  1', 'q    22']);
+    assert.deepEqual(
+      formatTable(
+        ['A', 'BB'],
+        [
+          ['xyz', '1'],
+          ['q', '22'],
+        ],
+      ),
+      ['A    BB', 'xyz  1', 'q    22'],
+    );
   });
 
   test('built from the result alone when there is no progress', () => {
     const result = asPipelineResult({
-      runId: 'r', stages: { pretrain: { uri: 's3://b/p', sha256: 'abcdef0123456789', step: 20, metrics: { loss: 2, pass1: 0.5 } } },
+      runId: 'r',
+      stages: { pretrain: { uri: 's3://b/p', sha256: 'abcdef0123456789', step: 20, metrics: { loss: 2, pass1: 0.5 } } },
     });
     const lines = stageTable(undefined, result);
     assert.equal(lines.length, 2);
@@ -135,7 +187,14 @@ describe('final table', () => {
 
   test('progress gives status and eval; the result adds the checkpoint', () => {
     const p = progress([
-      stage({ stage: 'pretrain', status: 'done', step: 20, totalSteps: 20, metrics: { loss: 2 }, eval: { pass1: 0.25, meanLength: 12 } }),
+      stage({
+        stage: 'pretrain',
+        status: 'done',
+        step: 20,
+        totalSteps: 20,
+        metrics: { loss: 2 },
+        eval: { pass1: 0.25, meanLength: 12 },
+      }),
       stage({ stage: 'r1Zero', status: 'skipped' }),
     ]);
     const lines = stageTable(p, asPipelineResult({ stages: { pretrain: { sha256: '0123456789abcdef' } } }));
@@ -150,8 +209,10 @@ describe('final table', () => {
   });
 
   test('report location prefers the HTML page and keeps the JSON', () => {
-    assert.deepEqual(reportLines(undefined, { stages: {}, reportUri: 's3://b/r.json', reportHtmlUri: 's3://b/r.html' }),
-      ['Report (HTML): s3://b/r.html', 'Report (JSON): s3://b/r.json']);
+    assert.deepEqual(
+      reportLines(undefined, { stages: {}, reportUri: 's3://b/r.json', reportHtmlUri: 's3://b/r.html' }),
+      ['Report (HTML): s3://b/r.html', 'Report (JSON): s3://b/r.json'],
+    );
     assert.deepEqual(reportLines(progress([], { reportUri: 's3://b/r.json' }), undefined), ['Report: s3://b/r.json']);
   });
 

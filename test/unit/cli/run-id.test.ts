@@ -37,15 +37,21 @@ describe('run ids', () => {
 
   test('a bad --id is a usage error that names the flag', () => {
     assert.equal(checkRunId('good-id', '--id'), 'good-id');
-    assert.throws(() => checkRunId('bad:id', '--id'), (err: unknown) =>
-      err instanceof UsageError && /^--id "bad:id" contains ":"/.test(err.message));
+    assert.throws(
+      () => checkRunId('bad:id', '--id'),
+      (err: unknown) => err instanceof UsageError && /^--id "bad:id" contains ":"/.test(err.message),
+    );
   });
 
   test('UI links', () => {
-    assert.equal(runUiLink({ uiUrl: 'http://127.0.0.1:8233/', namespace: 'default' }, 'r1-x'),
-      'http://127.0.0.1:8233/namespaces/default/workflows/r1-x');
-    assert.equal(runUiLink({ uiUrl: 'https://ui.example', namespace: 'ns.acct' }, 'nightly-2025-01-02T03:00:00Z'),
-      'https://ui.example/namespaces/ns.acct/workflows/nightly-2025-01-02T03%3A00%3A00Z');
+    assert.equal(
+      runUiLink({ uiUrl: 'http://127.0.0.1:8233/', namespace: 'default' }, 'r1-x'),
+      'http://127.0.0.1:8233/namespaces/default/workflows/r1-x',
+    );
+    assert.equal(
+      runUiLink({ uiUrl: 'https://ui.example', namespace: 'ns.acct' }, 'nightly-2025-01-02T03:00:00Z'),
+      'https://ui.example/namespaces/ns.acct/workflows/nightly-2025-01-02T03%3A00%3A00Z',
+    );
     assert.equal(runUiLink({ namespace: 'default' }, 'r1-x'), undefined);
   });
 });

@@ -26,8 +26,14 @@ describe('config flags', () => {
   });
 
   test('bad flags fail before anything starts', () => {
-    assert.throws(() => rawConfigFromFlags({ preset: 'tiny', config: 'x.json' }), (e: unknown) => e instanceof UsageError && /not both/.test(e.message));
-    assert.throws(() => rawConfigFromFlags({ preset: 'huge' }), (e: unknown) => e instanceof UsageError && /known: .*tiny/.test(e.message));
+    assert.throws(
+      () => rawConfigFromFlags({ preset: 'tiny', config: 'x.json' }),
+      (e: unknown) => e instanceof UsageError && /not both/.test(e.message),
+    );
+    assert.throws(
+      () => rawConfigFromFlags({ preset: 'huge' }),
+      (e: unknown) => e instanceof UsageError && /known: .*tiny/.test(e.message),
+    );
   });
 
   test('a config file is sent as written, after validation', () => {
@@ -37,8 +43,14 @@ describe('config flags', () => {
     assert.deepEqual(rawConfigFromFlags({ config: good }).raw, { preset: 'micro', seed: 3 });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"preset":"micro","seed":-1}');
-    assert.throws(() => rawConfigFromFlags({ config: bad }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('seed:')));
-    assert.throws(() => rawConfigFromFlags({ config: join(dir, 'none.json') }), (e: unknown) => e instanceof ConfigError && /cannot read config file/.test(e.message));
+    assert.throws(
+      () => rawConfigFromFlags({ config: bad }),
+      (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('seed:')),
+    );
+    assert.throws(
+      () => rawConfigFromFlags({ config: join(dir, 'none.json') }),
+      (e: unknown) => e instanceof ConfigError && /cannot read config file/.test(e.message),
+    );
   });
 });
 
@@ -46,9 +58,14 @@ describe('list', () => {
   test('visibility queries', () => {
     assert.equal(listQuery(), "WorkflowType = 'r1Pipeline'");
     assert.equal(listQuery('running'), "WorkflowType = 'r1Pipeline' AND (ExecutionStatus = 'Running')");
-    assert.equal(listQuery('failed'),
-      "WorkflowType = 'r1Pipeline' AND (ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Terminated' OR ExecutionStatus = 'Canceled')");
-    assert.throws(() => listQuery('done'), (e: unknown) => e instanceof UsageError && /--status must be one of running, completed, failed/.test(e.message));
+    assert.equal(
+      listQuery('failed'),
+      "WorkflowType = 'r1Pipeline' AND (ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Terminated' OR ExecutionStatus = 'Canceled')",
+    );
+    assert.throws(
+      () => listQuery('done'),
+      (e: unknown) => e instanceof UsageError && /--status must be one of running, completed, failed/.test(e.message),
+    );
   });
 
   test('limits', () => {
@@ -60,14 +77,19 @@ describe('list', () => {
 test('failure messages follow the cause chain', () => {
   const inner = new Error('dataset s3://b/x.jsonl is unreadable');
   const outer = new Error('Workflow execution failed', { cause: new Error('Activity task failed', { cause: inner }) });
-  assert.equal(failureMessage(outer), 'Workflow execution failed: Activity task failed: dataset s3://b/x.jsonl is unreadable');
+  assert.equal(
+    failureMessage(outer),
+    'Workflow execution failed: Activity task failed: dataset s3://b/x.jsonl is unreadable',
+  );
 });
 
 /** A stand-in for the Temporal client: answers the progress query from a script, then closes. */
 function fakeClient(script: PipelineProgress[], ending: { value?: unknown; error?: Error }): Client {
   let polls = 0;
   let finish!: () => void;
-  const closed = new Promise<void>((resolve) => { finish = resolve; });
+  const closed = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   const handle = {
     describe: async () => ({ startTime: new Date() }),
     result: async () => {
@@ -90,21 +112,31 @@ function fakeClient(script: PipelineProgress[], ending: { value?: unknown; error
 
 function collector(isTTY: boolean): { out: NodeJS.WritableStream; text: () => string } {
   let text = '';
-  const out = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } });
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
   Object.assign(out, { isTTY, columns: 200 });
   return { out, text: () => text };
 }
 
 const RUN = 'r1-micro-20250102-030405-beef';
 const running: PipelineProgress = {
-  runId: RUN, preset: 'micro', status: 'running', currentStage: 'pretrain',
+  runId: RUN,
+  preset: 'micro',
+  status: 'running',
+  currentStage: 'pretrain',
   stages: [
     { stage: 'pretrain', status: 'running', step: 10, totalSteps: 20, metrics: { loss: 3 } },
     { stage: 'r1Zero', status: 'pending', step: 0, totalSteps: 3, metrics: {} },
   ],
 };
 const waiting: PipelineProgress = {
-  ...running, status: 'waiting-for-resume', currentStage: 'r1Zero',
+  ...running,
+  status: 'waiting-for-resume',
+  currentStage: 'r1Zero',
   stages: [
     { stage: 'pretrain', status: 'done', step: 20, totalSteps: 20, metrics: { loss: 2 }, eval: { pass1: 0.1 } },
     { stage: 'r1Zero', status: 'failed', step: 1, totalSteps: 3, metrics: {}, error: 'boom' },
@@ -112,22 +144,39 @@ const waiting: PipelineProgress = {
   waiting: { stage: 'r1Zero', error: 'rollouts failed: boom', since: '2025-01-02T03:05:00Z' },
 };
 const done: PipelineProgress = {
-  ...running, status: 'done', currentStage: undefined, reportUri: `s3://b/runs/${RUN}/report.json`,
+  ...running,
+  status: 'done',
+  currentStage: undefined,
+  reportUri: `s3://b/runs/${RUN}/report.json`,
   stages: [
     { stage: 'pretrain', status: 'done', step: 20, totalSteps: 20, metrics: { loss: 2 }, eval: { pass1: 0.1 } },
-    { stage: 'r1Zero', status: 'done', step: 3, totalSteps: 3, metrics: { reward: 0.5, accuracy: 0.75 }, eval: { pass1: 0.6 } },
+    {
+      stage: 'r1Zero',
+      status: 'done',
+      step: 3,
+      totalSteps: 3,
+      metrics: { reward: 0.5, accuracy: 0.75 },
+      eval: { pass1: 0.6 },
+    },
   ],
 };
 const result = {
   runId: RUN,
-  stages: { pretrain: { uri: 's3://b/p', sha256: 'aaaaaaaaaaaaaaaa', step: 20, metrics: {} }, r1Zero: { uri: 's3://b/z', sha256: 'bbbbbbbbbbbbbbbb', step: 3, metrics: {} } },
+  stages: {
+    pretrain: { uri: 's3://b/p', sha256: 'aaaaaaaaaaaaaaaa', step: 20, metrics: {} },
+    r1Zero: { uri: 's3://b/z', sha256: 'bbbbbbbbbbbbbbbb', step: 3, metrics: {} },
+  },
   reportHtmlUri: `s3://b/runs/${RUN}/report.html`,
 };
 
 describe('followRun', () => {
   test('plain output: a line per change, the waiting commands, then the table and the report', async () => {
     const c = collector(false);
-    const r = await followRun(fakeClient([running, waiting, done], { value: result }), RUN, { out: c.out, intervalMs: 1, uiLink: 'http://ui/x' });
+    const r = await followRun(fakeClient([running, waiting, done], { value: result }), RUN, {
+      out: c.out,
+      intervalMs: 1,
+      uiLink: 'http://ui/x',
+    });
     assert.equal(r.ok, true);
     assert.equal(r.outcome, 'completed');
     const text = c.text();
@@ -136,7 +185,7 @@ describe('followRun', () => {
     assert.ok(text.includes(`    r1flow resume ${RUN} --patch FILE\n`));
     assert.ok(text.includes(`    r1flow abort ${RUN}\n`));
     assert.ok(text.includes('[r1Zero] done  3/3  reward 0.500  acc 75.0%  eval pass@1 60.0%\n'));
-    assert.match(text, /\nr1Zero\s+done\s+3\/3\s+reward 0\.500  acc 75\.0%\s+60\.0%.*sha256:bbbbbbbbbbbb\n/);
+    assert.match(text, /\nr1Zero\s+done\s+3\/3\s+reward 0\.500 {2}acc 75\.0%\s+60\.0%.*sha256:bbbbbbbbbbbb\n/);
     assert.ok(text.includes(`Report (HTML): s3://b/runs/${RUN}/report.html\n`));
     assert.ok(text.includes(`Report (JSON): s3://b/runs/${RUN}/report.json\n`));
     assert.ok(text.includes('Temporal UI: http://ui/x\n'));
@@ -145,7 +194,11 @@ describe('followRun', () => {
 
   test('TTY output redraws in place', async () => {
     const c = collector(true);
-    const r = await followRun(fakeClient([running, done], { value: result }), RUN, { out: c.out, intervalMs: 1, tty: true });
+    const r = await followRun(fakeClient([running, done], { value: result }), RUN, {
+      out: c.out,
+      intervalMs: 1,
+      tty: true,
+    });
     assert.equal(r.ok, true);
     const text = c.text();
     // the second frame moves up over the first (header + 2 stages = 3 lines)
@@ -155,8 +208,11 @@ describe('followRun', () => {
 
   test('a failed workflow ends the follow with its reason and ok=false', async () => {
     const c = collector(false);
-    const r = await followRun(fakeClient([running], { error: new Error('Workflow execution failed', { cause: new Error('bad data') }) }), RUN,
-      { out: c.out, intervalMs: 1 });
+    const r = await followRun(
+      fakeClient([running], { error: new Error('Workflow execution failed', { cause: new Error('bad data') }) }),
+      RUN,
+      { out: c.out, intervalMs: 1 },
+    );
     assert.equal(r.ok, false);
     assert.equal(r.outcome, 'failed');
     assert.equal(r.error, 'Workflow execution failed: bad data');
@@ -166,7 +222,10 @@ describe('followRun', () => {
   test('an aborted run is not a success', async () => {
     const c = collector(false);
     const aborted = { ...waiting, status: 'aborted' as const, waiting: undefined };
-    const r = await followRun(fakeClient([waiting, aborted], { value: { runId: RUN, stages: {} } }), RUN, { out: c.out, intervalMs: 1 });
+    const r = await followRun(fakeClient([waiting, aborted], { value: { runId: RUN, stages: {} } }), RUN, {
+      out: c.out,
+      intervalMs: 1,
+    });
     assert.equal(r.ok, false);
     assert.equal(r.outcome, 'aborted');
   });
@@ -175,7 +234,11 @@ describe('followRun', () => {
     const c = collector(false);
     const controller = new AbortController();
     controller.abort();
-    const r = await followRun(fakeClient([running], { value: result }), RUN, { out: c.out, intervalMs: 1, signal: controller.signal });
+    const r = await followRun(fakeClient([running], { value: result }), RUN, {
+      out: c.out,
+      intervalMs: 1,
+      signal: controller.signal,
+    });
     assert.equal(r.outcome, 'detached');
     assert.ok(c.text().includes(`keeps running. Check it with: r1flow status ${RUN}`));
   });

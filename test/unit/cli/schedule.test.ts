@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UsageError } from '../../../cli/output';
-import { checkCron, checkScheduleName, parseDuration, parseOverlap, scheduleSpec, specDescription } from '../../../cli/schedule';
+import {
+  checkCron,
+  checkScheduleName,
+  parseDuration,
+  parseOverlap,
+  scheduleSpec,
+  specDescription,
+} from '../../../cli/schedule';
 
 function usageError(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => err instanceof UsageError && pattern.test(err.message));
@@ -19,7 +26,8 @@ describe('durations', () => {
   });
 
   test('anything else is refused with the flag named', () => {
-    for (const bad of ['', '10', 'abc', '5x', '1h 30', 'h1', '-5m']) usageError(() => parseDuration(bad), /^--every must be a duration/);
+    for (const bad of ['', '10', 'abc', '5x', '1h 30', 'h1', '-5m'])
+      usageError(() => parseDuration(bad), /^--every must be a duration/);
     usageError(() => parseDuration('0s'), /^--every must be at least 1s/);
   });
 });
@@ -50,7 +58,10 @@ describe('schedule specs', () => {
   test('exactly one of --cron and --every', () => {
     usageError(() => scheduleSpec({}), /exactly one of --cron/);
     usageError(() => scheduleSpec({ cron: '@daily', every: '1d' }), /exactly one of --cron/);
-    assert.deepEqual(scheduleSpec({ cron: '0 3 * * *' }), { spec: { cronExpressions: ['0 3 * * *'] }, text: 'cron "0 3 * * *" (UTC)' });
+    assert.deepEqual(scheduleSpec({ cron: '0 3 * * *' }), {
+      spec: { cronExpressions: ['0 3 * * *'] },
+      text: 'cron "0 3 * * *" (UTC)',
+    });
     assert.deepEqual(scheduleSpec({ every: '6h' }), { spec: { intervals: [{ every: 21_600_000 }] }, text: 'every 6h' });
   });
 
@@ -67,6 +78,9 @@ describe('schedule names', () => {
     usageError(() => checkScheduleName('-nightly', 'u'), /must start with a letter or digit/);
     usageError(() => checkScheduleName('a'.repeat(65), 'u'), /at most 64/);
     usageError(() => checkScheduleName('a b', 'u'), /must start with a letter or digit/);
-    usageError(() => checkScheduleName(undefined, 'r1flow schedule describe NAME'), /^usage: r1flow schedule describe NAME$/);
+    usageError(
+      () => checkScheduleName(undefined, 'r1flow schedule describe NAME'),
+      /^usage: r1flow schedule describe NAME$/,
+    );
   });
 });

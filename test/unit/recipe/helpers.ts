@@ -7,5 +7,7 @@ export function assertClose(actual: number | null, expected: number, tolerance =
 
 export function assertAllClose(actual: readonly number[], expected: readonly number[], tolerance = 1e-9): void {
   assert.equal(actual.length, expected.length, `length ${actual.length} != ${expected.length}`);
-  actual.forEach((value, i) => assertClose(value, expected[i], tolerance, `index ${i}: expected ${expected[i]}, got ${value}`));
+  actual.forEach((value, i) =>
+    assertClose(value, expected[i], tolerance, `index ${i}: expected ${expected[i]}, got ${value}`),
+  );
 }

@@ -96,7 +96,10 @@ describe('steps are deterministic and chunkable', () => {
     const b = freshOptimizer(base);
     const updates = [];
     for (let step = 0; step < 3; step++) updates.push((await grpoStep(a, grpoCfg, 'r1Zero', step)).update);
-    assert.ok(updates.every((u) => !u.skipped && u.rows > 0 && u.kl === null), JSON.stringify(updates));
+    assert.ok(
+      updates.every((u) => !u.skipped && u.rows > 0 && u.kl === null),
+      JSON.stringify(updates),
+    );
     assert.equal(a.optimizer?.step, 3);
     await grpoStep(b, grpoCfg, 'r1Zero', 0);
     const resumed = roundTrip(b, 'grpo');
@@ -107,7 +110,9 @@ describe('steps are deterministic and chunkable', () => {
   });
 
   test('GRPO with a KL reference and two inner epochs: μ optimizer steps per GRPO step, KL reported', async () => {
-    const klCfg = microConfig({ stages: { r1Zero: { grpo: { overlongBuffer: 30, beta: 0.1, innerEpochs: 2, rewards: { overlong: 1 } } } } });
+    const klCfg = microConfig({
+      stages: { r1Zero: { grpo: { overlongBuffer: 30, beta: 0.1, innerEpochs: 2, rewards: { overlong: 1 } } } },
+    });
     const base = freshOptimizer(initPolicy(klCfg));
     await pretrainSteps(base, klCfg, 0, 2);
     const policy = freshOptimizer(base);

@@ -16,7 +16,13 @@ export const addProblem: Problem = {
 };
 
 /** A hand-made rollout: only the fields scoring and filtering read are meaningful. */
-export function fakeRollout(group: number, sample: number, completion: string, problem: Problem = addProblem, finishReason: Rollout['finishReason'] = 'stop'): Rollout {
+export function fakeRollout(
+  group: number,
+  sample: number,
+  completion: string,
+  problem: Problem = addProblem,
+  finishReason: Rollout['finishReason'] = 'stop',
+): Rollout {
   return {
     group,
     sample,

@@ -28,7 +28,10 @@ describe('sampleProblems', () => {
     const evalSet = sampleProblems(cfg, 'eval', 'eval', 0);
     assert.equal(evalSet.length, cfg.eval.problems + cfg.eval.generalPrompts);
     for (const p of evalSet) assert.equal(splitOf(p.problem, options), 'eval');
-    assert.deepEqual(evalSet.map((p) => p.index), evalSet.map((_, i) => i));
+    assert.deepEqual(
+      evalSet.map((p) => p.index),
+      evalSet.map((_, i) => i),
+    );
     assert.ok(evalSet.every((p) => p.prompt === `Q: ${p.problem.question}\nA: `));
   });
 
@@ -37,7 +40,12 @@ describe('sampleProblems', () => {
     const problems = sampleProblems(mixed, 'train', 'finalRl', 0);
     const general = problems.filter((p) => p.problem.category !== 'reasoning').length;
     assert.ok(general > 60 && general < 140, `general prompts: ${general}`);
-    const none = sampleProblems(microConfig({ stages: { r1Zero: { grpo: { promptsPerStep: 50 } } } }), 'train', 'r1Zero', 0);
+    const none = sampleProblems(
+      microConfig({ stages: { r1Zero: { grpo: { promptsPerStep: 50 } } } }),
+      'train',
+      'r1Zero',
+      0,
+    );
     assert.ok(none.every((p) => p.problem.category === 'reasoning'));
   });
 });
@@ -66,7 +74,10 @@ describe('rollout', () => {
     });
     assert.deepEqual(await rollout(policy, problems, 3, sampling, seed), out);
     const other = await rollout(policy, problems, 3, sampling, { ...seed, step: 1 });
-    assert.notDeepEqual(other.map((r) => r.tokens), out.map((r) => r.tokens));
+    assert.notDeepEqual(
+      other.map((r) => r.tokens),
+      out.map((r) => r.tokens),
+    );
   });
 });
 
@@ -82,7 +93,10 @@ describe('evaluate and the SFT datasets (untrained micro policy)', () => {
     }
     assert.ok(result.passK! >= result.pass1!);
     assert.ok(result.meanLength! > 0 && result.meanLength! <= cfg.eval.maxNewTokens);
-    assert.ok(result.examples.some((e) => e.category === 'reasoning') && result.examples.some((e) => e.category !== 'reasoning'));
+    assert.ok(
+      result.examples.some((e) => e.category === 'reasoning') &&
+        result.examples.some((e) => e.category !== 'reasoning'),
+    );
     assert.deepEqual(await evaluate(policy, cfg), result);
   });
 
@@ -93,7 +107,11 @@ describe('evaluate and the SFT datasets (untrained micro policy)', () => {
     const dropped = Object.values(report.dropped).reduce((s, n) => s + n, 0);
     assert.equal(report.kept + dropped, report.samples);
     assert.equal(report.general, 0);
-    for (const e of examples) assert.equal(formatReward({ problem: { category: 'reasoning', answer: '0', language: 'en' }, completion: e.completion }), 1);
+    for (const e of examples)
+      assert.equal(
+        formatReward({ problem: { category: 'reasoning', answer: '0', language: 'en' }, completion: e.completion }),
+        1,
+      );
   });
 
   test('the rejection set mixes in general prompts with their correct reply or refusal', async () => {
@@ -103,11 +121,17 @@ describe('evaluate and the SFT datasets (untrained micro policy)', () => {
     assert.equal(report.examples, examples.length);
     const general = examples.slice(examples.length - report.general);
     for (const e of general) {
-      assert.equal(formatReward({ problem: { category: 'harmless', answer: '', language: 'en' }, completion: e.completion }), 1);
+      assert.equal(
+        formatReward({ problem: { category: 'harmless', answer: '', language: 'en' }, completion: e.completion }),
+        1,
+      );
       assert.match(e.prompt, /^Q: .*\nA: $/s);
     }
     // Unsafe requests come with the refusal, harmless ones with a reply that is not one.
     const refusals = general.filter((e) => /help/.test(e.completion) || /помочь/.test(e.completion));
-    assert.ok(refusals.length > 0 && refusals.length < general.length, `refusals: ${refusals.length} of ${general.length}`);
+    assert.ok(
+      refusals.length > 0 && refusals.length < general.length,
+      `refusals: ${refusals.length} of ${general.length}`,
+    );
   });
 });

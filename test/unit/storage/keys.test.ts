@@ -5,7 +5,10 @@ import { joinKey, parseS3Uri, runPrefix, validateKey, validateSegment } from '..
 
 describe('object keys', () => {
   test('ordinary keys pass unchanged', () => {
-    assert.equal(validateKey('runs/abc/pretrain/step-000010/model.safetensors'), 'runs/abc/pretrain/step-000010/model.safetensors');
+    assert.equal(
+      validateKey('runs/abc/pretrain/step-000010/model.safetensors'),
+      'runs/abc/pretrain/step-000010/model.safetensors',
+    );
     assert.equal(joinKey('runs', 'abc', 'manifest.json'), 'runs/abc/manifest.json');
   });
 
@@ -21,7 +24,10 @@ describe('object keys', () => {
     ['x'.repeat(1025), 'longer than'],
   ] as const) {
     test(`refuses ${JSON.stringify(key.slice(0, 20))}`, () => {
-      assert.throws(() => validateKey(key), (err: unknown) => err instanceof InvalidKeyError && err.message.includes(why) && err.key === key);
+      assert.throws(
+        () => validateKey(key),
+        (err: unknown) => err instanceof InvalidKeyError && err.message.includes(why) && err.key === key,
+      );
     });
   }
 

@@ -4,30 +4,45 @@ import { isTransient, withRetry } from '../../../storage/retry';
 
 test('transient errors are retried until they succeed', async () => {
   let calls = 0;
-  const value = await withRetry(async () => {
-    calls++;
-    if (calls < 3) throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
-    return 'ok';
-  }, { baseDelayMs: 1 });
+  const value = await withRetry(
+    async () => {
+      calls++;
+      if (calls < 3) throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+      return 'ok';
+    },
+    { baseDelayMs: 1 },
+  );
   assert.equal(value, 'ok');
   assert.equal(calls, 3);
 });
 
 test('permanent errors are not retried', async () => {
   let calls = 0;
-  await assert.rejects(withRetry(async () => {
-    calls++;
-    throw Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-  }, { baseDelayMs: 1 }), /denied/);
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+      },
+      { baseDelayMs: 1 },
+    ),
+    /denied/,
+  );
   assert.equal(calls, 1);
 });
 
 test('retries stop after the attempt limit', async () => {
   let calls = 0;
-  await assert.rejects(withRetry(async () => {
-    calls++;
-    throw Object.assign(new Error('busy'), { $metadata: { httpStatusCode: 503 } });
-  }, { attempts: 3, baseDelayMs: 1 }), /busy/);
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw Object.assign(new Error('busy'), { $metadata: { httpStatusCode: 503 } });
+      },
+      { attempts: 3, baseDelayMs: 1 },
+    ),
+    /busy/,
+  );
   assert.equal(calls, 3);
 });
 

@@ -11,17 +11,26 @@ import { projectRoot } from '../../../infra/paths';
 const dir = join(projectRoot, 'test', 'fixtures', 'histories');
 
 test('recorded micro-run histories replay without non-determinism', { timeout: 120_000 }, async () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const types = files.map((f) => f.replace(/^\d+-|\.json$/g, ''));
-  for (const t of ['r1Pipeline', 'pretrainStageWorkflow', 'grpoStageWorkflow', 'sftStageWorkflow']) assert.ok(types.includes(t), `a ${t} history is recorded`);
+  for (const t of ['r1Pipeline', 'pretrainStageWorkflow', 'grpoStageWorkflow', 'sftStageWorkflow'])
+    assert.ok(types.includes(t), `a ${t} history is recorded`);
   async function* histories() {
     for (const f of files) {
-      const { workflowId, history } = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { workflowId: string; history: unknown };
+      const { workflowId, history } = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+        workflowId: string;
+        history: unknown;
+      };
       yield { workflowId, history };
     }
   }
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowsPath: join(projectRoot, 'workflows', 'index.ts') }, histories())) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath: join(projectRoot, 'workflows', 'index.ts') },
+    histories(),
+  )) {
     assert.equal(result.error, undefined, `${result.workflowId}: ${result.error?.message}`);
     replayed++;
   }

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import {
+  ConfigError,
+  configHash,
+  loadConfig,
+  PipelineConfigSchema,
+  PRESETS,
+  presetNames,
+  resolveConfig,
+} from '../../../../recipe/config';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'r1flow-config-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('presets', () => {
+  test('tiny and micro exist and load', () => {
+    assert.ok(presetNames().includes('tiny') && presetNames().includes('micro'));
+    for (const name of presetNames()) {
+      const config = loadConfig(name);
+      assert.equal(config.seed, 1);
+      assert.ok(config.stages.r1Zero.grpo.groupSize >= 2);
+    }
+  });
+
+  test('a preset name alone is a complete config (what the UI form sends)', () => {
+    const config = resolveConfig({ preset: 'micro' });
+    assert.equal(config.model.dModel, 32);
+    assert.equal(config.workflow.continueAsNewAfter, 2);
+  });
+
+  test('user fields override the preset, the rest of the preset stays', () => {
+    const config = resolveConfig({ preset: 'tiny', seed: 7, stages: { r1Zero: { grpo: { steps: 5 } } } });
+    assert.equal(config.seed, 7);
+    assert.equal(config.stages.r1Zero.grpo.steps, 5);
+    assert.equal(config.stages.r1Zero.grpo.groupSize, 8);
+    assert.equal(config.stages.pretrain.steps, PRESETS.tiny!.stages!.pretrain!.steps);
+  });
+
+  test('defaults fill a config that names no preset', () => {
+    const config = PipelineConfigSchema.parse({});
+    assert.equal(config.device, 'cpu');
+    assert.equal(config.stages.finalRl.grpo.rewards.helpfulness, 1);
+    assert.equal(config.stages.r1Zero.grpo.rewards.helpfulness, 0);
+  });
+
+  test('final RL keeps its own defaults when only some of its fields are set', () => {
+    const config = resolveConfig({ stages: { finalRl: { grpo: { steps: 5, rewards: { format: 1 } } } } });
+    assert.equal(config.stages.finalRl.grpo.steps, 5);
+    assert.equal(config.stages.finalRl.grpo.generalFraction, 0.3);
+    assert.equal(config.stages.finalRl.grpo.rewards.helpfulness, 1);
+    assert.equal(config.stages.finalRl.grpo.rewards.format, 1);
+    assert.equal(config.stages.reasoningRl.grpo.generalFraction, 0);
+  });
+});
+
+describe('bad input names the path', () => {
+  test('out of range', () => {
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ stages: { reasoningRl: { grpo: { groupSize: 1 } } } })),
+      ['stages.reasoningRl.grpo.groupSize: must be ≥ 2'],
+    );
+  });
+
+  test('wrong type', () => {
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ model: { dModel: 'big' } })),
+      ['model.dModel: must be a number'],
+    );
+  });
+
+  test('unknown key', () => {
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ stages: { r1Zero: { grpo: { gropSize: 4 } } } })),
+      ['stages.r1Zero.grpo.gropSize: unknown key'],
+    );
+  });
+
+  test('every problem is listed, not only the first', () => {
+    const problems = problemsOf(() => resolveConfig({ seed: -1, device: 'tpu', task: { digits: 9 } }));
+    assert.equal(problems.length, 3);
+    assert.ok(problems.some((p) => p.startsWith('seed: must be ≥ 0')));
+    assert.ok(problems.some((p) => p.startsWith('device:')));
+    assert.ok(problems.some((p) => p.startsWith('task.digits: must be ≤ 6')));
+  });
+
+  test('cross-field rule names the field', () => {
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ model: { dModel: 30, nHeads: 4 } })),
+      ['model.nHeads: dModel must be divisible by nHeads'],
+    );
+  });
+
+  test('unknown preset lists the known ones', () => {
+    const [problem] = problemsOf(() => resolveConfig({ preset: 'huge' }));
+    assert.match(problem!, /^preset: unknown preset "huge" \(known: .*tiny.*\)/);
+  });
+
+  test('neither preset nor file', () => {
+    const [problem] = problemsOf(() => loadConfig(join(dir, 'missing.json')));
+    assert.match(problem!, /is neither a preset .* nor an existing file/);
+  });
+
+  test('malformed JSON names the line', () => {
+    const path = file('bad.json', '{\n  "seed": 1,\n  "model": {,}\n}\n');
+    const [problem] = problemsOf(() => loadConfig(path));
+    assert.match(problem!, /malformed JSON at line 3/);
+  });
+
+  test('malformed YAML names the line', () => {
+    const path = file('bad.yaml', 'seed: 1\nmodel:\n  dModel: [1, 2\n');
+    const [problem] = problemsOf(() => loadConfig(path));
+    assert.match(problem!, /malformed YAML at line \d+/);
+  });
+
+  test('errors in a file name the file', () => {
+    const path = file('range.yaml', 'preset: micro\nstages:\n  reasoningRl:\n    grpo:\n      groupSize: 0\n');
+    assert.throws(
+      () => loadConfig(path),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.startsWith(path) &&
+        err.problems[0] === 'stages.reasoningRl.grpo.groupSize: must be ≥ 2',
+    );
+  });
+
+  test('a valid YAML file loads', () => {
+    const path = file('ok.yml', 'preset: micro\nseed: 3\n');
+    assert.equal(loadConfig(path).seed, 3);
+  });
+});
+
+test('config hash ignores key order and changes with values', () => {
+  assert.equal(configHash({ a: 1, b: { c: 2, d: 3 } }), configHash({ b: { d: 3, c: 2 }, a: 1 }));
+  assert.notEqual(configHash({ a: 1 }), configHash({ a: 2 }));
+});

@@ -1,0 +1,157 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateTargets, type ModelEval, type RunReport, type TargetResult } from '../../../../recipe/report';
+
+// Every target exactly on its bar; the individual tests move one number across it.
+function boundaryReport(): RunReport {
+  const good: ModelEval = { pass1: 0.9, formatRate: 0.99, languageConsistency: 0.98, refusalCorrectness: 0.95 };
+  return {
+    version: 1,
+    runId: 'boundary',
+    wallSeconds: 1200,
+    baseEval: { pass1: 0.45 },
+    stages: {
+      r1Zero: { status: 'completed', eval: { pass1: 0.65, formatRate: 0.9, languageConsistency: 0.9 } },
+      reasoningRl: { status: 'completed', eval: { languageConsistency: 0.98 } },
+      finalRl: { status: 'completed', eval: good },
+    },
+  };
+}
+
+function byId(results: TargetResult[]): Record<string, TargetResult> {
+  return Object.fromEntries(results.map((r) => [r.id, r]));
+}
+
+const ALL_IDS = [
+  'r1ZeroAccuracyGain',
+  'r1ZeroFormatRate',
+  'reasoningRlLanguageConsistency',
+  'reasoningRlLanguageGain',
+  'finalAccuracy',
+  'finalFormatRate',
+  'finalLanguageConsistency',
+  'finalRefusalCorrectness',
+  'wallTime',
+];
+
+describe('evaluateTargets', () => {
+  test('judges every issue target, in a fixed order', () => {
+    assert.deepEqual(
+      evaluateTargets(boundaryReport()).map((t) => t.id),
+      ALL_IDS,
+    );
+  });
+
+  test('values exactly on the bar are met (0.65 − 0.45 counts as 20 points)', () => {
+    const results = byId(evaluateTargets(boundaryReport()));
+    for (const id of ALL_IDS) assert.equal(results[id]!.met, true, `${id} should be met`);
+    assert.ok(Math.abs(results.r1ZeroAccuracyGain!.value! - 20) < 1e-9);
+    assert.equal(results.r1ZeroAccuracyGain!.unit, 'points');
+    assert.equal(results.wallTime!.value, 1200);
+    assert.ok(Math.abs(results.reasoningRlLanguageGain!.value! - 8) < 1e-9);
+  });
+
+  test('just below each bar is not met', () => {
+    const cases: Array<[string, (r: RunReport) => void]> = [
+      [
+        'r1ZeroAccuracyGain',
+        (r) => {
+          r.stages.r1Zero!.eval!.pass1 = 0.6499;
+        },
+      ],
+      [
+        'r1ZeroFormatRate',
+        (r) => {
+          r.stages.r1Zero!.eval!.formatRate = 0.8999;
+        },
+      ],
+      [
+        'reasoningRlLanguageConsistency',
+        (r) => {
+          r.stages.reasoningRl!.eval!.languageConsistency = 0.9799;
+        },
+      ],
+      [
+        'finalAccuracy',
+        (r) => {
+          r.stages.finalRl!.eval!.pass1 = 0.8999;
+        },
+      ],
+      [
+        'finalFormatRate',
+        (r) => {
+          r.stages.finalRl!.eval!.formatRate = 0.9899;
+        },
+      ],
+      [
+        'finalLanguageConsistency',
+        (r) => {
+          r.stages.finalRl!.eval!.languageConsistency = 0.9799;
+        },
+      ],
+      [
+        'finalRefusalCorrectness',
+        (r) => {
+          r.stages.finalRl!.eval!.refusalCorrectness = 0.9499;
+        },
+      ],
+      [
+        'wallTime',
+        (r) => {
+          r.wallSeconds = 1200.5;
+        },
+      ],
+    ];
+    for (const [id, change] of cases) {
+      const report = boundaryReport();
+      change(report);
+      const results = byId(evaluateTargets(report));
+      assert.equal(results[id]!.met, false, `${id} should not be met`);
+      const others = ALL_IDS.filter((other) => other !== id && !results[other]!.met);
+      assert.deepEqual(others, [], `only ${id} should change`);
+    }
+  });
+
+  test('language consistency equal to R1-Zero is not "higher"', () => {
+    const report = boundaryReport();
+    report.stages.r1Zero!.eval!.languageConsistency = 0.98;
+    const results = byId(evaluateTargets(report));
+    assert.equal(results.reasoningRlLanguageGain!.met, false);
+    assert.equal(results.reasoningRlLanguageConsistency!.met, true);
+  });
+
+  test('missing numbers are not met and say what is missing', () => {
+    const results = byId(evaluateTargets({ version: 1, runId: 'empty', stages: {} }));
+    for (const id of ALL_IDS) {
+      assert.equal(results[id]!.met, false, id);
+      assert.equal(results[id]!.value, null, id);
+      assert.match(results[id]!.detail ?? '', /^not measured/, id);
+    }
+  });
+
+  test('the base model falls back to the pretraining eval, wall time to the timestamps', () => {
+    const report = boundaryReport();
+    delete report.baseEval;
+    delete report.wallSeconds;
+    report.stages.pretrain = { status: 'completed', eval: { pass1: 0.5 } };
+    report.createdAt = '2025-06-01T10:00:00Z';
+    report.finishedAt = '2025-06-01T10:25:00Z';
+    const results = byId(evaluateTargets(report));
+    assert.ok(Math.abs(results.r1ZeroAccuracyGain!.value! - 15) < 1e-9);
+    assert.equal(results.r1ZeroAccuracyGain!.met, false);
+    assert.equal(results.wallTime!.value, 1500);
+    assert.equal(results.wallTime!.met, false);
+  });
+
+  test('without finalRl the final targets use the last stage with an eval and say so', () => {
+    const report = boundaryReport();
+    report.stages.rejectionSft = {
+      status: 'completed',
+      eval: { pass1: 0.95, formatRate: 1, languageConsistency: 1, refusalCorrectness: 1 },
+    };
+    report.stages.finalRl = { status: 'failed', error: 'out of memory' };
+    const results = byId(evaluateTargets(report));
+    assert.equal(results.finalAccuracy!.value, 0.95);
+    assert.match(results.finalAccuracy!.detail ?? '', /rejectionSft/);
+  });
+});
