@@ -46,7 +46,7 @@ export async function uploadPolicy(
     }
     await run.record(records);
     keepInLocalCache(deps, sha256, scratch);
-    policyCache.put(sha256, policy);
+    deps.caches.policies.put(sha256, policy);
     return { uri: `${deps.store.uri(prefix)}/`, key: prefix, sha256, step: policy.step, metrics };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -106,35 +106,12 @@ async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promi
   }
 }
 
-/** In-memory policies by checkpoint sha256; small, since each holds a whole model. */
-class PolicyCache {
-  private readonly entries = new Map<string, Policy>();
-  constructor(private readonly capacity = 4) {}
-
-  get(sha256: string): Policy | undefined {
-    const p = this.entries.get(sha256);
-    if (p) {
-      this.entries.delete(sha256);
-      this.entries.set(sha256, p);
-    }
-    return p;
-  }
-
-  put(sha256: string, policy: Policy): void {
-    this.entries.delete(sha256);
-    this.entries.set(sha256, policy);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
-
-export const policyCache = new PolicyCache();
-
 /**
  * The policy of a checkpoint, read-only: callers that train must `clonePolicy` it first, so the
  * cached copy stays equal to the checkpoint (a retried activity needs it unchanged).
  */
 export async function loadPolicyRef(deps: ActivityDeps, ref: CheckpointRef): Promise<Policy> {
-  const cached = policyCache.get(ref.sha256);
+  const cached = deps.caches.policies.get(ref.sha256);
   if (cached) return cached;
   const dir = await downloadCheckpoint(deps, ref);
   const policy = loadPolicy(dir);
@@ -143,7 +120,7 @@ export async function loadPolicyRef(deps: ActivityDeps, ref: CheckpointRef): Pro
       `checkpoint ${ref.uri} loads with sha256 ${policy.sha256}, expected ${ref.sha256}`,
       ref.key,
     );
-  policyCache.put(ref.sha256, policy);
+  deps.caches.policies.put(ref.sha256, policy);
   return policy;
 }
 

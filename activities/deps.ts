@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import type { Logger } from '../infra/logger';
 import { stateDir } from '../infra/paths';
 import type { ArtifactStore } from '../storage/artifact-store';
+import type { WorkerCaches } from './worker-caches';
 
 export interface ActivityDeps {
   store: ArtifactStore;
   log: Logger;
   /** local folder for downloaded checkpoints and scratch files */
   cacheDir: string;
+  /** engine runtimes, policies and data kept in memory between activities */
+  caches: WorkerCaches;
   /** the Temporal UI base URL, for links in reports */
   uiUrl?: string;
   namespace?: string;

@@ -17,6 +17,9 @@ import { GRPO_STAGES, type GrpoStageName, type PipelineConfig, type StageName } 
 import { joinKey } from '../storage/keys';
 import { RunStore } from '../storage/run-store';
 import {
+  grpoProblems,
+  pretrainCorpus,
+  pretrainCorpusKey,
   buildColdStartSet,
   buildRejectionSet,
   evaluate,
@@ -40,8 +43,7 @@ import { BadDataError } from './errors';
 import { resumeDetails, startHeartbeat } from './heartbeat';
 import { reportStep } from './progress';
 import { flattenMetrics } from './metrics';
-import { grpoProblems } from './problem-source';
-import { useDevice } from '../engine/device';
+import { reasoningPool } from './problem-source';
 
 function grpoStage(stage: StageName): GrpoStageName {
   if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
@@ -105,11 +107,22 @@ async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> {
 }
 
 export function createGpuActivities(deps: ActivityDeps) {
-  // every gpu activity first selects the run's device (cpu | cuda | webgpu) for its sessions
-  const onDevice = (input: { config: PipelineConfig }) => useDevice(input.config.device);
+  /** The tokenized pretraining corpus, built once per worker and settings. */
+  const corpusOf = (policy: Policy, cfg: PipelineConfig) => {
+    const key = pretrainCorpusKey(policy, cfg);
+    let docs = deps.caches.corpora.get(key);
+    if (!docs) {
+      docs = pretrainCorpus(policy, cfg);
+      deps.caches.corpora.set(key, docs);
+    }
+    return docs;
+  };
+  // every gpu activity runs on the run's device (cpu | cuda | webgpu); a worker without its
+  // provider fails the activity with a DeviceUnavailableError that says how to install it
+  const engineFor = (input: { config: PipelineConfig }) => deps.caches.engine(input.config.device);
   return {
     async pretrain(input: PretrainInput): Promise<CheckpointRef> {
-      onDevice(input);
+      const engine = engineFor(input);
       const cfg = input.config;
       const ref = await trainInChunks({
         deps,
@@ -118,7 +131,7 @@ export function createGpuActivities(deps: ActivityDeps) {
         progressTo: input.progressTo,
         start: async () => freshOptimizer(initPolicy(cfg)),
         total: pretrainTotalSteps(cfg),
-        run: (policy, from, to, onStep) => pretrainSteps(policy, cfg, from, to, onStep),
+        run: (policy, from, to, onStep) => pretrainSteps(engine, policy, cfg, corpusOf(policy, cfg), from, to, onStep),
       });
       // the base model is reusable by any later run with the same pretraining settings
       await deps.store.putBytes(
@@ -130,14 +143,14 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async rollouts(input: RolloutsInput): Promise<RolloutsResult> {
-      onDevice(input);
+      const engine = engineFor(input);
       const heartbeat = startHeartbeat({ step: input.step });
       try {
         const stage = grpoStage(input.stage);
         const grpo = input.config.stages[stage].grpo;
         const policy = await loadPolicyRef(deps, input.policy);
-        const problems = await grpoProblems(deps, input.config, stage, input.step);
-        const rollouts = await rollout(policy, problems, grpo.groupSize, grpo.sampling, {
+        const problems = grpoProblems(input.config, stage, input.step, await reasoningPool(deps, input.config));
+        const rollouts = await rollout(engine, policy, problems, grpo.groupSize, grpo.sampling, {
           runSeed: input.config.seed,
           stage,
           step: input.step,
@@ -157,7 +170,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async policyUpdate(input: UpdateInput): Promise<CheckpointRef> {
-      onDevice(input);
+      const engine = engineFor(input);
       const heartbeat = startHeartbeat({ step: input.step });
       try {
         const stage = grpoStage(input.stage);
@@ -173,7 +186,7 @@ export function createGpuActivities(deps: ActivityDeps) {
         }
         const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
         const scored = await getJson<ScoredBatch>(run, relativeKey(run, input.scoredKey));
-        const update = await grpoUpdate(policy, scored, grpo, input.step, input.totalSteps, reference);
+        const update = await grpoUpdate(engine, policy, scored, grpo, input.step, input.totalSteps, reference);
         const metrics = { ...input.scoreMetrics, ...flattenMetrics(update, 'update') };
         await putJson(run, joinKey(stage, 'metrics', `${stepLabel(input.step + 1)}.json`), metrics);
         const ref = await uploadPolicy(deps, input.runId, stage, policy, metrics);
@@ -185,13 +198,13 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async buildSftData(input: SftDataInput): Promise<SftDataResult> {
-      onDevice(input);
+      const engine = engineFor(input);
       const heartbeat = startHeartbeat({ stage: input.stage });
       try {
         const policy = await loadPolicyRef(deps, input.policy);
         let dataset: SftDataset;
-        if (input.stage === 'coldStartSft') dataset = await buildColdStartSet(policy, input.config);
-        else if (input.stage === 'rejectionSft') dataset = await buildRejectionSet(policy, input.config);
+        if (input.stage === 'coldStartSft') dataset = await buildColdStartSet(engine, policy, input.config);
+        else if (input.stage === 'rejectionSft') dataset = await buildRejectionSet(engine, policy, input.config);
         else throw new BadDataError(`stage ${input.stage} builds no SFT data`);
         if (dataset.examples.length === 0) {
           throw new BadDataError(
@@ -207,7 +220,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     },
 
     async sft(input: SftInput): Promise<CheckpointRef> {
-      onDevice(input);
+      const engine = engineFor(input);
       const run = new RunStore(deps.store, input.runId);
       const dataset = await getJson<SftDataset>(run, relativeKey(run, input.datasetKey));
       const sft = sftConfigOf(input.config, input.stage);
@@ -218,16 +231,17 @@ export function createGpuActivities(deps: ActivityDeps) {
         progressTo: input.progressTo,
         start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
         total: sftTotalSteps(dataset.examples.length, sft),
-        run: (policy, from, to, onStep) => sftSteps(policy, dataset.examples, sft, input.config.seed, from, to, onStep),
+        run: (policy, from, to, onStep) =>
+          sftSteps(engine, policy, dataset.examples, sft, input.config.seed, from, to, onStep),
       });
     },
 
     async evaluate(input: EvaluateInput): Promise<EvalMetrics> {
-      onDevice(input);
+      const engine = engineFor(input);
       const heartbeat = startHeartbeat({ label: input.label });
       try {
         const policy = await loadPolicyRef(deps, input.policy);
-        const result = await evaluate(policy, input.config);
+        const result = await evaluate(engine, policy, input.config);
         const run = new RunStore(deps.store, input.runId);
         await putJson(run, joinKey('eval', `${input.label}.json`), {
           label: input.label,

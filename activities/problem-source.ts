@@ -1,16 +1,12 @@
-// The prompts of a GRPO step: the built-in task family, or — when `data.reasoning` names a JSONL
-// file (local path or s3://) — problems drawn from that dataset, deterministically per step.
+// The reasoning dataset a run names in `data.reasoning` (a JSONL file, local or s3://), loaded
+// and parsed once per worker; which of its problems a step uses is steps/problems' grpoProblems.
 import { readFileSync } from 'node:fs';
 import { parseJsonlProblems } from '../recipe/datasets/jsonl';
 import type { Problem } from '../recipe/task/types';
-import { createRng, deriveSeed } from '../recipe/util/rng';
-import type { GrpoStageName, PipelineConfig } from '../recipe/config/schema';
+import type { PipelineConfig } from '../recipe/config/schema';
 import { parseS3Uri } from '../storage/keys';
-import { sampleProblems, withPrompts, type PromptedProblem } from '../steps';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
-
-const pools = new Map<string, Problem[]>();
 
 async function readSource(deps: ActivityDeps, uri: string): Promise<string> {
   if (uri.startsWith('s3://')) {
@@ -33,7 +29,7 @@ export async function reasoningPool(deps: ActivityDeps, cfg: PipelineConfig): Pr
   const source = cfg.data.reasoning;
   if (!source) return undefined;
   const cacheKey = JSON.stringify(source);
-  const cached = pools.get(cacheKey);
+  const cached = deps.caches.datasets.get(cacheKey);
   if (cached) return cached;
   const text = await readSource(deps, source.uri);
   let problems: Problem[];
@@ -51,19 +47,6 @@ export async function reasoningPool(deps: ActivityDeps, cfg: PipelineConfig): Pr
     throw new BadDataError((err as Error).message);
   }
   if (problems.length === 0) throw new BadDataError(`dataset ${source.uri} has no usable problems`);
-  pools.set(cacheKey, problems);
+  deps.caches.datasets.set(cacheKey, problems);
   return problems;
-}
-
-export async function grpoProblems(
-  deps: ActivityDeps,
-  cfg: PipelineConfig,
-  stage: GrpoStageName,
-  step: number,
-): Promise<PromptedProblem[]> {
-  const pool = await reasoningPool(deps, cfg);
-  if (!pool) return sampleProblems(cfg, 'train', stage, step);
-  const rng = createRng(deriveSeed(cfg.seed, stage, step, 'dataset'));
-  const count = cfg.stages[stage].grpo.promptsPerStep;
-  return withPrompts(Array.from({ length: count }, () => pool[Math.floor(rng.next() * pool.length)]!));
 }

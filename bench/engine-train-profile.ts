@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSession } from '../engine/onnx';
+import { createSession } from '../engine/device';
 import { buildSftGraph, gptConfig, initParams, paramSpecs } from '../engine/model';
 import { DEFAULT_ADAMW, adamwGraphScalars, flatLayout } from '../engine/optim';
 
@@ -29,9 +29,7 @@ const B = which === 'tiny' ? 16 : 8,
 
 const dir = mkdtempSync(join(tmpdir(), 'engine-profile-'));
 const built = buildSftGraph(cfg, 'float32', { optimizer: 'adamw' });
-const session = await createSession(built.bytes, {
-  extra: { enableProfiling: true, profileFilePrefix: join(dir, 'p') },
-});
+const session = await createSession(built.bytes, { device: 'cpu', profileFilePrefix: join(dir, 'p') });
 const params = initParams(cfg, 1);
 const layout = flatLayout(paramSpecs(cfg));
 const feeds: Record<string, ort.Tensor> = {};

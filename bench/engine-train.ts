@@ -6,7 +6,8 @@
 // median and best rounds are reported.
 
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, createSession, encodeModel } from '../engine/onnx';
+import { createSession } from '../engine/device';
+import { GraphBuilder, encodeModel } from '../engine/onnx';
 import {
   type GptConfig,
   SeededRng,
@@ -17,7 +18,7 @@ import {
   paramSpecs,
 } from '../engine/model';
 import { DEFAULT_ADAMW, adamwStep, createAdamWState } from '../engine/optim';
-import { createTrainer, packSequences } from '../engine/train';
+import { SessionCache, createTrainer, packSequences } from '../engine/train';
 
 const STEPS = Number(process.env.STEPS ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -31,7 +32,7 @@ async function ceilingSession() {
   const g = new GraphBuilder('matmul');
   const n = CEILING_N;
   g.output(g.matmul(g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])), 'c');
-  const s = await createSession(encodeModel(g), { intraOpThreads: THREADS });
+  const s = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: THREADS });
   const rng = new SeededRng(1);
   const data = Float32Array.from({ length: n * n }, () => rng.normal());
   const feeds = { a: new ort.Tensor('float32', data, [n, n]), b: new ort.Tensor('float32', data, [n, n]) };
@@ -61,7 +62,7 @@ async function benchModel(
   T: number,
   ceiling: (runs: number) => Promise<number>,
 ) {
-  const trainer = createTrainer(cfg, { session: { intraOpThreads: THREADS } });
+  const trainer = createTrainer(cfg, new SessionCache('cpu', { intraOpThreads: THREADS }));
   const params = initParams(cfg, 1);
   const state = createAdamWState(params);
   const rng = new SeededRng(2);

@@ -10,10 +10,11 @@
 // ratios are taken within a round, because the machine is shared and its load drifts.
 
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, createSession, encodeModel } from '../engine/onnx';
+import { createSession } from '../engine/device';
+import { GraphBuilder, encodeModel } from '../engine/onnx';
 import { type GptConfig, SeededRng, countParams, gptConfig, initParams } from '../engine/model';
 import { DEFAULT_ADAMW, createAdamWState } from '../engine/optim';
-import { createTrainer, packSequences } from '../engine/train';
+import { SessionCache, createTrainer, packSequences } from '../engine/train';
 import { RolloutSampler, deriveSampleSeed, gptDecoder, type RolloutPath } from '../engine/sampler';
 import { resolveConfig } from '../recipe/config';
 import { buildTokenizer } from '../steps/policy';
@@ -42,7 +43,7 @@ async function matmulCeiling(): Promise<(runs: number) => Promise<number>> {
   const n = CEILING_N;
   const g = new GraphBuilder('ceiling');
   g.output(g.matmul(g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])), 'c');
-  const session = await createSession(encodeModel(g), { intraOpThreads: THREADS });
+  const session = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: THREADS });
   const rng = new SeededRng(7);
   const values = Float32Array.from({ length: n * n }, () => rng.normal());
   const feeds = { a: new ort.Tensor('float32', values, [n, n]), b: new ort.Tensor('float32', values, [n, n]) };
@@ -72,7 +73,7 @@ function trainStepFlops(cfg: GptConfig, rows: number, tokens: number): number {
 
 async function benchTrain(m: ModelCase, ceiling: (runs: number) => Promise<number>) {
   const { cfg, trainBatch: B, trainTokens: T } = m;
-  const trainer = createTrainer(cfg, { session: { intraOpThreads: THREADS } });
+  const trainer = createTrainer(cfg, new SessionCache('cpu', { intraOpThreads: THREADS }));
   const params = initParams(cfg, 1);
   const state = createAdamWState(params);
   const rng = new SeededRng(3);

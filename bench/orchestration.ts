@@ -32,6 +32,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import protos from '@temporalio/proto';
 import { createControlActivities, pretrainHashOf } from '../activities/control';
 import type { ActivityDeps } from '../activities/deps';
+import { WorkerCaches } from '../activities/worker-caches';
 import { createGpuActivities } from '../activities/gpu';
 import type { CheckpointRef } from '../activities/types';
 import { connectionFromStack, type Connection } from '../infra/connection';
@@ -246,6 +247,7 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
     store,
     log: benchLogger('bench-plain'),
     cacheDir,
+    caches: new WorkerCaches(),
     uiUrl: connection.temporal.uiUrl,
     namespace: connection.temporal.namespace,
   };

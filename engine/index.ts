@@ -21,15 +21,16 @@ export {
 } from './tokenizer';
 export * from './export';
 
-// Devices: `createSession` here is the device-aware one (the graph builder's plain helper stays
-// reachable as `createCpuSession`).
+// Devices and the runtime that owns compiled sessions, trainers and samplers per device.
 export {
   DEVICES,
   INSTALL_HINTS,
   DeviceUnavailableError,
   assertDevice,
   createSession,
+  defaultIntraOpThreads,
   deviceAvailability,
+  requireDevice,
   probeAllDevices,
   probeDevice,
   sessionOptionsFor,
@@ -38,7 +39,7 @@ export {
   type DeviceAvailability,
   type SessionTuning,
 } from './device';
-export { createSession as createCpuSession } from './onnx';
+export * from './runtime';
 
 // Sampling.
 export * from './sampler';

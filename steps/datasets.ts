@@ -13,6 +13,7 @@ import {
   type DropReason,
   type SftExample,
 } from '../recipe';
+import type { EngineRuntime } from '../engine';
 import type { PipelineConfig, SamplingConfig } from '../recipe/config';
 import type { Policy } from './policy';
 import { PROMPT_TEMPLATE, sampleProblems, taskOptions } from './problems';
@@ -58,6 +59,7 @@ export function filterRollouts(
 }
 
 async function filteredSamples(
+  engine: EngineRuntime,
   policy: Policy,
   cfg: PipelineConfig,
   purpose: 'coldStart' | 'rejection',
@@ -65,7 +67,7 @@ async function filteredSamples(
   sampling: SamplingConfig,
 ): Promise<{ examples: SftExample[]; report: Omit<DatasetReport, 'general' | 'examples'> }> {
   const problems = sampleProblems(cfg, 'train', purpose, 0);
-  const rollouts = await rollout(policy, problems, samplesPerPrompt, sampling, {
+  const rollouts = await rollout(engine, policy, problems, samplesPerPrompt, sampling, {
     runSeed: cfg.seed,
     stage: purpose,
     step: 0,
@@ -77,9 +79,15 @@ async function filteredSamples(
 const withSeed = (cfg: PipelineConfig, seed: number | undefined): PipelineConfig =>
   seed === undefined ? cfg : { ...cfg, seed };
 
-export async function buildColdStartSet(r1ZeroPolicy: Policy, cfg: PipelineConfig, seed?: number): Promise<SftDataset> {
+export async function buildColdStartSet(
+  engine: EngineRuntime,
+  r1ZeroPolicy: Policy,
+  cfg: PipelineConfig,
+  seed?: number,
+): Promise<SftDataset> {
   const stage = cfg.stages.coldStartSft;
   const { examples, report } = await filteredSamples(
+    engine,
     r1ZeroPolicy,
     withSeed(cfg, seed),
     'coldStart',
@@ -104,10 +112,15 @@ export async function buildColdStartSet(r1ZeroPolicy: Policy, cfg: PipelineConfi
   return { examples: all, report: { ...report, general: 0, examples: all.length } };
 }
 
-export async function buildRejectionSet(policy: Policy, cfg: PipelineConfig, seed?: number): Promise<SftDataset> {
+export async function buildRejectionSet(
+  engine: EngineRuntime,
+  policy: Policy,
+  cfg: PipelineConfig,
+  seed?: number,
+): Promise<SftDataset> {
   const run = withSeed(cfg, seed);
   const stage = run.stages.rejectionSft;
-  const sampled = await filteredSamples(policy, run, 'rejection', stage.samplesPerPrompt, stage.sampling);
+  const sampled = await filteredSamples(engine, policy, run, 'rejection', stage.samplesPerPrompt, stage.sampling);
   const general = generateProblems(
     { seed: deriveSeed(run.seed, 'rejection-general'), split: 'train', count: stage.generalExamples, kind: 'general' },
     taskOptions(run),

@@ -1,6 +1,7 @@
 // Held-out evaluation at the eval temperature: the same eval problems and sampling seeds for
 // every stage of a run, so the per-stage numbers differ only by the policy.
 import { summarizeEval, toEvalSample, type EvalSample, type ProblemCategory } from '../recipe';
+import type { EngineRuntime } from '../engine';
 import type { PipelineConfig } from '../recipe/config';
 import type { Policy } from './policy';
 import { sampleProblems } from './problems';
@@ -34,10 +35,16 @@ export interface EvalResult {
   examples: EvalExample[];
 }
 
-export async function evaluate(policy: Policy, cfg: PipelineConfig, seed?: number): Promise<EvalResult> {
+export async function evaluate(
+  engine: EngineRuntime,
+  policy: Policy,
+  cfg: PipelineConfig,
+  seed?: number,
+): Promise<EvalResult> {
   const ev = cfg.eval;
   const problems = sampleProblems(cfg, 'eval', 'eval', 0);
   const rollouts = await rollout(
+    engine,
     policy,
     problems,
     ev.samples,

@@ -1,12 +1,10 @@
 // The GRPO policy update: μ = innerEpochs optimizer steps on one batch of scored rollouts, with
 // clip-higher, token- or sequence-mean aggregation and, only when β > 0, a KL to a reference.
-import type { GrpoBatch } from '../engine';
-import type { GrpoConfig, GrpoStageName, PipelineConfig } from '../recipe/config';
+import type { EngineRuntime, GrpoBatch } from '../engine';
+import type { GrpoConfig } from '../recipe/config';
 import type { Policy } from './policy';
-import { sampleProblems } from './problems';
-import { rollout } from './rollout';
-import { score, type ScoredBatch, type ScoreMetrics } from './score';
-import { adamwConfig, completionRow, pack, trainerFor } from './training';
+import type { ScoredBatch } from './score';
+import { adamwConfig, completionRow, pack } from './training';
 
 export interface GrpoUpdateMetrics {
   /** 0-based GRPO step. */
@@ -26,6 +24,7 @@ export interface GrpoUpdateMetrics {
 }
 
 export async function grpoUpdate(
+  engine: EngineRuntime,
   policy: Policy,
   scored: ScoredBatch,
   grpo: GrpoConfig,
@@ -62,7 +61,7 @@ export async function grpoUpdate(
     return empty;
   }
 
-  const trainer = trainerFor(policy);
+  const trainer = engine.trainer(policy.config);
   const base = pack(
     rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
     policy.tokenizer,
@@ -105,20 +104,4 @@ export async function grpoUpdate(
     lr: sums.lr / n,
     epochs: n,
   };
-}
-
-/** One whole GRPO step of a stage in process: prompts → rollouts → score → update. */
-export async function grpoStep(
-  policy: Policy,
-  cfg: PipelineConfig,
-  stage: GrpoStageName,
-  step: number,
-  refPolicy?: Policy,
-): Promise<{ score: ScoreMetrics; update: GrpoUpdateMetrics }> {
-  const grpo = cfg.stages[stage].grpo;
-  const problems = sampleProblems(cfg, 'train', stage, step);
-  const rollouts = await rollout(policy, problems, grpo.groupSize, grpo.sampling, { runSeed: cfg.seed, stage, step });
-  const scored = score(rollouts, grpo);
-  const update = await grpoUpdate(policy, scored, grpo, step, grpo.steps, refPolicy);
-  return { score: scored.metrics, update };
 }

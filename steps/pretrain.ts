@@ -5,12 +5,15 @@ import { createRng, deriveSeed, generateCorpus, type CorpusMix } from '../recipe
 import type { PipelineConfig } from '../recipe/config';
 import { checkStep, type Policy } from './policy';
 import { PROMPT_TEMPLATE, taskOptions } from './problems';
-import { adamwConfig, pack, trainerFor, type TrainStepMetrics } from './training';
+import type { EngineRuntime } from '../engine';
+import { adamwConfig, pack, type TrainStepMetrics } from './training';
 
-const corpusCache = new Map<string, number[][]>();
+/** What the corpus of a run depends on: equal keys, equal tokenized corpus (callers cache by it). */
+export function pretrainCorpusKey(policy: Policy, cfg: PipelineConfig): string {
+  return JSON.stringify([corpusRequest(cfg), policy.tokenizer.characters.join(''), policy.config.contextLength]);
+}
 
-/** The tokenized corpus of a run (bos + document + eos), memoised per corpus settings. */
-export function pretrainCorpus(policy: Policy, cfg: PipelineConfig): number[][] {
+function corpusRequest(cfg: PipelineConfig) {
   const stage = cfg.stages.pretrain;
   const corpus = stage.corpus;
   const mix = Object.fromEntries(Object.entries(corpus.mix).filter(([, v]) => v !== undefined)) as Partial<CorpusMix>;
@@ -24,15 +27,14 @@ export function pretrainCorpus(policy: Policy, cfg: PipelineConfig): number[][] 
     ...(corpus.refusalRate !== undefined ? { refusalRate: corpus.refusalRate } : {}),
     ...(corpus.overRefusalRate !== undefined ? { overRefusalRate: corpus.overRefusalRate } : {}),
   };
-  const key = JSON.stringify([request, policy.tokenizer.characters.join(''), policy.config.contextLength]);
-  let docs = corpusCache.get(key);
-  if (!docs) {
-    docs = generateCorpus(request).documents.map((text) =>
-      policy.tokenizer.encode(text, { bos: true, eos: true }).slice(0, policy.config.contextLength),
-    );
-    corpusCache.set(key, docs);
-  }
-  return docs;
+  return request;
+}
+
+/** The tokenized corpus of a run: bos + document + eos, cut to the context length. */
+export function pretrainCorpus(policy: Policy, cfg: PipelineConfig): number[][] {
+  return generateCorpus(corpusRequest(cfg)).documents.map((text) =>
+    policy.tokenizer.encode(text, { bos: true, eos: true }).slice(0, policy.config.contextLength),
+  );
 }
 
 export function pretrainTotalSteps(cfg: PipelineConfig): number {
@@ -41,8 +43,11 @@ export function pretrainTotalSteps(cfg: PipelineConfig): number {
 
 /** Runs pretraining steps fromStep..toStep-1 on the policy (updated in place). */
 export async function pretrainSteps(
+  engine: EngineRuntime,
   policy: Policy,
   cfg: PipelineConfig,
+  /** `pretrainCorpus(policy, cfg)`, which the caller may keep between calls */
+  docs: readonly (readonly number[])[],
   fromStep: number,
   toStep: number,
   onStep?: (metrics: TrainStepMetrics) => void,
@@ -51,9 +56,8 @@ export async function pretrainSteps(
   const stage = cfg.stages.pretrain;
   if (toStep > stage.steps)
     throw new Error(`pretrainSteps: toStep ${toStep} is past stages.pretrain.steps (${stage.steps}).`);
-  const docs = pretrainCorpus(policy, cfg);
   const optimizer = adamwConfig(stage.optimizer, stage.steps);
-  const trainer = trainerFor(policy);
+  const trainer = engine.trainer(policy.config);
   const out: TrainStepMetrics[] = [];
   for (let step = fromStep; step < toStep; step++) {
     const rng = createRng(deriveSeed(cfg.seed, 'pretrain-batch', step));

@@ -1,6 +1,7 @@
 // Which problems each stage sees: the built-in task family under the run's task config, drawn
 // deterministically from (run seed, purpose, step) and rendered with the tiny R1-Zero template.
 import {
+  createRng,
   deriveSeed,
   generateProblems,
   renderPrompt,
@@ -11,7 +12,7 @@ import {
   type TaskFamilyOptions,
   type TaskLanguage,
 } from '../recipe';
-import type { PipelineConfig, StageName } from '../recipe/config';
+import type { GrpoStageName, PipelineConfig, StageName } from '../recipe/config';
 
 /** The prompt template every stage uses (the corpus uses it too, so the base model knows it). */
 export const PROMPT_TEMPLATE = TINY_R1_ZERO_TEMPLATE;
@@ -100,4 +101,22 @@ export function sampleProblems(
       `sampleProblems: purpose "${purpose}" does not sample prompts (use a GRPO stage, coldStart, rejection or eval).`,
     );
   return withPrompts(generateProblems({ seed, split, count, kind: 'reasoning' }, options));
+}
+
+/**
+ * The prompts of GRPO step `step`: drawn from the run's reasoning dataset when it names one
+ * (`pool`, loaded by the caller), else from the built-in task family. Every caller of a GRPO step
+ * goes through here, so a configured dataset is never silently ignored.
+ */
+export function grpoProblems(
+  cfg: PipelineConfig,
+  stage: GrpoStageName,
+  step: number,
+  pool: readonly Problem[] | undefined,
+): PromptedProblem[] {
+  if (!pool) return sampleProblems(cfg, 'train', stage, step);
+  if (pool.length === 0) throw new Error(`grpoProblems: the ${stage} dataset has no problems.`);
+  const rng = createRng(deriveSeed(cfg.seed, stage, step, 'dataset'));
+  const count = cfg.stages[stage].grpo.promptsPerStep;
+  return withPrompts(Array.from({ length: count }, () => pool[Math.floor(rng.next() * pool.length)]));
 }

@@ -1,6 +1,6 @@
 // Sampling completions from the policy: G samples per prompt through the engine's Loop sampler,
 // each seeded from its place in the run (run seed, stage, step, prompt, sample).
-import { RolloutSampler, deriveSampleSeed, gptDecoder, type SamplingOptions } from '../engine';
+import { deriveSampleSeed, type EngineRuntime, type SamplingOptions } from '../engine';
 import type { Problem } from '../recipe';
 import type { SamplingConfig } from '../recipe/config';
 import type { Policy } from './policy';
@@ -32,26 +32,9 @@ export interface Rollout {
   finishReason: 'stop' | 'length';
 }
 
-const samplers = new Map<string, RolloutSampler>();
-
-function samplerFor(policy: Policy): RolloutSampler {
-  const key = JSON.stringify(policy.config);
-  let sampler = samplers.get(key);
-  if (!sampler) {
-    sampler = RolloutSampler.create(gptDecoder(policy.config), policy.params);
-    samplers.set(key, sampler);
-  } else sampler.setParams(policy.params);
-  return sampler;
-}
-
-/** Frees the compiled sampling sessions (tests and benches call it at the end). */
-export async function releaseSamplers(): Promise<void> {
-  for (const sampler of samplers.values()) await sampler.release();
-  samplers.clear();
-}
-
 /** Rollouts ordered group by group: [prompt 0 sample 0..G-1, prompt 1 sample 0..G-1, …]. */
 export async function rollout(
+  engine: EngineRuntime,
   policy: Policy,
   problems: readonly PromptedProblem[],
   groupSize: number,
@@ -91,7 +74,7 @@ export async function rollout(
   };
   if (options.maxNewTokens < 1)
     throw new Error(`rollout: a prompt fills the model's context of ${policy.config.contextLength} tokens.`);
-  const completions = await samplerFor(policy).sample({ prompts, seeds }, options, 'loop');
+  const completions = await engine.sampler(policy.config, policy.params).sample({ prompts, seeds }, options, 'loop');
   return completions.map((c, row) => {
     const group = Math.floor(row / groupSize);
     return {

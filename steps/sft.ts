@@ -4,7 +4,8 @@
 import { createRng, deriveSeed, type SftExample } from '../recipe';
 import type { SftConfig } from '../recipe/config';
 import { checkStep, type Policy } from './policy';
-import { adamwConfig, completionRow, pack, promptTokens, trainerFor, type TrainStepMetrics } from './training';
+import type { EngineRuntime } from '../engine';
+import { adamwConfig, completionRow, pack, promptTokens, type TrainStepMetrics } from './training';
 
 export function sftTotalSteps(examples: number, sft: SftConfig): number {
   if (examples === 0) return 0;
@@ -31,6 +32,7 @@ export function sftBatchIndices(examples: number, sft: SftConfig, seed: number, 
 }
 
 export async function sftSteps(
+  engine: EngineRuntime,
   policy: Policy,
   examples: readonly SftExample[],
   sft: SftConfig,
@@ -58,7 +60,7 @@ export async function sftSteps(
     }
   });
   const optimizer = adamwConfig(sft.optimizer, total);
-  const trainer = trainerFor(policy);
+  const trainer = engine.trainer(policy.config);
   const out: TrainStepMetrics[] = [];
   for (let step = fromStep; step < toStep; step++) {
     const rows = sftBatchIndices(examples.length, sft, seed, step).map((i) => encoded[i]);

@@ -1,15 +1,6 @@
 // Shared pieces of the step loops: the AdamW settings of a stage, the trainer, token sequences.
-import {
-  createTrainer,
-  packSequences,
-  type AdamWConfig,
-  type CharTokenizer,
-  type SequenceToPack,
-  type TokenBatch,
-  type Trainer,
-} from '../engine';
+import { packSequences, type AdamWConfig, type CharTokenizer, type SequenceToPack, type TokenBatch } from '../engine';
 import type { OptimizerConfig } from '../recipe/config';
-import type { Policy } from './policy';
 
 export interface TrainStepMetrics {
   /** 0-based step within the stage. */
@@ -34,19 +25,6 @@ export function adamwConfig(optimizer: OptimizerConfig, totalUpdates: number): A
     weightDecay: optimizer.weightDecay,
     clipNorm: optimizer.gradClip,
   };
-}
-
-const trainers = new Map<string, Trainer>();
-
-/** One trainer per model config (compiled sessions are cached by the engine anyway). */
-export function trainerFor(policy: Policy): Trainer {
-  const key = JSON.stringify(policy.config);
-  let trainer = trainers.get(key);
-  if (!trainer) {
-    trainer = createTrainer(policy.config);
-    trainers.set(key, trainer);
-  }
-  return trainer;
 }
 
 /** `<bos>` + prompt: what the sampler is fed and what SFT/GRPO rows start with. */

@@ -11,6 +11,7 @@ import { createS3Client } from '../storage/s3-client';
 import { queueName, type QueueKind } from '../contracts/queues';
 import { activitiesFor } from './activities';
 import { defaultCacheDir, type ActivityDeps } from '../activities/deps';
+import { WorkerCaches } from '../activities/worker-caches';
 
 export interface StartWorkersOptions {
   connection: Connection;
@@ -41,6 +42,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     store,
     log: opts.log,
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
+    caches: new WorkerCaches(),
     uiUrl: opts.connection.temporal.uiUrl,
     namespace: opts.connection.temporal.namespace,
   };
@@ -62,6 +64,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
     s3.destroy();
+    await deps.caches.release();
   });
   opts.log.info({ queues: opts.queues.map(queueName) }, 'worker polling');
   return {

@@ -1,4 +1,3 @@
-import { defaultIntraOpThreads, setDefaultExecutionProviders } from '../onnx/session';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -85,6 +84,18 @@ export function deviceAvailability(device: Device): DeviceAvailability {
   return { device, available: true };
 }
 
+/**
+ * Threads inside one op. Default 1: with more, onnxruntime's CPU reductions split their work
+ * differently from run to run, and a few hundred training steps later two runs of the same seed
+ * differ (measured on the tiny preset: 30 pretraining steps already gave different hashes with
+ * 2 threads, identical ones with 1). Bitwise reproducibility is what makes resume exact, so speed
+ * from more threads is opt-in: R1FLOW_INTRA_OP_THREADS=N.
+ */
+export function defaultIntraOpThreads(): number {
+  const fromEnv = Number(process.env.R1FLOW_INTRA_OP_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1;
+}
+
 export interface SessionTuning {
   /** Threads inside one operator (CPU); defaults to defaultIntraOpThreads() (1, for reproducibility). */
   intraOpThreads?: number;
@@ -95,6 +106,8 @@ export interface SessionTuning {
   /** Default 'all'; 'disabled' helps when inspecting a graph. */
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
   logSeverity?: 0 | 1 | 2 | 3 | 4;
+  /** Turns on onnxruntime's profiler, writing its JSON trace to files with this prefix. */
+  profileFilePrefix?: string;
 }
 
 /**
@@ -131,44 +144,31 @@ export function sessionOptionsFor(device: Device, tuning: SessionTuning = {}): o
     enableCpuMemArena: true,
     enableMemPattern: tuning.memoryPattern ?? true,
     logSeverityLevel: tuning.logSeverity ?? 3,
+    ...(tuning.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: tuning.profileFilePrefix } : {}),
   };
 }
 
-let processDevice: Device = 'cpu';
-
-/**
- * Makes `device` the default for every session this process creates (training graphs included)
- * after checking that its provider is available; an unavailable one is a DeviceUnavailableError
- * that says how to install it.
- */
-export function useDevice(device: Device): void {
-  if (device === processDevice) return;
+/** Checks that a device's provider is installed; a missing one is a DeviceUnavailableError that says how to install it. */
+export function requireDevice(device: Device): Device {
   const availability = deviceAvailability(device);
   if (!availability.available) throw new DeviceUnavailableError(device, availability.reason!);
-  processDevice = device;
-  setDefaultExecutionProviders(sessionOptionsFor(device).executionProviders);
-}
-
-export function currentDevice(): Device {
-  return processDevice;
+  return device;
 }
 
 export interface CreateSessionOptions extends SessionTuning {
-  device?: Device;
+  device: Device;
 }
 
 /**
- * Opens an inference session on the requested device. A provider that is missing or fails to
- * initialise becomes a `DeviceUnavailableError` that says how to install it, never a bare
- * native message.
+ * The one way the engine opens an inference session: on the device the caller names. A provider
+ * that is missing or fails to initialise becomes a `DeviceUnavailableError` that says how to
+ * install it, never a bare native message.
  */
 export async function createSession(
   model: Uint8Array | string,
-  options: CreateSessionOptions = {},
+  options: CreateSessionOptions,
 ): Promise<ort.InferenceSession> {
-  const device = options.device ?? processDevice;
-  const availability = deviceAvailability(device);
-  if (!availability.available) throw new DeviceUnavailableError(device, availability.reason!);
+  const device = requireDevice(options.device);
   const sessionOptions = sessionOptionsFor(device, options);
   try {
     return typeof model === 'string'

@@ -2,4 +2,3 @@ export * from './dtype';
 export * from './shape';
 export * from './graph-builder';
 export * from './encode';
-export * from './session';

@@ -14,15 +14,19 @@ export interface AdamWConfig extends LrSchedule {
   clipNorm: number;
 }
 
+/**
+ * The optimizer defaults, the only ones: the pipeline config's `optimizer` fields default to
+ * these too (recipe/config/schema), so a bench, a test and a run agree on what "default" means.
+ */
 export const DEFAULT_ADAMW: AdamWConfig = {
-  lr: 1e-3,
+  lr: 3e-3,
   warmupSteps: 0,
   totalSteps: 0,
   minLrRatio: 0.1,
   beta1: 0.9,
-  beta2: 0.95,
+  beta2: 0.99,
   eps: 1e-8,
-  weightDecay: 0.1,
+  weightDecay: 0,
   clipNorm: 1.0,
 };
 

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { createSession, currentDevice, type Device, type SessionTuning } from '../device';
+import { createSession, type Device, type SessionTuning } from '../device';
 import type { CachedDecoder } from './decoder';
 import { leftPadPrompts, type PaddedPrompts } from './prompts';
 import {
@@ -46,6 +46,7 @@ export interface Completion {
 export type RolloutPath = 'loop' | 'step';
 
 export interface SamplerOptions extends SessionTuning {
+  /** default 'cpu' */
   device?: Device;
   /** Rows per graph run; larger requests are split (default 64). */
   maxBatchRows?: number;
@@ -106,7 +107,7 @@ export class RolloutSampler {
         this.cacheOutputs.set(kind, graph.present);
         bytes = graph.bytes;
       }
-      session = createSession(bytes, { ...this.options, device: this.options.device ?? currentDevice() });
+      session = createSession(bytes, { ...this.options, device: this.options.device ?? 'cpu' });
       this.sessions.set(kind, session);
     }
     return session;

@@ -1,3 +1,3 @@
 export * from './batch';
 export * from './trainer';
-export { clearSessionCache } from './session-cache';
+export { SessionCache, type CompiledGraph, type GraphSessions } from './session-cache';

@@ -1,39 +1,52 @@
-// One compiled session per (graph kind, model config, dtype, session options), shared process-wide:
-// parameters are inputs, so every checkpoint of a config reuses the same session.
+// Compiled sessions by graph (kind, model config, variant) for one device. Parameters are graph
+// inputs, so every checkpoint of a model config reuses the same compiled session.
 
 import type * as ort from 'onnxruntime-node';
-import { type SessionConfig, createSession } from '../onnx';
+import { createSession, type Device, type SessionTuning } from '../device';
 import type { BuiltGraph } from '../model';
 
-const cache = new Map<string, Promise<{ session: ort.InferenceSession; built: BuiltGraph }>>();
-
-export function cachedSession(
-  key: string,
-  build: () => BuiltGraph,
-  sessionCfg: SessionConfig,
-): Promise<{ session: ort.InferenceSession; built: BuiltGraph }> {
-  const fullKey = `${key}|${JSON.stringify(sessionCfg)}`;
-  let hit = cache.get(fullKey);
-  if (!hit) {
-    hit = (async () => {
-      const built = build();
-      return { session: await createSession(built.bytes, sessionCfg), built };
-    })();
-    cache.set(fullKey, hit);
-    hit.catch(() => cache.delete(fullKey));
-  }
-  return hit;
+export interface CompiledGraph {
+  session: ort.InferenceSession;
+  built: BuiltGraph;
 }
 
-/** Release every cached session (tests, or a worker switching models). */
-export async function clearSessionCache(): Promise<void> {
-  const all = [...cache.values()];
-  cache.clear();
-  for (const p of all) {
-    try {
-      await (await p).session.release();
-    } catch {
-      // A session that failed to build has nothing to release.
+/** Where a trainer gets its compiled graphs from (an EngineRuntime, in practice). */
+export interface GraphSessions {
+  readonly device: Device;
+  compiled(key: string, build: () => BuiltGraph): Promise<CompiledGraph>;
+}
+
+export class SessionCache implements GraphSessions {
+  private readonly entries = new Map<string, Promise<CompiledGraph>>();
+
+  constructor(
+    readonly device: Device,
+    private readonly tuning: SessionTuning = {},
+  ) {}
+
+  compiled(key: string, build: () => BuiltGraph): Promise<CompiledGraph> {
+    let hit = this.entries.get(key);
+    if (!hit) {
+      hit = (async () => {
+        const built = build();
+        return { session: await createSession(built.bytes, { ...this.tuning, device: this.device }), built };
+      })();
+      this.entries.set(key, hit);
+      hit.catch(() => this.entries.delete(key));
+    }
+    return hit;
+  }
+
+  /** Releases every compiled session. */
+  async release(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    for (const p of all) {
+      try {
+        await (await p).session.release();
+      } catch {
+        // A session that failed to build has nothing to release.
+      }
     }
   }
 }

@@ -2,7 +2,6 @@
 // A step is one session.run: forward, backward and the AdamW update all happen in the graph.
 
 import * as ort from 'onnxruntime-node';
-import type { SessionConfig } from '../onnx';
 import {
   type GptConfig,
   type Params,
@@ -24,12 +23,7 @@ import {
   unflatten,
 } from '../optim';
 import { type GrpoBatch, type TokenBatch, checkTokenBatch } from './batch';
-import { cachedSession } from './session-cache';
-
-export interface TrainerOptions {
-  /** Session settings (threads, execution providers); CPU with 2 intra-op threads by default. */
-  session?: SessionConfig;
-}
+import type { GraphSessions } from './session-cache';
 
 export interface SftHyper {
   optimizer: AdamWConfig;
@@ -95,8 +89,8 @@ function maskSum(mask: Float32Array, T: number): number {
   return s;
 }
 
-export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Trainer {
-  const sessionCfg = opts.session ?? {};
+/** A trainer for one model config whose graphs compile on `sessions`' device. */
+export function createTrainer(config: GptConfig, sessions: GraphSessions): Trainer {
   const key = configKey(config);
   const specs = paramSpecs(config);
   const order = specs.map((s) => s.name);
@@ -188,7 +182,7 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
 
   const sftLossAndGrads = async (params: Params, batch: TokenBatch): Promise<LossAndGrads> => {
     const feeds = sftFeeds(params, batch);
-    const { session } = await cachedSession(sftVariantKey, () => buildSftGraph(config), sessionCfg);
+    const { session } = await sessions.compiled(sftVariantKey, () => buildSftGraph(config));
     const out = await session.run(feeds);
     return { loss: (out.loss.data as Float32Array)[0], grads: collectGrads(out), outputs: out };
   };
@@ -199,7 +193,7 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
     hp: Omit<GrpoHyper, 'optimizer'>,
   ): Promise<LossAndGrads> => {
     const { feeds, variant, variantKey } = grpoFeeds(params, batch, hp);
-    const { session } = await cachedSession(variantKey, () => buildGrpoGraph(config, variant), sessionCfg);
+    const { session } = await sessions.compiled(variantKey, () => buildGrpoGraph(config, variant));
     const out = await session.run(feeds);
     return { loss: (out.loss.data as Float32Array)[0], grads: collectGrads(out), outputs: out };
   };
@@ -209,7 +203,7 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
 
     async logprobs(params, batch) {
       checkTokenBatch(batch, config.vocabSize, config.contextLength);
-      const { session } = await cachedSession(`logprobs|${key}|f32`, () => buildLogprobsGraph(config), sessionCfg);
+      const { session } = await sessions.compiled(`logprobs|${key}|f32`, () => buildLogprobsGraph(config));
       const feeds = paramFeeds(params);
       feeds.tokens = new ort.Tensor('int32', batch.tokens, [batch.batchSize, batch.seqLen]);
       const out = await session.run(feeds);
@@ -221,10 +215,8 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
 
     async sftStep(params, optState, batch, hp) {
       const feeds = sftFeeds(params, batch);
-      const { session } = await cachedSession(
-        `${sftVariantKey}|adamw`,
-        () => buildSftGraph(config, 'float32', { optimizer: 'adamw' }),
-        sessionCfg,
+      const { session } = await sessions.compiled(`${sftVariantKey}|adamw`, () =>
+        buildSftGraph(config, 'float32', { optimizer: 'adamw' }),
       );
       const r = await fusedStep(session, feeds, params, optState, hp.optimizer);
       return {
@@ -236,10 +228,8 @@ export function createTrainer(config: GptConfig, opts: TrainerOptions = {}): Tra
 
     async grpoStep(params, optState, batch, hp) {
       const { feeds, variant, variantKey } = grpoFeeds(params, batch, hp);
-      const { session } = await cachedSession(
-        `${variantKey}|adamw`,
-        () => buildGrpoGraph(config, variant, 'float32', { optimizer: 'adamw' }),
-        sessionCfg,
+      const { session } = await sessions.compiled(`${variantKey}|adamw`, () =>
+        buildGrpoGraph(config, variant, 'float32', { optimizer: 'adamw' }),
       );
       const r = await fusedStep(session, feeds, params, optState, hp.optimizer);
       const num = (k: string) => (r.out[k].data as Float32Array)[0];

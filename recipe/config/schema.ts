@@ -2,6 +2,8 @@
 // Temporal UI is a complete config, and every problem in a hand-written one is reported with
 // its path (e.g. `stages.reasoningRl.grpo.groupSize: must be ≥ 2`).
 import { z } from 'zod';
+// the file itself, not the engine's index: the workflow bundle loads this schema, and adamw.ts is plain TypeScript
+import { DEFAULT_ADAMW } from '../../engine/optim/adamw';
 import { STAGE_NAMES } from './stage-names';
 
 const int = (min: number, max?: number) => {
@@ -31,15 +33,15 @@ export const ModelSchema = z
   .refine((m) => m.dModel % m.nHeads === 0, { error: 'dModel must be divisible by nHeads', path: ['nHeads'] });
 
 export const OptimizerSchema = z.strictObject({
-  lr: positive().default(3e-3),
-  minLrRatio: fraction().default(0.1),
-  weightDecay: z.number().min(0, { error: 'must be ≥ 0' }).default(0),
-  beta1: fraction().default(0.9),
-  beta2: fraction().default(0.99),
-  eps: positive().default(1e-8),
-  warmupSteps: int(0).default(0),
+  lr: positive().default(DEFAULT_ADAMW.lr),
+  minLrRatio: fraction().default(DEFAULT_ADAMW.minLrRatio),
+  weightDecay: z.number().min(0, { error: 'must be ≥ 0' }).default(DEFAULT_ADAMW.weightDecay),
+  beta1: fraction().default(DEFAULT_ADAMW.beta1),
+  beta2: fraction().default(DEFAULT_ADAMW.beta2),
+  eps: positive().default(DEFAULT_ADAMW.eps),
+  warmupSteps: int(0).default(DEFAULT_ADAMW.warmupSteps),
   schedule: z.enum(['cosine', 'constant']).default('cosine'),
-  gradClip: positive().default(1),
+  gradClip: positive().default(DEFAULT_ADAMW.clipNorm),
 });
 
 export const SamplingSchema = z.strictObject({

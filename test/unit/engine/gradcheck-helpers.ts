@@ -1,9 +1,10 @@
 // Shared helpers for gradient checks: build a float64 graph, take autodiff gradients, and compare
 // them tensor by tensor with central finite differences of the same session's loss.
 
+import { createSession } from '../../../engine/device';
 import * as ort from 'onnxruntime-node';
 import { gradients } from '../../../engine/autodiff';
-import { type Dim, type DType, GraphBuilder, type Value, createSession, encodeModel } from '../../../engine/onnx';
+import { type Dim, type DType, GraphBuilder, type Value, encodeModel } from '../../../engine/onnx';
 import { SeededRng } from '../../../engine/model';
 
 export interface CheckInput {
@@ -78,7 +79,7 @@ export async function gradCheck(
   g.output(loss, 'loss');
   const grads = gradients(g, loss, vals);
   grads.forEach((gr, i) => g.output(gr, `grad.${inputs[i].name}`));
-  const session = await createSession(encodeModel(g), { intraOpThreads: 1 });
+  const session = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: 1 });
   const feeds: Record<string, ort.Tensor> = { ...(opts.fixedFeeds ?? {}) };
   for (const i of inputs) feeds[i.name] = tensor(dtype, i.data, i.dims);
   const base = await session.run(feeds);

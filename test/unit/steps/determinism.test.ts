@@ -3,27 +3,34 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EngineRuntime } from '../../../engine';
+import type { PipelineConfig } from '../../../recipe/config';
 import {
   freshOptimizer,
-  grpoStep,
   initPolicy,
   loadPolicy,
   policyHash,
+  pretrainCorpus,
   pretrainSteps,
-  releaseSamplers,
   savePolicy,
   sftSteps,
   sftTotalSteps,
   type Policy,
 } from '../../../steps';
-import { microConfig } from './helpers';
+import { grpoStepInProcess, microConfig } from './helpers';
 
 const cfg = microConfig();
+const engine = new EngineRuntime('cpu');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'steps-det-'));
 after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
-  await releaseSamplers();
+  await engine.release();
 });
+
+const pretrain = (policy: Policy, config: PipelineConfig, from: number, to: number) =>
+  pretrainSteps(engine, policy, config, pretrainCorpus(policy, config), from, to);
+const grpoStep = (policy: Policy, config: PipelineConfig, step: number, reference?: Policy) =>
+  grpoStepInProcess(engine, policy, config, 'r1Zero', step, reference);
 
 /** Save and load, as an activity boundary does. */
 function roundTrip(policy: Policy, name: string): Policy {
@@ -42,12 +49,12 @@ const examples = Array.from({ length: 10 }, (_, i) => ({
 describe('steps are deterministic and chunkable', () => {
   test('pretraining: same seed gives the same bytes; two chunks with a checkpoint in between equal one call', async () => {
     const a = freshOptimizer(initPolicy(cfg));
-    await pretrainSteps(a, cfg, 0, 4);
+    await pretrain(a, cfg, 0, 4);
     const b = freshOptimizer(initPolicy(cfg));
-    await pretrainSteps(b, cfg, 0, 2);
+    await pretrain(b, cfg, 0, 2);
     const resumed = roundTrip(b, 'pretrain');
     assert.equal(resumed.step, 2);
-    await pretrainSteps(resumed, cfg, 2, 4);
+    await pretrain(resumed, cfg, 2, 4);
     assert.equal(a.step, 4);
     assert.equal(policyHash(a), policyHash(resumed));
     assert.equal(a.optimizer?.step, 4);
@@ -59,15 +66,15 @@ describe('steps are deterministic and chunkable', () => {
     const other = microConfig({ seed: 2 });
     const a = freshOptimizer(initPolicy(cfg));
     const b = freshOptimizer(initPolicy(other));
-    await pretrainSteps(a, cfg, 0, 1);
-    await pretrainSteps(b, other, 0, 1);
+    await pretrain(a, cfg, 0, 1);
+    await pretrain(b, other, 0, 1);
     assert.notEqual(policyHash(a), policyHash(b));
   });
 
   test('a chunk that does not start at policy.step is refused', async () => {
     const a = freshOptimizer(initPolicy(cfg));
-    await assert.rejects(pretrainSteps(a, cfg, 1, 2), /fromStep 1 does not match policy.step 0/);
-    await assert.rejects(pretrainSteps(initPolicy(cfg), cfg, 0, 1), /freshOptimizer/);
+    await assert.rejects(pretrain(a, cfg, 1, 2), /fromStep 1 does not match policy.step 0/);
+    await assert.rejects(pretrain(initPolicy(cfg), cfg, 0, 1), /freshOptimizer/);
   });
 
   test('SFT: chunked with a checkpoint in between equals one call', async () => {
@@ -75,13 +82,13 @@ describe('steps are deterministic and chunkable', () => {
     const total = sftTotalSteps(examples.length, sft);
     assert.equal(total, Math.ceil(10 / sft.batchSize) * sft.epochs);
     const a = freshOptimizer(initPolicy(cfg));
-    const losses = await sftSteps(a, examples, sft, 7, 0, total);
+    const losses = await sftSteps(engine, a, examples, sft, 7, 0, total);
     assert.equal(losses.length, total);
     for (const m of losses) assert.ok(Number.isFinite(m.loss) && m.loss > 0);
     const b = freshOptimizer(initPolicy(cfg));
-    await sftSteps(b, examples, sft, 7, 0, 1);
+    await sftSteps(engine, b, examples, sft, 7, 0, 1);
     const resumed = roundTrip(b, 'sft');
-    await sftSteps(resumed, examples, sft, 7, 1, total);
+    await sftSteps(engine, resumed, examples, sft, 7, 1, total);
     assert.equal(policyHash(a), policyHash(resumed));
   });
 
@@ -91,19 +98,19 @@ describe('steps are deterministic and chunkable', () => {
 
   test('GRPO: steps 0..3 in one go equal 0..1 + checkpoint + 1..3, and the updates are real', async () => {
     const base = freshOptimizer(initPolicy(grpoCfg));
-    await pretrainSteps(base, grpoCfg, 0, 3);
+    await pretrain(base, grpoCfg, 0, 3);
     const a = freshOptimizer(base);
     const b = freshOptimizer(base);
     const updates = [];
-    for (let step = 0; step < 3; step++) updates.push((await grpoStep(a, grpoCfg, 'r1Zero', step)).update);
+    for (let step = 0; step < 3; step++) updates.push((await grpoStep(a, grpoCfg, step)).update);
     assert.ok(
       updates.every((u) => !u.skipped && u.rows > 0 && u.kl === null),
       JSON.stringify(updates),
     );
     assert.equal(a.optimizer?.step, 3);
-    await grpoStep(b, grpoCfg, 'r1Zero', 0);
+    await grpoStep(b, grpoCfg, 0);
     const resumed = roundTrip(b, 'grpo');
-    for (let step = 1; step < 3; step++) await grpoStep(resumed, grpoCfg, 'r1Zero', step);
+    for (let step = 1; step < 3; step++) await grpoStep(resumed, grpoCfg, step);
     assert.equal(a.step, 3);
     assert.equal(policyHash(a), policyHash(resumed));
     assert.notEqual(policyHash(a), policyHash(freshOptimizer(base)));
@@ -114,10 +121,10 @@ describe('steps are deterministic and chunkable', () => {
       stages: { r1Zero: { grpo: { overlongBuffer: 30, beta: 0.1, innerEpochs: 2, rewards: { overlong: 1 } } } },
     });
     const base = freshOptimizer(initPolicy(klCfg));
-    await pretrainSteps(base, klCfg, 0, 2);
+    await pretrain(base, klCfg, 0, 2);
     const policy = freshOptimizer(base);
-    await assert.rejects(grpoStep(policy, klCfg, 'r1Zero', 0), /reference policy/);
-    const first = await grpoStep(policy, klCfg, 'r1Zero', 0, base);
+    await assert.rejects(grpoStep(policy, klCfg, 0), /reference policy/);
+    const first = await grpoStep(policy, klCfg, 0, base);
     assert.equal(first.update.epochs, 2);
     assert.equal(policy.optimizer?.step, 2);
     // The first epoch starts at the reference, so the mean KL over epochs is small but defined.

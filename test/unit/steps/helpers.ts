@@ -1,6 +1,7 @@
-import { resolveConfig, type PipelineConfig } from '../../../recipe/config';
+import type { EngineRuntime } from '../../../engine';
+import { resolveConfig, type GrpoStageName, type PipelineConfig } from '../../../recipe/config';
 import type { Problem } from '../../../recipe';
-import type { Rollout } from '../../../steps';
+import { grpoProblems, grpoUpdate, rollout, score, type Policy, type Rollout } from '../../../steps';
 
 export function microConfig(overrides: Record<string, unknown> = {}): PipelineConfig {
   return resolveConfig({ preset: 'micro', ...overrides });
@@ -34,4 +35,28 @@ export function fakeRollout(
     logprobs: [0, 0, 0, 0, 0],
     finishReason,
   };
+}
+
+/**
+ * One GRPO step in process, from the same pieces the rollouts, score and update activities run
+ * (there they are three activities with S3 in between): prompts → rollouts → score → update.
+ */
+export async function grpoStepInProcess(
+  engine: EngineRuntime,
+  policy: Policy,
+  cfg: PipelineConfig,
+  stage: GrpoStageName,
+  step: number,
+  reference?: Policy,
+) {
+  const grpo = cfg.stages[stage].grpo;
+  const problems = grpoProblems(cfg, stage, step, undefined);
+  const rollouts = await rollout(engine, policy, problems, grpo.groupSize, grpo.sampling, {
+    runSeed: cfg.seed,
+    stage,
+    step,
+  });
+  const scored = score(rollouts, grpo);
+  const update = await grpoUpdate(engine, policy, scored, grpo, step, grpo.steps, reference);
+  return { score: scored.metrics, update };
 }

@@ -6,15 +6,16 @@ import {
   buildRejectionSet,
   evaluate,
   initPolicy,
-  releaseSamplers,
   rollout,
   sampleProblems,
   taskOptions,
 } from '../../../steps';
+import { EngineRuntime } from '../../../engine';
 import { microConfig } from './helpers';
 
 const cfg = microConfig();
-after(() => releaseSamplers());
+const engine = new EngineRuntime('cpu');
+after(() => engine.release());
 
 describe('sampleProblems', () => {
   test('deterministic per (seed, purpose, step), and eval problems are never training problems', () => {
@@ -56,7 +57,7 @@ describe('rollout', () => {
     const problems = sampleProblems(cfg, 'train', 'r1Zero', 0);
     const sampling = { temperature: 1, topP: 1, maxNewTokens: 12 };
     const seed = { runSeed: 1, stage: 'r1Zero', step: 0 };
-    const out = await rollout(policy, problems, 3, sampling, seed);
+    const out = await rollout(engine, policy, problems, 3, sampling, seed);
     assert.equal(out.length, problems.length * 3);
     out.forEach((r, i) => {
       assert.equal(r.group, Math.floor(i / 3));
@@ -72,8 +73,8 @@ describe('rollout', () => {
       assert.equal(r.completion, policy.tokenizer.decode(r.tokens, { skipControl: true }));
       assert.deepEqual(r.promptTokens, policy.tokenizer.encode(r.prompt, { bos: true }));
     });
-    assert.deepEqual(await rollout(policy, problems, 3, sampling, seed), out);
-    const other = await rollout(policy, problems, 3, sampling, { ...seed, step: 1 });
+    assert.deepEqual(await rollout(engine, policy, problems, 3, sampling, seed), out);
+    const other = await rollout(engine, policy, problems, 3, sampling, { ...seed, step: 1 });
     assert.notDeepEqual(
       other.map((r) => r.tokens),
       out.map((r) => r.tokens),
@@ -84,7 +85,7 @@ describe('rollout', () => {
 describe('evaluate and the SFT datasets (untrained micro policy)', () => {
   test('evaluate reports every metric in range on the fixed held-out set', async () => {
     const policy = initPolicy(cfg);
-    const result = await evaluate(policy, cfg);
+    const result = await evaluate(engine, policy, cfg);
     assert.equal(result.samples, (cfg.eval.problems + cfg.eval.generalPrompts) * cfg.eval.samples);
     assert.equal(result.k, cfg.eval.passK);
     for (const key of ['pass1', 'passK', 'formatRate', 'refusalCorrectness'] as const) {
@@ -97,11 +98,11 @@ describe('evaluate and the SFT datasets (untrained micro policy)', () => {
       result.examples.some((e) => e.category === 'reasoning') &&
         result.examples.some((e) => e.category !== 'reasoning'),
     );
-    assert.deepEqual(await evaluate(policy, cfg), result);
+    assert.deepEqual(await evaluate(engine, policy, cfg), result);
   });
 
   test('the cold-start set holds only correct, well-formed examples and accounts for every sample', async () => {
-    const { examples, report } = await buildColdStartSet(initPolicy(cfg), cfg);
+    const { examples, report } = await buildColdStartSet(engine, initPolicy(cfg), cfg);
     const stage = cfg.stages.coldStartSft;
     assert.equal(report.samples, stage.prompts * stage.samplesPerPrompt);
     const dropped = Object.values(report.dropped).reduce((s, n) => s + n, 0);
@@ -115,7 +116,7 @@ describe('evaluate and the SFT datasets (untrained micro policy)', () => {
   });
 
   test('the rejection set mixes in general prompts with their correct reply or refusal', async () => {
-    const { examples, report } = await buildRejectionSet(initPolicy(cfg), cfg);
+    const { examples, report } = await buildRejectionSet(engine, initPolicy(cfg), cfg);
     const stage = cfg.stages.rejectionSft;
     assert.equal(report.general, stage.generalExamples);
     assert.equal(report.examples, examples.length);

@@ -1,11 +1,12 @@
 // Every autodiff rule against central finite differences in float64 (per-tensor relative error by norm).
 
+import { createSession } from '../../../../engine/device';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import type { GraphBuilder, Value } from '../../../../engine/onnx';
 import { GRAD_RULES, gradients } from '../../../../engine/autodiff';
-import { GraphBuilder as Builder, createSession, encodeModel } from '../../../../engine/onnx';
+import { GraphBuilder as Builder, encodeModel } from '../../../../engine/onnx';
 import { type CheckInput, generalLoss, gradCheck, input } from '../gradcheck-helpers';
 
 const TOL = 1e-6;
@@ -254,7 +255,7 @@ describe('autodiff rules vs finite differences (float64)', () => {
     g.output(loss, 'loss');
     const [gx] = gradients(g, loss, [x]);
     g.output(gx, 'gx');
-    const s = await createSession(encodeModel(g));
+    const s = await createSession(encodeModel(g), { device: 'cpu' });
     const out = await s.run({ x: new ort.Tensor('float64', Float64Array.from([1, 2, 3, 4]), [4]) });
     assert.deepEqual(Array.from(out.gx.data as Float64Array), Array.from(Float32Array.from(r)));
   });
@@ -268,7 +269,7 @@ describe('autodiff rules vs finite differences (float64)', () => {
     g.output(loss, 'loss');
     const [gx] = gradients(g, loss, [x]);
     g.output(gx, 'gx');
-    const s = await createSession(encodeModel(g));
+    const s = await createSession(encodeModel(g), { device: 'cpu' });
     const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from(xs), [xs.length]) });
     const erf = (z: number) => {
       // Abramowitz-Stegun 7.1.26 is too coarse; use a series good to 1e-12 on this range.

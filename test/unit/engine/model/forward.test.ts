@@ -1,10 +1,11 @@
 // Forward pass: KV-cache decoding equals the full pass; left padding with positions + key mask;
 // seeded initialisation.
 
+import { createSession } from '../../../../engine/device';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, createSession, encodeModel } from '../../../../engine/onnx';
+import { GraphBuilder, encodeModel } from '../../../../engine/onnx';
 import {
   type KvCache,
   checkParams,
@@ -45,7 +46,7 @@ async function fullSession(withMask: boolean, tokenType: 'int32' | 'int64' = 'in
   const positions = withMask ? g.input('positions', 'int64', ['batch', 'seq']) : undefined;
   const keyMask = withMask ? g.input('key_mask', 'bool', ['batch', 'seq']) : undefined;
   g.output(gptForward(g, cfg, w, tokens, { positions, keyMask }).logits, 'logits');
-  return createSession(encodeModel(g));
+  return createSession(encodeModel(g), { device: 'cpu' });
 }
 
 async function decodeSession() {
@@ -65,7 +66,7 @@ async function decodeSession() {
     g.output(p.key, `present_key_${l}`);
     g.output(p.value, `present_value_${l}`);
   });
-  return createSession(encodeModel(g));
+  return createSession(encodeModel(g), { device: 'cpu' });
 }
 
 describe('GPT forward', () => {

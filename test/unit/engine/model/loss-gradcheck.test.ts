@@ -1,10 +1,11 @@
 // Full SFT and GRPO losses: autodiff gradients of every parameter vs central finite differences
 // in float64, a float32 sanity check, and the variants of the GRPO graph.
 
+import { createSession } from '../../../../engine/device';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { createSession } from '../../../../engine/onnx';
+
 import {
   type BuiltGraph,
   type GptConfig,
@@ -37,7 +38,7 @@ async function runAll(session: ort.InferenceSession, feeds: Record<string, ort.T
 
 /** For every parameter: autodiff gradient vs central differences of the graph's own loss output. */
 async function checkAllParams(cfg: GptConfig, built: BuiltGraph, extra: Record<string, ort.Tensor>, seed: number) {
-  const session = await createSession(built.bytes, { intraOpThreads: 1 });
+  const session = await createSession(built.bytes, { device: 'cpu', intraOpThreads: 1 });
   const params = randomParams64(cfg, seed);
   const base = await runAll(session, { ...paramFeeds(cfg, params, 'float64'), ...extra });
   const failures: string[] = [];
@@ -69,7 +70,7 @@ async function checkAllParams(cfg: GptConfig, built: BuiltGraph, extra: Record<s
 }
 
 async function logprobs64(cfg: GptConfig, seed: number): Promise<Float64Array> {
-  const s = await createSession(buildLogprobsGraph(cfg, 'float64').bytes, { intraOpThreads: 1 });
+  const s = await createSession(buildLogprobsGraph(cfg, 'float64').bytes, { device: 'cpu', intraOpThreads: 1 });
   const out = await s.run({
     ...paramFeeds(cfg, randomParams64(cfg, seed), 'float64'),
     tokens: new ort.Tensor('int32', tokens, [B, T]),
@@ -164,7 +165,7 @@ describe('loss graph consistency', () => {
     const params = randomParams64(cfg, 21);
     const results = [];
     for (const dtype of ['float32', 'float64'] as const) {
-      const s = await createSession(buildSftGraph(cfg, dtype).bytes, { intraOpThreads: 1 });
+      const s = await createSession(buildSftGraph(cfg, dtype).bytes, { device: 'cpu', intraOpThreads: 1 });
       results.push(
         await s.run({
           ...paramFeeds(cfg, params, dtype),
@@ -198,7 +199,7 @@ describe('loss graph consistency', () => {
     const outs = [];
     for (const oldLogprobs of ['current', 'input'] as const) {
       const built = buildGrpoGraph(cfg, { aggregation: 'token-mean', useReference: false, oldLogprobs }, 'float64');
-      const s = await createSession(built.bytes, { intraOpThreads: 1 });
+      const s = await createSession(built.bytes, { device: 'cpu', intraOpThreads: 1 });
       outs.push(
         await s.run(
           oldLogprobs === 'input' ? { ...feeds, old_logprobs: new ort.Tensor('float64', lp, [B, T]) } : feeds,

@@ -1,9 +1,10 @@
 // Protobuf writer bytes, builder naming/shape inference, and subgraphs (Loop) running in onnxruntime.
 
+import { createSession } from '../../../../engine/device';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, createSession, encodeModel } from '../../../../engine/onnx';
+import { GraphBuilder, encodeModel } from '../../../../engine/onnx';
 import { ProtoWriter } from '../../../../engine/onnx/proto-writer';
 
 describe('protobuf writer', () => {
@@ -46,7 +47,7 @@ describe('graph builder', () => {
     const w = g.initializer('w', 'float32', [3, 2], new Uint8Array(Float32Array.from([1, 0, 0, 1, 1, 1]).buffer));
     g.output(g.gemm(a, w, null, { alpha: 2 }), 'y');
     g.output(g.shapeOf(a), 'shape');
-    const s = await createSession(encodeModel(g));
+    const s = await createSession(encodeModel(g), { device: 'cpu' });
     const out = await s.run({ a: new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]) });
     assert.deepEqual(Array.from(out.y.data as Float32Array), [8, 10, 20, 22]);
     assert.deepEqual(Array.from(out.shape.data as BigInt64Array), [2n, 3n]);
@@ -66,7 +67,7 @@ describe('graph builder', () => {
     const init = g.constant([1, 1], 'float32');
     const [final] = g.node('Loop', [n, null, init], { body: { graph: body } }, [{ dtype: 'float32', shape: [2] }]);
     g.output(final, 'acc_final');
-    const s = await createSession(encodeModel(g));
+    const s = await createSession(encodeModel(g), { device: 'cpu' });
     const out = await s.run({
       x: new ort.Tensor('float32', Float32Array.from([2, 3]), [2]),
       n: new ort.Tensor('int64', BigInt64Array.from([3n]), []),

@@ -1,7 +1,7 @@
 // The in-graph (fused) AdamW step agrees with the TypeScript reference AdamW, and its flat
 // state round-trips through named tensors.
 
-import { describe, test } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloneParams, gptConfig, initParams, paramSpecs } from '../../../../engine/model';
 import {
@@ -14,8 +14,11 @@ import {
   flatten,
   unflatten,
 } from '../../../../engine/optim';
-import { createTrainer, packSequences } from '../../../../engine/train';
+import { SessionCache, createTrainer, packSequences } from '../../../../engine/train';
 import { relNormError } from '../gradcheck-helpers';
+
+const sessions = new SessionCache('cpu', { intraOpThreads: 1 });
+after(() => sessions.release());
 
 const cfg = gptConfig({
   vocabSize: 12,
@@ -36,7 +39,7 @@ const batch = packSequences(
 
 describe('fused AdamW', () => {
   test('matches the TypeScript AdamW over three steps with decay, warmup and clipping', async () => {
-    const trainer = createTrainer(cfg);
+    const trainer = createTrainer(cfg, sessions);
     const optimizer = { ...DEFAULT_ADAMW, lr: 1e-2, warmupSteps: 2, totalSteps: 10, weightDecay: 0.1, clipNorm: 0.5 };
     const fused = initParams(cfg, 3);
     const fusedState = createAdamWState(fused);

@@ -1,6 +1,6 @@
 // End-to-end training through the trainer facade: learning, determinism, exact resume.
 
-import { describe, test } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { type GptConfig, type Params, SeededRng, cloneParams, gptConfig, initParams } from '../../../../engine/model';
 import {
@@ -10,7 +10,10 @@ import {
   adamwStateToTensors,
   createAdamWState,
 } from '../../../../engine/optim';
-import { type TokenBatch, createTrainer, packSequences } from '../../../../engine/train';
+import { type TokenBatch, SessionCache, createTrainer, packSequences } from '../../../../engine/train';
+
+const sessions = new SessionCache('cpu', { intraOpThreads: 1 });
+after(() => sessions.release());
 
 // Reversal task: BOS d1..d5 SEP d5..d1 over digits 0..7; only the reversed half is trained on.
 const BOS = 8,
@@ -43,7 +46,7 @@ async function train(
   skip = 0,
   totalSteps = steps,
 ) {
-  const trainer = createTrainer(cfg);
+  const trainer = createTrainer(cfg, sessions);
   const rng = new SeededRng(dataSeed);
   let last = NaN;
   for (let i = 0; i < skip + steps; i++) {
@@ -64,7 +67,7 @@ const bytes = (p: Params) =>
 describe('training', () => {
   test('a 2-layer model learns sequence reversal: held-out loss < 0.05 nats/token after 300 steps', async () => {
     const params = initParams(cfg, 7);
-    const trainer = createTrainer(cfg);
+    const trainer = createTrainer(cfg, sessions);
     const heldOut = reversalBatch(new SeededRng(12345), 64);
     const before = (await trainer.sftLossAndGrads(params, heldOut)).loss;
     await train(params, undefined, 300, 99);
@@ -113,7 +116,7 @@ describe('training', () => {
 
   test('GRPO steps move log-probs in the direction of the advantages', async () => {
     const params = initParams(cfg, 5);
-    const trainer = createTrainer(cfg);
+    const trainer = createTrainer(cfg, sessions);
     const batch = reversalBatch(new SeededRng(1), 4);
     const advantages = Float32Array.from([1, -1, 1, -1]);
     const rowLogprob = async (p: Params) => {
@@ -149,7 +152,7 @@ describe('training', () => {
 
   test('GRPO with beta = 0 needs no reference; beta > 0 without one is refused', async () => {
     const params = initParams(cfg, 5);
-    const trainer = createTrainer(cfg);
+    const trainer = createTrainer(cfg, sessions);
     const batch = { ...reversalBatch(new SeededRng(2), 2), advantages: Float32Array.from([0.5, -0.5]) };
     const hp = { optimizer: DEFAULT_ADAMW, epsLow: 0.2, epsHigh: 0.2, aggregation: 'sequence-mean' as const };
     const r = await trainer.grpoStep(params, createAdamWState(params), batch, { ...hp, beta: 0 });
@@ -162,7 +165,7 @@ describe('training', () => {
   });
 
   test('bad batches are refused with the field named', async () => {
-    const trainer = createTrainer(cfg);
+    const trainer = createTrainer(cfg, sessions);
     const params = initParams(cfg, 1);
     const batch = reversalBatch(new SeededRng(3), 2);
     await assert.rejects(

@@ -1,0 +1,52 @@
+// What a worker process keeps between activities, in one object: the engine runtime of each
+// device (compiled sessions, trainers, samplers), recent policies by checkpoint sha256, the
+// tokenized pretraining corpus and loaded datasets. Nothing here is needed for correctness — a
+// fresh worker rebuilds it all from S3 and the config — it only saves reloading and recompiling.
+import { EngineRuntime, type Device } from '../engine';
+import type { Problem } from '../recipe/task/types';
+import type { Policy } from '../steps';
+
+/** In-memory policies by checkpoint sha256; small, since each holds a whole model. */
+export class PolicyCache {
+  private readonly entries = new Map<string, Policy>();
+  constructor(private readonly capacity = 4) {}
+
+  get(sha256: string): Policy | undefined {
+    const p = this.entries.get(sha256);
+    if (p) {
+      this.entries.delete(sha256);
+      this.entries.set(sha256, p);
+    }
+    return p;
+  }
+
+  put(sha256: string, policy: Policy): void {
+    this.entries.delete(sha256);
+    this.entries.set(sha256, policy);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+export class WorkerCaches {
+  readonly policies = new PolicyCache();
+  /** tokenized pretraining corpora by `pretrainCorpusKey` */
+  readonly corpora = new Map<string, number[][]>();
+  /** parsed reasoning datasets by source settings */
+  readonly datasets = new Map<string, Problem[]>();
+  private readonly engines = new Map<Device, EngineRuntime>();
+
+  /** The runtime of a device, created on first use (a missing provider is a DeviceUnavailableError). */
+  engine(device: Device): EngineRuntime {
+    let engine = this.engines.get(device);
+    if (!engine) {
+      engine = new EngineRuntime(device);
+      this.engines.set(device, engine);
+    }
+    return engine;
+  }
+
+  async release(): Promise<void> {
+    for (const engine of this.engines.values()) await engine.release();
+    this.engines.clear();
+  }
+}

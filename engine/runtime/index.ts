@@ -1,0 +1,1 @@
+export { EngineRuntime } from './engine-runtime';
