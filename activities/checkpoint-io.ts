@@ -8,18 +8,11 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CHECKPOINT_FILES, readCheckpointManifest } from '../engine/checkpoint';
 import { ManifestError, readManifest, type CheckpointRef } from '../storage/manifest';
-import { joinKey, runPrefix } from '../storage/keys';
+import { joinKey } from '../storage/keys';
+import { owningRunOf, runKeys } from '../storage/layout';
 import { RunStore } from '../storage/run-store';
 import { clonePolicy, loadPolicy, savePolicy, type Policy } from '../steps';
 import type { ActivityDeps } from './deps';
-
-export function stepLabel(step: number): string {
-  return `step-${String(step).padStart(6, '0')}`;
-}
-
-export function checkpointPrefix(runId: string, stage: string, step: number): string {
-  return joinKey(runPrefix(runId), stage, 'ckpt', stepLabel(step));
-}
 
 /** Saves a policy locally, uploads every file and returns the reference a workflow carries. */
 export async function uploadPolicy(
@@ -35,7 +28,7 @@ export async function uploadPolicy(
     // no run id in the metadata: the same training in another run must give the same hash
     const sha256 = savePolicy(scratch, policy, { stage });
     const run = new RunStore(deps.store, runId);
-    const prefix = checkpointPrefix(runId, stage, policy.step);
+    const prefix = run.key(runKeys.checkpoint(stage, policy.step));
     const records = [];
     // manifest.json last: a checkpoint prefix with a manifest is complete
     const files = readdirSync(scratch)
@@ -64,19 +57,13 @@ function keepInLocalCache(deps: ActivityDeps, sha256: string, dir: string): void
   }
 }
 
-/** The run that owns a key under runs/<run>/, whose manifest verifies it. */
-function owningRun(key: string): string | undefined {
-  const m = /^runs\/([^/]+)\//.exec(key);
-  return m?.[1];
-}
-
 async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promise<string> {
   const target = join(deps.cacheDir, 'checkpoints', ref.sha256);
   if (existsSync(join(target, CHECKPOINT_FILES.manifest))) return target;
   const tmp = join(deps.cacheDir, 'scratch', randomUUID());
   mkdirSync(tmp, { recursive: true });
   try {
-    const runId = owningRun(ref.key);
+    const runId = owningRunOf(ref.key);
     const runManifest = runId ? await readManifest(deps.store, runId) : undefined;
     const expect = (key: string) => {
       if (!runId) return undefined;

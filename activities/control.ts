@@ -1,26 +1,29 @@
 // Activities of the control queue: cheap CPU work and bookkeeping — the run manifest, scoring,
 // the lineage pointer and the report.
+import type {
+  ControlActivities,
+  FinishRunInput,
+  InitRunInput,
+  InitRunResult,
+  RecordStageInput,
+  ReportInput,
+  ReportResult,
+  ScoreInput,
+  ScoreResult,
+} from '../contracts/activities';
+import type { StageResult } from '../contracts/stages';
+import { CHECKPOINT_FILES } from '../engine/checkpoint';
 import { configHash, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
+import { globalKeys, runKeys } from '../storage/layout';
 import { CheckpointRefSchema, readManifest, updateManifest, type CheckpointRef } from '../storage/manifest';
 import { RunStore } from '../storage/run-store';
-import { score, type Rollout } from '../steps';
-import { CHECKPOINT_FILES } from '../engine/checkpoint';
-import { getJson, putJson, relativeKey } from './data-io';
+import { score, scoreStepMetrics, type Rollout } from '../steps';
+import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
-import { flattenMetrics } from './metrics';
 import { writeRunReport } from './report-data';
-import type {
-  InitRunInput,
-  InitRunResult,
-  ReportInput,
-  ReportResult,
-  RunContext,
-  ScoreInput,
-  ScoreResult,
-} from './types';
 
 /** The settings that decide what pretraining produces: equal hash, reusable base model. */
 export function pretrainHashOf(cfg: PipelineConfig): string {
@@ -32,11 +35,15 @@ export function pretrainHashOf(cfg: PipelineConfig): string {
   });
 }
 
-function lineageKey(lineage: string): string {
-  return joinKey('lineages', validateSegment(lineage, 'lineage'), 'latest.json');
+/** The final stage result of a run: the last stage in pipeline order that finished. */
+export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): StageResult | undefined {
+  return [...STAGE_NAMES]
+    .reverse()
+    .map((s) => stages[s])
+    .find(Boolean);
 }
 
-export function createControlActivities(deps: ActivityDeps) {
+export function createControlActivities(deps: ActivityDeps): ControlActivities {
   /** A stored checkpoint reference, if it parses and its checkpoint still exists. */
   async function readRef(key: string): Promise<CheckpointRef | undefined> {
     let text: string;
@@ -84,12 +91,12 @@ export function createControlActivities(deps: ActivityDeps) {
     async initRun(input: InitRunInput): Promise<InitRunResult> {
       const cfg = input.config;
       const pretrainHash = pretrainHashOf(cfg);
-      const doneStages: Partial<Record<StageName, CheckpointRef>> = {};
+      const doneStages: Partial<Record<StageName, StageResult>> = {};
       const own = await readManifest(deps.store, input.runId);
       // stages this run already finished (a reset or a re-run of the same workflow id)
       for (const stage of STAGE_NAMES) {
         const entry = own?.stages[stage];
-        if (entry?.status === 'done' && entry.checkpoint) doneStages[stage] = entry.checkpoint;
+        if (entry?.status === 'done' && entry.checkpoint) doneStages[stage] = stageResultOf(entry);
       }
       if (cfg.resumeFrom) {
         const previous = await readManifest(deps.store, validateSegment(cfg.resumeFrom, 'resumeFrom run id'));
@@ -99,18 +106,18 @@ export function createControlActivities(deps: ActivityDeps) {
         STAGE_NAMES.forEach((stage, i) => {
           const entry = previous.stages[stage];
           if (i < rerunFrom && entry?.status === 'done' && entry.checkpoint && !doneStages[stage])
-            doneStages[stage] = entry.checkpoint;
+            doneStages[stage] = stageResultOf(entry);
         });
       }
       let base: InitRunResult['base'];
       if (!doneStages.pretrain) {
         if (cfg.baseCheckpoint) base = { ref: await refFromUri(cfg.baseCheckpoint), source: 'baseCheckpoint' };
         else if (cfg.lineage) {
-          const ref = await readRef(lineageKey(cfg.lineage));
+          const ref = await readRef(globalKeys.lineageLatest(cfg.lineage));
           if (ref) base = { ref, source: 'lineage' };
         }
         if (!base) {
-          const ref = await readRef(joinKey('cache', 'pretrain', `${pretrainHash}.json`));
+          const ref = await readRef(globalKeys.pretrainCache(pretrainHash));
           if (ref) base = { ref, source: 'pretrain-cache' };
         }
       }
@@ -129,22 +136,31 @@ export function createControlActivities(deps: ActivityDeps) {
       return { doneStages, base, pretrainHash };
     },
 
-    async recordStage(input: { runId: string; stage: StageName; ref: CheckpointRef }): Promise<void> {
+    async recordStage(input: RecordStageInput): Promise<void> {
       await updateManifest(deps.store, input.runId, (m) => {
-        m.stages[input.stage] = { status: 'done', checkpoint: input.ref, updatedAt: new Date().toISOString() };
+        m.stages[input.stage] = {
+          status: 'done',
+          checkpoint: input.result.checkpoint,
+          ...(input.result.eval ? { eval: input.result.eval } : {}),
+          ...(input.result.data ? { data: input.result.data } : {}),
+          updatedAt: new Date().toISOString(),
+        };
       });
     },
 
     async scoreRollouts(input: ScoreInput): Promise<ScoreResult> {
       const run = new RunStore(deps.store, input.runId);
       const grpo = input.config.stages[input.stage as 'r1Zero'].grpo;
-      const rollouts = await getJson<Rollout[]>(run, relativeKey(run, input.rolloutsKey));
-      if (!Array.isArray(rollouts)) throw new BadDataError(`object ${input.rolloutsKey} is not a list of rollouts`);
+      const rollouts = await getJson<Rollout[]>(run, runKeys.rollouts(input.stage, input.step));
+      if (!Array.isArray(rollouts))
+        throw new BadDataError(
+          `object ${run.key(runKeys.rollouts(input.stage, input.step))} is not a list of rollouts`,
+        );
       const scored = score(rollouts, grpo);
-      const record = await putJson(run, relativeKey(run, input.rolloutsKey).replace('/rollouts/', '/scored/'), scored);
+      const record = await putJson(run, runKeys.scored(input.stage, input.step), scored);
       return {
         scoredKey: record.key,
-        metrics: flattenMetrics(scored.metrics),
+        metrics: scoreStepMetrics(scored.metrics),
         usableSamples: scored.rollouts.filter((r) => r.used).length,
       };
     },
@@ -163,19 +179,27 @@ export function createControlActivities(deps: ActivityDeps) {
       };
     },
 
-    async finishRun(input: RunContext & { stages: Partial<Record<StageName, CheckpointRef>> }): Promise<void> {
-      const final = [...STAGE_NAMES]
-        .reverse()
-        .map((s) => input.stages[s])
-        .find(Boolean);
+    async finishRun(input: FinishRunInput): Promise<void> {
+      const final = finalResultOf(input.stages)?.checkpoint;
       await updateManifest(deps.store, input.runId, (m) => {
         m.info = { ...m.info, finishedAt: new Date().toISOString(), finalCheckpoint: final ?? null };
       });
       if (input.config.lineage && final) {
-        await deps.store.putBytes(lineageKey(input.config.lineage), JSON.stringify(final), 'application/json');
+        await deps.store.putBytes(
+          globalKeys.lineageLatest(input.config.lineage),
+          JSON.stringify(final),
+          'application/json',
+        );
       }
     },
   };
 }
 
-export type ControlActivities = ReturnType<typeof createControlActivities>;
+/** A finished stage as the manifest records it, back as the result the pipeline carries. */
+function stageResultOf(entry: { checkpoint?: CheckpointRef; eval?: unknown; data?: unknown }): StageResult {
+  return {
+    checkpoint: entry.checkpoint!,
+    ...(entry.eval ? { eval: entry.eval as StageResult['eval'] } : {}),
+    ...(entry.data ? { data: entry.data as StageResult['data'] } : {}),
+  };
+}

@@ -26,9 +26,3 @@ export async function getJson<T>(run: RunStore, relative: string, schema?: ZodTy
   }
   return parsed.data;
 }
-
-/** Relative key of a run object from its full key (runs/<run>/…). */
-export function relativeKey(run: RunStore, key: string): string {
-  if (!key.startsWith(`${run.prefix}/`)) throw new BadDataError(`object ${key} does not belong to run ${run.runId}`);
-  return key.slice(run.prefix.length + 1);
-}

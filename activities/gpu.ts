@@ -3,8 +3,8 @@
 // load the policy (cached by sha256), run, write results to deterministic keys, return refs.
 import type {
   CheckpointRef,
-  EvalMetrics,
   EvaluateInput,
+  GpuActivities,
   PretrainInput,
   RolloutsInput,
   RolloutsResult,
@@ -12,101 +12,56 @@ import type {
   SftDataResult,
   SftInput,
   UpdateInput,
-} from './types';
+} from '../contracts/activities';
 import { GRPO_STAGES, type GrpoStageName, type PipelineConfig, type StageName } from '../recipe/config/schema';
-import { joinKey } from '../storage/keys';
+import type { EvalSummary } from '../recipe/eval/metrics';
+import { globalKeys, runKeys } from '../storage/layout';
 import { RunStore } from '../storage/run-store';
 import {
-  grpoProblems,
-  pretrainCorpus,
-  pretrainCorpusKey,
   buildColdStartSet,
   buildRejectionSet,
   evaluate,
   freshOptimizer,
+  grpoProblems,
   grpoUpdate,
   initPolicy,
+  pretrainCorpus,
+  pretrainCorpusKey,
   pretrainSteps,
   pretrainTotalSteps,
   rollout,
   sftSteps,
   sftTotalSteps,
+  updateStepMetrics,
   type Policy,
   type ScoredBatch,
   type SftDataset,
-  type TrainStepMetrics,
 } from '../steps';
-import { stepLabel, loadPolicyForTraining, loadPolicyRef, uploadPolicy } from './checkpoint-io';
-import { getJson, putJson, relativeKey } from './data-io';
+import { loadPolicyForTraining, loadPolicyRef, uploadPolicy } from './checkpoint-io';
+import { trainInChunks } from './chunked-training';
+import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
-import { resumeDetails, startHeartbeat } from './heartbeat';
-import { reportStep } from './progress';
-import { flattenMetrics } from './metrics';
+import { startHeartbeat } from './heartbeat';
 import { reasoningPool } from './problem-source';
+import { reportStep } from './progress';
 
 function grpoStage(stage: StageName): GrpoStageName {
   if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
   return stage as GrpoStageName;
 }
 
-/** Where a chunked training activity stands; sent with heartbeats, read back on retry. */
-interface TrainProgress {
-  step: number;
-  /** the last uploaded intermediate checkpoint */
-  checkpoint?: CheckpointRef;
+function sftConfigOf(cfg: PipelineConfig, stage: StageName) {
+  if (stage === 'coldStartSft') return cfg.stages.coldStartSft.sft;
+  if (stage === 'rejectionSft') return cfg.stages.rejectionSft.sft;
+  throw new BadDataError(`stage ${stage} has no SFT settings`);
 }
 
-interface ChunkedTraining {
-  deps: ActivityDeps;
-  runId: string;
-  stage: StageName;
-  start: () => Promise<Policy>;
-  total: number;
-  run: (policy: Policy, from: number, to: number, onStep: (m: TrainStepMetrics) => void) => Promise<unknown>;
-  /** the pipeline workflow to tell of each step (rate-limited, see activities/progress) */
-  progressTo?: string;
-}
+export function createGpuActivities(deps: ActivityDeps): GpuActivities {
+  // every gpu activity runs on the run's device (cpu | cuda | webgpu); a worker without its
+  // provider fails the activity with a DeviceUnavailableError that says how to install it
+  const engineFor = (input: { config: PipelineConfig }) => deps.caches.engine(input.config.device);
 
-/**
- * Runs a training loop in chunks with an intermediate checkpoint after each, so a retry after a
- * crash resumes from the last checkpoint instead of the start. Chunk boundaries do not change the
- * result (steps are deterministic by step index), so a resumed run ends with the same bytes.
- */
-async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> {
-  const run = new RunStore(t.deps.store, t.runId);
-  const previous = resumeDetails<TrainProgress>();
-  const policy = previous?.checkpoint ? await loadPolicyForTraining(t.deps, previous.checkpoint) : await t.start();
-  const curveKey = joinKey(t.stage, 'metrics', 'train.json');
-  const curve: Array<{ step: number; loss: number; lr: number; gradNorm: number }> =
-    policy.step > 0
-      ? (await getJson<typeof curve>(run, curveKey).catch(() => [])).filter((p) => p.step < policy.step)
-      : [];
-  const heartbeat = startHeartbeat<TrainProgress>({ step: policy.step, checkpoint: previous?.checkpoint });
-  try {
-    const chunk = Math.max(1, Math.ceil(t.total / 4));
-    let checkpoint = previous?.checkpoint;
-    while (policy.step < t.total) {
-      const to = Math.min(t.total, policy.step + chunk);
-      await t.run(policy, policy.step, to, (m) => {
-        curve.push({ step: m.step + 1, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm });
-        heartbeat.progress({ step: m.step + 1, checkpoint });
-        reportStep(t.progressTo, t.stage, m.step + 1, t.total, { loss: m.loss });
-      });
-      await putJson(run, curveKey, curve);
-      if (policy.step < t.total) {
-        checkpoint = await uploadPolicy(t.deps, t.runId, t.stage, policy, { loss: curve.at(-1)?.loss ?? NaN });
-        heartbeat.progress({ step: policy.step, checkpoint });
-      }
-    }
-    const last = curve.at(-1);
-    return await uploadPolicy(t.deps, t.runId, t.stage, policy, last ? { loss: last.loss, lr: last.lr } : {});
-  } finally {
-    heartbeat.stop();
-  }
-}
-
-export function createGpuActivities(deps: ActivityDeps) {
   /** The tokenized pretraining corpus, built once per worker and settings. */
   const corpusOf = (policy: Policy, cfg: PipelineConfig) => {
     const key = pretrainCorpusKey(policy, cfg);
@@ -117,9 +72,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     }
     return docs;
   };
-  // every gpu activity runs on the run's device (cpu | cuda | webgpu); a worker without its
-  // provider fails the activity with a DeviceUnavailableError that says how to install it
-  const engineFor = (input: { config: PipelineConfig }) => deps.caches.engine(input.config.device);
+
   return {
     async pretrain(input: PretrainInput): Promise<CheckpointRef> {
       const engine = engineFor(input);
@@ -134,11 +87,7 @@ export function createGpuActivities(deps: ActivityDeps) {
         run: (policy, from, to, onStep) => pretrainSteps(engine, policy, cfg, corpusOf(policy, cfg), from, to, onStep),
       });
       // the base model is reusable by any later run with the same pretraining settings
-      await deps.store.putBytes(
-        joinKey('cache', 'pretrain', `${input.pretrainHash}.json`),
-        JSON.stringify(ref),
-        'application/json',
-      );
+      await deps.store.putBytes(globalKeys.pretrainCache(input.pretrainHash), JSON.stringify(ref), 'application/json');
       return ref;
     },
 
@@ -156,7 +105,7 @@ export function createGpuActivities(deps: ActivityDeps) {
           step: input.step,
         });
         const run = new RunStore(deps.store, input.runId);
-        const record = await putJson(run, joinKey(stage, 'rollouts', `${stepLabel(input.step)}.json`), rollouts);
+        const record = await putJson(run, runKeys.rollouts(stage, input.step), rollouts);
         const lengths = rollouts.map((r) => r.tokens.length);
         return {
           rolloutsKey: record.key,
@@ -185,10 +134,10 @@ export function createGpuActivities(deps: ActivityDeps) {
           );
         }
         const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
-        const scored = await getJson<ScoredBatch>(run, relativeKey(run, input.scoredKey));
+        const scored = await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step));
         const update = await grpoUpdate(engine, policy, scored, grpo, input.step, input.totalSteps, reference);
-        const metrics = { ...input.scoreMetrics, ...flattenMetrics(update, 'update') };
-        await putJson(run, joinKey(stage, 'metrics', `${stepLabel(input.step + 1)}.json`), metrics);
+        const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
+        await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
         const ref = await uploadPolicy(deps, input.runId, stage, policy, metrics);
         reportStep(input.progressTo, stage, input.step + 1, input.totalSteps, metrics);
         return ref;
@@ -212,8 +161,8 @@ export function createGpuActivities(deps: ActivityDeps) {
           );
         }
         const run = new RunStore(deps.store, input.runId);
-        const record = await putJson(run, joinKey(input.stage, 'dataset.json'), dataset);
-        return { datasetKey: record.key, examples: dataset.examples.length, report: flattenMetrics(dataset.report) };
+        const record = await putJson(run, runKeys.sftDataset(input.stage), dataset);
+        return { datasetKey: record.key, examples: dataset.examples.length, report: dataset.report };
       } finally {
         heartbeat.stop();
       }
@@ -222,7 +171,7 @@ export function createGpuActivities(deps: ActivityDeps) {
     async sft(input: SftInput): Promise<CheckpointRef> {
       const engine = engineFor(input);
       const run = new RunStore(deps.store, input.runId);
-      const dataset = await getJson<SftDataset>(run, relativeKey(run, input.datasetKey));
+      const dataset = await getJson<SftDataset>(run, runKeys.sftDataset(input.stage));
       const sft = sftConfigOf(input.config, input.stage);
       return trainInChunks({
         deps,
@@ -236,21 +185,16 @@ export function createGpuActivities(deps: ActivityDeps) {
       });
     },
 
-    async evaluate(input: EvaluateInput): Promise<EvalMetrics> {
+    async evaluate(input: EvaluateInput): Promise<EvalSummary> {
       const engine = engineFor(input);
       const heartbeat = startHeartbeat({ label: input.label });
       try {
         const policy = await loadPolicyRef(deps, input.policy);
         const result = await evaluate(engine, policy, input.config);
         const run = new RunStore(deps.store, input.runId);
-        await putJson(run, joinKey('eval', `${input.label}.json`), {
-          label: input.label,
-          stage: input.stage,
-          checkpoint: input.policy,
-          ...result,
-        });
-        const { examples: _examples, ...numbers } = result;
-        return flattenMetrics(numbers);
+        const stored: StoredEval = { label: input.label, stage: input.stage, checkpoint: input.policy, ...result };
+        await putJson(run, runKeys.evalResult(input.label), stored);
+        return result.summary;
       } finally {
         heartbeat.stop();
       }
@@ -258,10 +202,11 @@ export function createGpuActivities(deps: ActivityDeps) {
   };
 }
 
-function sftConfigOf(cfg: PipelineConfig, stage: StageName) {
-  if (stage === 'coldStartSft') return cfg.stages.coldStartSft.sft;
-  if (stage === 'rejectionSft') return cfg.stages.rejectionSft.sft;
-  throw new BadDataError(`stage ${stage} has no SFT settings`);
+/** What `runKeys.evalResult(label)` holds. */
+export interface StoredEval {
+  label: string;
+  stage: StageName;
+  checkpoint: CheckpointRef;
+  summary: EvalSummary;
+  examples: Awaited<ReturnType<typeof evaluate>>['examples'];
 }
-
-export type GpuActivities = ReturnType<typeof createGpuActivities>;

@@ -7,7 +7,9 @@
 // simply gets no progress; the pipeline also sets each stage's numbers from its result.
 import { Context } from '@temporalio/activity';
 import type { StageName } from '../recipe/config/schema';
-import { displayMetrics, stageStepSignal, type StageStepUpdate } from '../workflows/definitions';
+import { stageStepSignal } from '../contracts/messages';
+import type { StageStepUpdate } from '../contracts/progress';
+import { pickMetrics, PROGRESS_METRICS, type StepMetrics } from '../recipe/metrics';
 
 export const MIN_PROGRESS_INTERVAL_MS = 1000;
 
@@ -74,7 +76,7 @@ export function reportStep(
   stage: StageName,
   step: number,
   totalSteps: number,
-  metrics: Record<string, number>,
+  metrics: StepMetrics,
 ): void {
   if (!pipelineWorkflowId) return;
   let client: Context['client'];
@@ -83,7 +85,7 @@ export function reportStep(
   } catch {
     return;
   }
-  const update: StageStepUpdate = { stage, step, totalSteps, metrics: displayMetrics(metrics) };
+  const update: StageStepUpdate = { stage, step, totalSteps, metrics: pickMetrics(metrics, PROGRESS_METRICS) };
   throttle.offer(pipelineWorkflowId, update, (u) =>
     client.workflow.getHandle(pipelineWorkflowId).signal(stageStepSignal, u),
   );

@@ -1,58 +1,31 @@
 // Assembles a run's report (recipe/report's RunReport) from what the run left in S3: the
 // manifest, per-step metrics, training curves, SFT data reports and evaluations.
 import { STAGE_NAMES, GRPO_STAGES, type StageName } from '../recipe/config/schema';
+import { CHARTED_STEP_METRICS, REWARD_FUNCTION_PREFIX, type StepMetrics } from '../recipe/metrics';
 import {
   evaluateTargets,
   renderReportHtml,
   REPORT_VERSION,
   type CurvePoint,
-  type ModelEval,
   type RunReport,
   type StageReport,
 } from '../recipe/report';
 import type { ArtifactStore } from '../storage/artifact-store';
+import { runKeys, stepOfMetricsKey } from '../storage/layout';
 import type { RunManifest } from '../storage/manifest';
 import { RunStore } from '../storage/run-store';
-import type { EvalResult, SftDataset } from '../steps';
-import { BadDataError } from './errors';
+import type { SftDataset } from '../steps';
+import type { TrainCurvePoint } from './chunked-training';
 import { getJson, putJson } from './data-io';
+import { BadDataError } from './errors';
+import type { StoredEval } from './gpu';
 
-type StepMetrics = Record<string, number>;
-
-const CURVE_FROM_STEP: Record<string, string> = {
-  reward: 'rewardMean',
-  accuracy: 'accuracy',
-  formatRate: 'formatRate',
-  languageConsistency: 'languageConsistency',
-  meanLength: 'meanLength',
-  truncatedFraction: 'truncatedFraction',
-  zeroStdFraction: 'zeroStdFraction',
-  kl: 'update.kl',
-  entropy: 'update.entropy',
-  clipFraction: 'update.clipFraction',
-  loss: 'update.loss',
-};
-
+/** A GRPO step's charted numbers; a metric the step did not log is a gap (null) in its chart. */
 function grpoPoint(step: number, m: StepMetrics): CurvePoint {
   const point: CurvePoint = { step };
-  for (const [name, key] of Object.entries(CURVE_FROM_STEP)) point[name] = m[key] ?? null;
-  for (const [key, v] of Object.entries(m)) if (key.startsWith('rewards.')) point[`reward.${key.slice(8)}`] = v;
+  for (const name of CHARTED_STEP_METRICS) point[name] = m[name] ?? null;
+  for (const [key, v] of Object.entries(m)) if (key.startsWith(REWARD_FUNCTION_PREFIX)) point[key] = v;
   return point;
-}
-
-function toModelEval(e: EvalResult): ModelEval {
-  return {
-    pass1: e.pass1,
-    passAtK: e.passK === null ? {} : { [String(e.k)]: e.passK },
-    formatRate: e.formatRate,
-    languageConsistency: e.languageConsistency,
-    singleLanguageRate: e.singleLanguageRate,
-    refusalCorrectness: e.refusalCorrectness,
-    helpfulRate: e.helpfulRate,
-    meanLength: e.meanLength,
-    samples: e.samples,
-    reasoningProblems: e.problems,
-  };
 }
 
 async function tryJson<T>(run: RunStore, relative: string, manifest: RunManifest): Promise<T | undefined> {
@@ -78,14 +51,14 @@ function stageWall(
 
 export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl?: string): Promise<RunReport> {
   const stages: Partial<Record<StageName, StageReport>> = {};
-  const evals: Partial<Record<string, EvalResult>> = {};
+  const evals: Partial<Record<string, StoredEval>> = {};
   for (const label of ['base', ...STAGE_NAMES]) {
-    const e = await tryJson<EvalResult>(run, `eval/${label}.json`, manifest);
+    const e = await tryJson<StoredEval>(run, runKeys.evalResult(label), manifest);
     if (e) evals[label] = e;
   }
   for (const stage of STAGE_NAMES) {
     const entry = manifest.stages[stage];
-    const prefix = run.key(`${stage}/`);
+    const prefix = run.key(runKeys.stagePrefix(stage));
     // the pretraining stage's eval is the base model's
     const stageEval = stage === 'pretrain' ? evals.base : evals[stage];
     const report: StageReport = {
@@ -94,30 +67,31 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
       checkpoint: entry?.checkpoint
         ? { uri: entry.checkpoint.uri, sha256: entry.checkpoint.sha256, step: entry.checkpoint.step }
         : null,
-      eval: stageEval ? toModelEval(stageEval) : null,
+      eval: stageEval?.summary ?? null,
       ...stageWall(manifest, prefix),
     };
     if (entry?.checkpoint && !entry.checkpoint.key.startsWith(prefix)) report.status = 'reused';
     if ((GRPO_STAGES as readonly string[]).includes(stage)) {
+      const metricsPrefix = run.key(runKeys.stepMetricsPrefix(stage));
       const keys = Object.keys(manifest.objects)
-        .filter((k) => k.startsWith(`${prefix}metrics/step-`))
+        .filter((k) => k.startsWith(metricsPrefix))
         .sort();
       const curve: CurvePoint[] = [];
       for (const key of keys) {
-        const step = Number(/step-(\d+)\.json$/.exec(key)?.[1]);
+        const step = stepOfMetricsKey(key);
+        if (step === undefined) continue;
         curve.push(grpoPoint(step, await getJson<StepMetrics>(run, key.slice(run.prefix.length + 1))));
       }
       report.curve = curve;
     } else {
-      const train = await tryJson<Array<{ step: number; loss: number; lr: number }>>(
-        run,
-        `${stage}/metrics/train.json`,
-        manifest,
-      );
+      const train = await tryJson<TrainCurvePoint[]>(run, runKeys.trainCurve(stage), manifest);
       if (train) report.curve = train.map((p) => ({ step: p.step, loss: p.loss, lr: p.lr }));
-      const dataset = await tryJson<SftDataset>(run, `${stage}/dataset.json`, manifest);
-      if (dataset) {
-        const r = dataset.report;
+      // the data report travels with the stage's result; older runs only have it in the dataset
+      const dataReport =
+        (entry?.data as SftDataset['report'] | undefined) ??
+        (await tryJson<SftDataset>(run, runKeys.sftDataset(stage), manifest))?.report;
+      if (dataReport) {
+        const r = dataReport;
         report.data = [
           {
             title: stage === 'coldStartSft' ? 'cold-start data (filtered R1-Zero samples)' : 'rejection-sampling data',
@@ -163,7 +137,7 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
     environment: { node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
     evalSetup: config?.eval ? { ...config.eval, seed: config.seed } : undefined,
-    baseEval: base ? toModelEval(base) : null,
+    baseEval: base?.summary ?? null,
     stages,
     samples,
   };
@@ -185,7 +159,7 @@ export async function writeRunReport(store: ArtifactStore, runId: string, uiUrl?
   if (!manifest) throw new BadDataError(`run ${runId} has no manifest in bucket ${store.bucket}`);
   const report = await assembleReport(run, manifest, uiUrl);
   const html = renderReportHtml(report);
-  const json = await putJson(run, 'report/report.json', report);
-  const page = await run.putBytes('report/report.html', html, 'text/html; charset=utf-8');
+  const json = await putJson(run, runKeys.reportJson(), report);
+  const page = await run.putBytes(runKeys.reportHtml(), html, 'text/html; charset=utf-8');
   return { report, html, jsonKey: json.key, htmlKey: page.key };
 }

@@ -30,39 +30,26 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { msToTs } from '@temporalio/common/lib/time';
 import protos from '@temporalio/proto';
-import { createControlActivities, pretrainHashOf } from '../activities/control';
-import type { ActivityDeps } from '../activities/deps';
-import { WorkerCaches } from '../activities/worker-caches';
-import { createGpuActivities } from '../activities/gpu';
-import type { CheckpointRef } from '../activities/types';
+import { finalResultOf, pretrainHashOf } from '../activities/control';
 import { connectionFromStack, type Connection } from '../infra/connection';
-import { createLogger, type Logger } from '../infra/logger';
 import { waitFor } from '../infra/processes';
 import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
-import { devDown, devUp } from '../infra/stack';
 import { searchAttributeTypes } from '../contracts/search-attributes';
 import { readStackRecord } from '../infra/stack-record';
 import { connectClient } from '../infra/temporal-client';
-import { testStackSettings, testStateDir } from '../infra/test-stack';
-import {
-  GRPO_STAGES,
-  STAGE_NAMES,
-  presetNames,
-  resolveConfig,
-  type GrpoStageName,
-  type PipelineConfig,
-  type StageName,
-} from '../recipe/config';
-import { ArtifactStore } from '../storage/artifact-store';
-import { joinKey } from '../storage/keys';
-import { createS3Client } from '../storage/s3-client';
+import { STAGE_NAMES, presetNames, resolveConfig, type StageName } from '../recipe/config';
+import { globalKeys } from '../storage/layout';
 import { startWorkers } from '../workers/start';
-import type { PipelineResult } from '../workflows/pipeline';
+import type { StageResult } from '../contracts/stages';
+import { doctorWorkflow } from '../workflows/doctor';
+import { r1Pipeline } from '../workflows/pipeline';
+import { benchLogger, flag, inProcessDeps, storeOf, useTestStack } from './bench-env';
+import { runPipelineInProcess } from './plain-pipeline';
 import { stageWorkflowId } from '../workflows/run-id';
-import { planStage } from '../workflows/stage-input';
 
 type Half = 'temporal' | 'plain';
-type Refs = Partial<Record<StageName, CheckpointRef>>;
+/** Each stage's checkpoint sha256: equal training gives equal bytes, whatever the orchestration. */
+type StageShas = Partial<Record<StageName, string>>;
 
 /** What a child process reports for its half. */
 interface HalfResult {
@@ -75,8 +62,8 @@ interface HalfResult {
   /** Temporal only: Worker.create (workflow bundle), client connect and the warm-up workflow, before the run starts */
   setupSeconds: number;
   perStageSeconds: Partial<Record<StageName, number>>;
-  finalRef: CheckpointRef;
-  stages: Refs;
+  finalSha256: string;
+  stages: StageShas;
   /** Temporal only: other pollers on the task queues before the run (they could take its tasks) */
   otherPollers?: number;
 }
@@ -90,11 +77,6 @@ const cpuSince = (c0: NodeJS.CpuUsage) => {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1e6;
 };
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** The test stack's connection, in the benchmark's own namespace. */
 function stackConnection(): Connection {
@@ -147,114 +129,17 @@ async function ensureBenchNamespace(connection: Connection): Promise<void> {
   }
 }
 
-function storeOf(connection: Connection): ArtifactStore {
-  return new ArtifactStore(createS3Client(connection.s3), connection.s3.bucket);
-}
-
-/** Logs go to stderr: stdout carries the JSON. */
-function benchLogger(name: string): Logger {
-  return createLogger(name, { level: 'warn', format: 'json', destination: process.stderr });
-}
-
 // ---------------------------------------------------------------------------------------------
 // (b) the plain loop: the workflows' activity calls, in their order, with no Temporal in between
-
-function withEval(ref: CheckpointRef, evalMetrics: Record<string, number>): CheckpointRef {
-  const metrics = { ...ref.metrics };
-  for (const [k, v] of Object.entries(evalMetrics)) metrics[`eval.${k}`] = v;
-  return { ...ref, metrics };
-}
-
-async function plainPipeline(deps: ActivityDeps, runId: string, raw: Record<string, unknown>) {
-  const config: PipelineConfig = resolveConfig(raw);
-  const control = createControlActivities(deps);
-  const gpu = createGpuActivities(deps);
-  const perStageSeconds: Partial<Record<StageName, number>> = {};
-  const init = await control.initRun({ runId, config, rawConfig: raw });
-  const refs: Refs = { ...init.doneStages };
-
-  // pretrainStageWorkflow
-  async function pretrainStage(reuse?: CheckpointRef): Promise<CheckpointRef> {
-    const base = reuse ?? (await gpu.pretrain({ runId, stage: 'pretrain', config, pretrainHash: init.pretrainHash }));
-    const evalMetrics = await gpu.evaluate({ runId, stage: 'pretrain', config, policy: base, label: 'base' });
-    return withEval(base, evalMetrics);
-  }
-
-  // sftStageWorkflow
-  async function sftStage(stage: StageName, initRef: CheckpointRef, source: CheckpointRef): Promise<CheckpointRef> {
-    const ctx = { runId, stage, config };
-    const data = await gpu.buildSftData({ ...ctx, policy: source });
-    const ref = await gpu.sft({ ...ctx, init: initRef, datasetKey: data.datasetKey });
-    const dataMetrics = Object.fromEntries(Object.entries(data.report).map(([k, v]) => [`data.${k}`, v]));
-    const evalMetrics = await gpu.evaluate({ ...ctx, policy: ref, label: stage });
-    return withEval({ ...ref, metrics: { ...ref.metrics, ...dataMetrics } }, evalMetrics);
-  }
-
-  // grpoStageWorkflow
-  async function grpoStage(
-    stage: GrpoStageName,
-    initRef: CheckpointRef,
-    reference?: CheckpointRef,
-  ): Promise<CheckpointRef> {
-    const grpo = config.stages[stage].grpo;
-    const ctx = { runId, stage, config };
-    let policy = initRef;
-    for (let iteration = 0; iteration < grpo.steps;) {
-      const rollouts = await gpu.rollouts({ ...ctx, step: iteration, policy });
-      const scored = await control.scoreRollouts({ ...ctx, step: iteration, rolloutsKey: rollouts.rolloutsKey });
-      policy = await gpu.policyUpdate({
-        ...ctx,
-        step: iteration,
-        totalSteps: grpo.steps,
-        policy,
-        reference,
-        scoredKey: scored.scoredKey,
-        scoreMetrics: scored.metrics,
-      });
-      iteration++;
-      if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
-        await gpu.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` });
-      }
-    }
-    const evalMetrics = await gpu.evaluate({ ...ctx, policy, label: stage });
-    return withEval(policy, evalMetrics);
-  }
-
-  for (const stage of STAGE_NAMES) {
-    if (refs[stage] || !config.stages[stage].enabled) continue;
-    const plan = stage === 'pretrain' ? { init: init.base?.ref } : planStage(stage, refs);
-    if ('missing' in plan && plan.missing) throw new Error(plan.missing);
-    const t0 = performance.now();
-    let ref: CheckpointRef;
-    if (stage === 'pretrain') ref = await pretrainStage(plan.init);
-    else if ((GRPO_STAGES as readonly string[]).includes(stage))
-      ref = await grpoStage(stage as GrpoStageName, plan.init!, 'reference' in plan ? plan.reference : undefined);
-    else ref = await sftStage(stage, plan.init!, 'source' in plan ? plan.source! : plan.init!);
-    perStageSeconds[stage] = round(since(t0), 2);
-    refs[stage] = ref;
-    await control.recordStage({ runId, stage, ref });
-  }
-  await control.finishRun({ runId, config, stages: refs });
-  await control.buildReport({ runId, config, stages: refs });
-  return { refs, perStageSeconds };
-}
 
 async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promise<HalfResult> {
   const connection = stackConnection();
   const store = storeOf(connection);
-  const cacheDir = mkdtempSync(join(tmpdir(), 'r1flow-bench-plain-'));
-  const deps: ActivityDeps = {
-    store,
-    log: benchLogger('bench-plain'),
-    cacheDir,
-    caches: new WorkerCaches(),
-    uiUrl: connection.temporal.uiUrl,
-    namespace: connection.temporal.namespace,
-  };
+  const deps = inProcessDeps(connection, store, 'bench-plain');
   try {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const { refs, perStageSeconds } = await plainPipeline(deps, runId, raw);
+    const { results, perStageSeconds } = await runPipelineInProcess(deps, runId, raw);
     const seconds = since(t0);
     const cpuSeconds = cpuSince(cpu0);
     return {
@@ -264,12 +149,13 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
       cpuSeconds,
       setupSeconds: 0,
       perStageSeconds,
-      finalRef: finalOf(refs),
-      stages: refs,
+      finalSha256: finalShaOf(results),
+      stages: shasOf(results),
     };
   } finally {
+    await deps.caches.release();
     store.client.destroy();
-    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(deps.cacheDir, { recursive: true, force: true });
   }
 }
 
@@ -341,7 +227,7 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     shutdownGraceTime: '5 seconds',
   });
   try {
-    await client.workflow.execute('doctorWorkflow', {
+    await client.workflow.execute(doctorWorkflow, {
       taskQueue: CONTROL_QUEUE,
       workflowId: `warmup-${runId}`,
       args: [`warmup-${runId}`],
@@ -349,12 +235,12 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     const setupSeconds = since(t0);
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
-    const handle = await client.workflow.start('r1Pipeline', {
+    const handle = await client.workflow.start(r1Pipeline, {
       taskQueue: CONTROL_QUEUE,
       workflowId: runId,
       args: [raw],
     });
-    const result = (await handle.result()) as PipelineResult;
+    const result = await handle.result();
     const seconds = since(t1);
     const cpuSeconds = cpuSince(cpu0);
     const perStageSeconds = await stageSecondsFromHistory(handle, runId);
@@ -365,8 +251,8 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
       cpuSeconds,
       setupSeconds,
       perStageSeconds,
-      finalRef: finalOf(result.stages),
-      stages: result.stages,
+      finalSha256: finalShaOf(result.stages),
+      stages: shasOf(result.stages),
       otherPollers,
     };
   } finally {
@@ -376,13 +262,14 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
   }
 }
 
-function finalOf(refs: Refs): CheckpointRef {
-  const final = [...STAGE_NAMES]
-    .reverse()
-    .map((s) => refs[s])
-    .find(Boolean);
+function shasOf(results: Partial<Record<StageName, StageResult>>): StageShas {
+  return Object.fromEntries(Object.entries(results).map(([stage, r]) => [stage, r.checkpoint.sha256]));
+}
+
+function finalShaOf(results: Partial<Record<StageName, StageResult>>): string {
+  const final = finalResultOf(results);
   if (!final) throw new Error('the run finished without any stage checkpoint');
-  return final;
+  return final.checkpoint.sha256;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,8 +320,7 @@ function runHalf(
 
 async function parent(): Promise<void> {
   // the test stack's own ports and state folder, as infra/test-with-stack.ts uses them
-  process.env.R1FLOW_STATE_DIR = testStateDir();
-  const stack = await devUp(testStackSettings(), (m) => process.stderr.write(`[test stack] ${m}\n`));
+  const stack = await useTestStack();
   const connection = stackConnection();
   const store = storeOf(connection);
   try {
@@ -447,7 +333,7 @@ async function parent(): Promise<void> {
     if (!presetNames().includes(preset))
       throw new Error(`--preset must be one of ${presetNames().join(', ')}, got ${preset}`);
     const raw = { preset, seed };
-    const cacheKey = joinKey('cache', 'pretrain', `${pretrainHashOf(resolveConfig(raw))}.json`);
+    const cacheKey = globalKeys.pretrainCache(pretrainHashOf(resolveConfig(raw)));
     const tag = randomUUID().slice(0, 6);
     type Timed = HalfResult & { processSeconds: number };
     const all: Record<Half, Timed[]> = { temporal: [], plain: [] };
@@ -469,10 +355,10 @@ async function parent(): Promise<void> {
     const plainSeconds = medianOf('plain', (h) => h.seconds);
     const ratio = temporalSeconds / plainSeconds;
     // checkpoint metadata holds stage and step but no run id, so equal training gives equal sha256
-    const finals = [...all.temporal, ...all.plain].map((h) => h.finalRef.sha256);
+    const finals = [...all.temporal, ...all.plain].map((h) => h.finalSha256);
     const sameStages = Object.fromEntries(
       STAGE_NAMES.map((st) => {
-        const hashes = new Set([...all.temporal, ...all.plain].map((h) => h.stages[st]?.sha256));
+        const hashes = new Set([...all.temporal, ...all.plain].map((h) => h.stages[st]));
         return [st, hashes.size === 1];
       }),
     );
@@ -549,7 +435,7 @@ async function parent(): Promise<void> {
     );
   } finally {
     store.client.destroy();
-    if (!stack.alreadyRunning) await devDown();
+    await stack.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 // r1flow abort RUN [--reason TEXT]: stops a run (typically one waiting after a failed stage).
 import { parseArgs } from 'node:util';
-import { abortUpdate } from '../workflows/definitions';
+import { abortUpdate } from '../contracts/messages';
 import { fail } from './output';
 import { sendRunUpdate } from './resume';
 import { openClient } from './run';
@@ -19,9 +19,7 @@ export async function abortCommand(args: string[]): Promise<number> {
   const cli = await openClient();
   try {
     const handle = cli.client.workflow.getHandle(runId);
-    return await sendRunUpdate(cli.client, runId, () =>
-      handle.executeUpdate<string, [string]>(abortUpdate.name, { args: [reason] }),
-    );
+    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate(abortUpdate, { args: [reason] }));
   } finally {
     await cli.close();
   }

@@ -13,7 +13,8 @@ import { startWorkers } from '../workers/start';
 import { printStackInfo } from './dev';
 import { printChecks } from './output';
 import { printReportLocation, saveReportLocally } from './report';
-import { followRun, PIPELINE_WORKFLOW, rawConfigFromFlags } from './run';
+import { r1Pipeline } from '../workflows/pipeline';
+import { followRun, rawConfigFromFlags } from './run';
 import { generateRunId, runUiLink } from './run-id';
 
 export async function demoCommand(args: string[]): Promise<number> {
@@ -48,7 +49,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     const client = await connectClient(connection.temporal);
     try {
       const runId = generateRunId(typeof raw.preset === 'string' ? raw.preset : undefined);
-      await client.workflow.start(PIPELINE_WORKFLOW, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
+      await client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
       const uiLink = runUiLink(connection.temporal, runId);
       console.log(`\nStarted run ${runId} (${source})${uiLink ? `\nTemporal UI: ${uiLink}` : ''}\n`);
       const followed = await followRun(client, runId, { uiLink });

@@ -1,7 +1,9 @@
 // How a run's progress looks in a terminal: one bar per stage redrawn in place on a TTY, or one
 // line per change for CI logs, plus the per-stage table printed at the end. Pure functions of the
 // progress query's answer, so they are tested without a server.
-import type { PipelineProgress, StageProgress, StageStatus } from '../workflows/definitions';
+import type { PipelineProgress, StageProgress, StageStatus } from '../contracts/progress';
+import type { EvalSummary } from '../recipe/eval/metrics';
+import { EVAL_METRICS, formatMetricValue, STEP_METRICS, type MetricInfo } from '../recipe/metrics';
 
 export interface ViewOptions {
   /** terminal width; lines are cut to it so a redraw never wraps (wrapped lines break the cursor math) */
@@ -11,10 +13,19 @@ export interface ViewOptions {
   elapsedMs?: number;
 }
 
+/** A stage of a finished r1Pipeline's result, as far as the CLI reads it. */
+export interface StageResultView {
+  uri?: string;
+  sha256?: string;
+  step?: number;
+  metrics?: Record<string, number>;
+  eval?: Partial<EvalSummary>;
+}
+
 /** The loosely typed result of a finished r1Pipeline, as far as the CLI reads it. */
 export interface PipelineResultView {
   runId?: string;
-  stages: Record<string, { uri?: string; sha256?: string; step?: number; metrics?: Record<string, number> }>;
+  stages: Record<string, StageResultView>;
   reportUri?: string;
   reportHtmlUri?: string;
 }
@@ -29,61 +40,68 @@ const ICONS: Record<StageStatus, string> = {
   waiting: '⏸',
 };
 
-type Format = (v: number) => string;
+/** A number a view shows: its label and format from recipe/metrics, its value read from a record. */
+interface Field<T> {
+  label: string;
+  info: MetricInfo;
+  value: (from: T) => number | null | undefined;
+}
 
-export const pct: Format = (v) => `${(v * 100).toFixed(1)}%`;
-export const num: Format = (v) => {
-  const a = Math.abs(v);
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  return v.toFixed(3);
+const stepField = (name: keyof typeof STEP_METRICS): Field<Record<string, number>> => ({
+  label: STEP_METRICS[name].label,
+  info: STEP_METRICS[name],
+  value: (m) => m[name],
+});
+
+const evalField = (name: keyof typeof EVAL_METRICS): Field<Partial<EvalSummary>> => ({
+  label: EVAL_METRICS[name].label,
+  info: EVAL_METRICS[name],
+  value: (e) => e[name],
+});
+
+/** pass@k for the largest k > 1 the eval measured. */
+export function passAtLargestK(e: Partial<EvalSummary>): { k: number; value: number } | undefined {
+  const ks = Object.keys(e.passAtK ?? {})
+    .map(Number)
+    .filter((k) => k > 1)
+    .sort((a, b) => b - a);
+  const value = ks.length > 0 ? e.passAtK?.[String(ks[0])] : undefined;
+  return typeof value === 'number' ? { k: ks[0]!, value } : undefined;
+}
+
+const PASS_AT_K: Field<Partial<EvalSummary>> = {
+  label: 'pass@k',
+  info: EVAL_METRICS.pass1,
+  value: (e) => passAtLargestK(e)?.value,
 };
 
-/** The first finite value among `keys`: metric names differ a little between stages and versions. */
-function pick(values: Record<string, number> | undefined, keys: readonly string[]): number | undefined {
-  if (!values) return undefined;
-  for (const k of keys) {
-    const v = values[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return undefined;
-}
-
-interface Field {
-  label: string;
-  keys: readonly string[];
-  format: Format;
-}
-
-const REWARD: Field = { label: 'reward', keys: ['reward', 'rewardMean'], format: num };
-const ACCURACY: Field = { label: 'acc', keys: ['accuracy'], format: pct };
-const LOSS: Field = { label: 'loss', keys: ['loss'], format: num };
-
-const EVAL_FIELDS: Field[] = [
-  { label: 'pass@1', keys: ['pass1', 'accuracy'], format: pct },
-  { label: 'pass@k', keys: ['passK'], format: pct },
-  { label: 'format', keys: ['formatRate', 'format'], format: pct },
-  { label: 'lang', keys: ['languageConsistency', 'language'], format: pct },
-  { label: 'refusal', keys: ['refusalCorrectness', 'refusal'], format: pct },
+const RL_FIELDS = [stepField('reward'), stepField('accuracy')];
+const SFT_FIELDS = [stepField('loss')];
+const EVAL_FIELDS = [
+  evalField('pass1'),
+  PASS_AT_K,
+  evalField('formatRate'),
+  evalField('languageConsistency'),
+  evalField('refusalCorrectness'),
 ];
 
-function fieldText(values: Record<string, number> | undefined, fields: readonly Field[]): string {
+function fieldText<T>(values: T | undefined, fields: readonly Field<T>[]): string {
+  if (!values) return '';
   const parts: string[] = [];
   for (const f of fields) {
-    const v = pick(values, f.keys);
-    if (v !== undefined) parts.push(`${f.label} ${f.format(v)}`);
+    const v = f.value(values);
+    if (typeof v === 'number' && Number.isFinite(v)) parts.push(`${f.label} ${formatMetricValue(f.info.unit, v)}`);
   }
   return parts.join('  ');
 }
 
 /** Training numbers: reward and accuracy for RL stages, loss for the supervised ones. */
 export function trainingText(metrics: Record<string, number> | undefined): string {
-  const rl = fieldText(metrics, [REWARD, ACCURACY]);
-  return rl || fieldText(metrics, [LOSS]);
+  return fieldText(metrics, RL_FIELDS) || fieldText(metrics, SFT_FIELDS);
 }
 
-export function evalText(evalMetrics: Record<string, number> | undefined): string {
-  const text = fieldText(evalMetrics, EVAL_FIELDS);
+export function evalText(evaluation: Partial<EvalSummary> | undefined): string {
+  const text = fieldText(evaluation, EVAL_FIELDS);
   return text ? `eval ${text}` : '';
 }
 
@@ -250,12 +268,14 @@ export function asPipelineResult(value: unknown): PipelineResultView | undefined
   const stages: PipelineResultView['stages'] = {};
   if (isRecord(value.stages)) {
     for (const [name, s] of Object.entries(value.stages)) {
-      if (!isRecord(s)) continue;
+      if (!isRecord(s) || !isRecord(s.checkpoint)) continue;
+      const c = s.checkpoint;
       stages[name] = {
-        uri: typeof s.uri === 'string' ? s.uri : undefined,
-        sha256: typeof s.sha256 === 'string' ? s.sha256 : undefined,
-        step: typeof s.step === 'number' ? s.step : undefined,
-        metrics: numbersOf(s.metrics),
+        uri: typeof c.uri === 'string' ? c.uri : undefined,
+        sha256: typeof c.sha256 === 'string' ? c.sha256 : undefined,
+        step: typeof c.step === 'number' ? c.step : undefined,
+        metrics: numbersOf(c.metrics),
+        eval: isRecord(s.eval) ? (s.eval as Partial<EvalSummary>) : undefined,
       };
     }
   }
@@ -292,24 +312,17 @@ export function stageTable(progress: PipelineProgress | undefined, result: Pipel
   for (const name of names) {
     const s = byName.get(name);
     const r = result?.stages[name];
-    // The result's metrics are the only numbers left when there is no progress; they may hold the eval too.
-    const ev = s?.eval ?? (s ? undefined : r?.metrics);
-    const metric = (keys: readonly string[], format: Format) => {
-      const v = pick(ev, keys);
-      return v === undefined ? '–' : format(v);
-    };
+    const ev = s?.eval ?? r?.eval;
+    const metric = (field: Field<Partial<EvalSummary>>) =>
+      ev ? formatMetricValue(field.info.unit, field.value(ev)) : '–';
     const steps = s ? stepsText(s) : r?.step !== undefined ? String(r.step) : '–';
     rows.push([
       name,
       s?.status ?? (r ? 'done' : '–'),
       steps,
       trainingText(s?.metrics ?? r?.metrics) || '–',
-      metric(['pass1', 'accuracy'], pct),
-      metric(['passK'], pct),
-      metric(['formatRate', 'format'], pct),
-      metric(['languageConsistency', 'language'], pct),
-      metric(['refusalCorrectness', 'refusal'], pct),
-      metric(['meanLength'], (v) => v.toFixed(1)),
+      ...EVAL_FIELDS.map(metric),
+      metric(evalField('meanLength')),
       r?.sha256 ? `sha256:${r.sha256.slice(0, 12)}` : s?.checkpointUri ? 'saved' : '–',
     ]);
   }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ConfigError, parseConfigText, PipelineConfigSchema } from '../recipe/config';
-import { resumeUpdate, type ResumeRequest } from '../workflows/definitions';
+import { resumeUpdate, type ResumeRequest } from '../contracts/messages';
 import { fail } from './output';
 import { failureMessage, openClient } from './run';
 
@@ -73,10 +73,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
   const cli = await openClient();
   try {
     const handle = cli.client.workflow.getHandle(runId);
-    // Sent by name: the definition's optional argument does not fit executeUpdate's overloads.
-    return await sendRunUpdate(cli.client, runId, () =>
-      handle.executeUpdate<string, [ResumeRequest]>(resumeUpdate.name, { args: [request] }),
-    );
+    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate(resumeUpdate, { args: [request] }));
   } finally {
     await cli.close();
   }

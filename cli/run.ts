@@ -15,7 +15,9 @@ import {
   resolveConfig,
   type PipelineConfig,
 } from '../recipe/config';
-import { progressQuery, type PipelineProgress } from '../workflows/definitions';
+import { progressQuery } from '../contracts/messages';
+import type { PipelineProgress } from '../contracts/progress';
+import { r1Pipeline } from '../workflows/pipeline';
 import { fail } from './output';
 import {
   asPipelineResult,
@@ -28,7 +30,8 @@ import {
 } from './progress-view';
 import { checkRunId, generateRunId, runUiLink } from './run-id';
 
-export const PIPELINE_WORKFLOW = 'r1Pipeline';
+/** The pipeline's workflow type, for list queries and schedules (runs start by function reference). */
+export const PIPELINE_WORKFLOW = r1Pipeline.name;
 
 export interface CliClient {
   client: Client;
@@ -285,7 +288,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const cli = await openClient();
   try {
     try {
-      await cli.client.workflow.start(PIPELINE_WORKFLOW, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
+      await cli.client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         fail(`a run with id ${runId} is already running; pick another --id`);

@@ -15,6 +15,7 @@ import {
 import { CONTROL_QUEUE } from '../contracts/queues';
 import { fail } from './output';
 import { formatDuration, formatTable } from './progress-view';
+import { r1Pipeline } from '../workflows/pipeline';
 import { openClient, PIPELINE_WORKFLOW, rawConfigFromFlags } from './run';
 
 /** A schedule's name is also its lineage and the prefix of its runs' ids, so it follows the lineage rule. */
@@ -252,7 +253,7 @@ async function createSchedule(args: string[]): Promise<number> {
         spec,
         action: {
           type: 'startWorkflow',
-          workflowType: PIPELINE_WORKFLOW,
+          workflowType: r1Pipeline,
           taskQueue: CONTROL_QUEUE,
           args: [raw],
           // Temporal appends the scheduled time, so each run has its own id under this prefix.

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
-import type { PipelineProgress } from '../workflows/definitions';
+import type { PipelineProgress } from '../contracts/progress';
 import { fail } from './output';
 import {
   asPipelineResult,

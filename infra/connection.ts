@@ -2,6 +2,7 @@
 // Temporal cluster or Temporal Cloud, any S3) over the running embedded stack's recorded
 // settings over the embedded defaults.
 import { z } from 'zod';
+import { S3SettingsSchema } from '../storage/s3-settings';
 import { readStackRecord } from './stack-record';
 import { s3Endpoint, StackSettingsSchema, temporalAddress, type StackSettings } from './stack-settings';
 
@@ -14,18 +15,10 @@ export const ConnectionSchema = z.object({
     tls: z.boolean().default(false),
     uiUrl: z.string().optional(),
   }),
-  s3: z.object({
-    endpoint: z.string().url().optional(),
-    region: z.string().default('us-east-1'),
-    bucket: z.string().min(3),
-    accessKeyId: z.string().optional(),
-    secretAccessKey: z.string().optional(),
-    forcePathStyle: z.boolean().default(true),
-  }),
+  s3: S3SettingsSchema,
 });
 
 export type Connection = z.infer<typeof ConnectionSchema>;
-export type S3Settings = Connection['s3'];
 export type TemporalSettings = Connection['temporal'];
 
 export function connectionFromStack(s: StackSettings): Connection {

@@ -4,7 +4,7 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { DoctorReport } from '../workflows/doctor';
+import { DOCTOR_WORKFLOW, type DoctorWorkflow } from '../contracts/activities';
 import { createS3Client } from '../storage/s3-client';
 import type { Connection } from './connection';
 import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
@@ -141,13 +141,13 @@ export async function runDoctor(
   if (client && workersUp) {
     const probeId = `doctor-${randomUUID()}`;
     try {
-      const handle = await client.workflow.start('doctorWorkflow', {
+      const handle = await client.workflow.start<DoctorWorkflow>(DOCTOR_WORKFLOW, {
         args: [probeId],
         taskQueue: CONTROL_QUEUE,
         workflowId: probeId,
         workflowExecutionTimeout: opts.workflowTimeoutMs ?? 60000,
       });
-      const report = (await handle.result()) as DoctorReport;
+      const report = await handle.result();
       results.push({
         name: 'doctor workflow (S3 write → read → verify)',
         ok: report.storage.verified,

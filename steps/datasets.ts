@@ -19,7 +19,8 @@ import type { Policy } from './policy';
 import { PROMPT_TEMPLATE, sampleProblems, taskOptions } from './problems';
 import { rollout, type Rollout } from './rollout';
 
-export interface DatasetReport {
+// a type, not an interface: stored as is in JSON records that are typed as string-keyed objects
+export type DatasetReport = {
   prompts: number;
   samples: number;
   /** Sampled completions that passed the filter (before the maxExamples cap). */
@@ -29,7 +30,7 @@ export interface DatasetReport {
   general: number;
   /** Examples in the final set. */
   examples: number;
-}
+};
 
 export interface SftDataset {
   examples: SftExample[];

@@ -1,6 +1,6 @@
 // Held-out evaluation at the eval temperature: the same eval problems and sampling seeds for
 // every stage of a run, so the per-stage numbers differ only by the policy.
-import { summarizeEval, toEvalSample, type EvalSample, type ProblemCategory } from '../recipe';
+import { summarizeEval, toEvalSample, type EvalSample, type EvalSummary, type ProblemCategory } from '../recipe';
 import type { EngineRuntime } from '../engine';
 import type { PipelineConfig } from '../recipe/config';
 import type { Policy } from './policy';
@@ -16,22 +16,9 @@ export interface EvalExample {
   correct: boolean | null;
 }
 
+/** A held-out evaluation: its numbers and the first few completions, for the report. */
 export interface EvalResult {
-  /** Mean share of correct samples per reasoning problem. */
-  pass1: number | null;
-  /** pass@k (unbiased) with k = eval.passK. */
-  passK: number | null;
-  k: number;
-  formatRate: number | null;
-  languageConsistency: number | null;
-  singleLanguageRate: number | null;
-  /** General prompts: unsafe refused, harmless not refused. */
-  refusalCorrectness: number | null;
-  helpfulRate: number | null;
-  meanLength: number | null;
-  samples: number;
-  problems: number;
-  generalPrompts: number;
+  summary: EvalSummary;
   examples: EvalExample[];
 }
 
@@ -72,18 +59,7 @@ export async function evaluate(
         correct: s.correct,
       }));
   return {
-    pass1: summary.pass1,
-    passK: summary.passAtK[String(ev.passK)] ?? null,
-    k: ev.passK,
-    formatRate: summary.formatRate,
-    languageConsistency: summary.languageConsistency,
-    singleLanguageRate: summary.singleLanguageRate,
-    refusalCorrectness: summary.refusalCorrectness,
-    helpfulRate: summary.helpfulRate,
-    meanLength: summary.meanLength,
-    samples: samples.length,
-    problems: ev.problems,
-    generalPrompts: ev.generalPrompts,
+    summary,
     examples: [...firstOf((c) => c === 'reasoning', 4), ...firstOf((c) => c !== 'reasoning', 2)],
   };
 }

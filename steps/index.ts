@@ -9,3 +9,4 @@ export * from './score';
 export * from './grpo';
 export * from './datasets';
 export * from './evaluate';
+export * from './step-metrics';

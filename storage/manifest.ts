@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ArtifactStore, ObjectRecord } from './artifact-store';
 import { ObjectNotFoundError, StorageError } from './errors';
 import { joinKey, runPrefix } from './keys';
+import { runKeys } from './layout';
 
 export const ObjectEntrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -25,6 +26,9 @@ export type CheckpointRef = z.infer<typeof CheckpointRefSchema>;
 export const StageEntrySchema = z.object({
   status: z.enum(['running', 'done', 'failed']),
   checkpoint: CheckpointRefSchema.optional(),
+  /** the stage's held-out evaluation and, for SFT stages, its data report (contracts' StageResult) */
+  eval: z.record(z.string(), z.unknown()).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
   configHash: z.string().optional(),
   updatedAt: z.string(),
   error: z.string().optional(),
@@ -44,7 +48,7 @@ export const RunManifestSchema = z.object({
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 
 export function manifestKey(runId: string): string {
-  return joinKey(runPrefix(runId), 'manifest.json');
+  return joinKey(runPrefix(runId), runKeys.manifest());
 }
 
 export function emptyManifest(runId: string, now = new Date()): RunManifest {

@@ -1,7 +1,7 @@
 // One configured S3 client: path-style (MinIO, SeaweedFS, R2 and AWS all accept it) and the
 // SDK's standard retry mode, which backs off on throttling and transient network errors.
 import { S3Client } from '@aws-sdk/client-s3';
-import type { S3Settings } from '../infra/connection';
+import type { S3Settings } from './s3-settings';
 
 export function createS3Client(s3: S3Settings): S3Client {
   return new S3Client({

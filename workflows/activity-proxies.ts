@@ -1,25 +1,14 @@
 // Activity stubs for workflow code, with timeouts and retries taken from the run's config.
-// Errors of these types are the user's or the data's fault: retrying cannot fix them.
 import {
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
-import type { ControlActivities } from '../activities/control';
-import type { GpuActivities } from '../activities/gpu';
+import { NON_RETRYABLE_ERRORS, type ControlActivities, type GpuActivities } from '../contracts/activities';
 import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import type { PipelineConfig } from '../recipe/config/schema';
-
-export const NON_RETRYABLE_ERRORS = [
-  'ConfigError',
-  'BadDataError',
-  'ChecksumMismatchError',
-  'InvalidKeyError',
-  'ManifestError',
-  'ObjectNotFoundError',
-  'DeviceUnavailableError',
-];
+import type { StageActivities } from './stage-bodies';
 
 function options(config: PipelineConfig, taskQueue: string): ActivityOptions {
   return {
@@ -36,10 +25,6 @@ function options(config: PipelineConfig, taskQueue: string): ActivityOptions {
   };
 }
 
-export function controlActivities(config: PipelineConfig) {
-  return proxyActivities<ControlActivities>(options(config, CONTROL_QUEUE));
-}
-
 export function gpuActivities(config: PipelineConfig) {
   return proxyActivities<GpuActivities>(options(config, GPU_QUEUE));
 }
@@ -49,4 +34,22 @@ export function controlLocalActivities(config: PipelineConfig) {
   const { retry, startToCloseTimeout } = options(config, CONTROL_QUEUE);
   const local: LocalActivityOptions = { retry, startToCloseTimeout };
   return proxyLocalActivities<ControlActivities>(local);
+}
+
+/**
+ * The activities the stage bodies call, as Temporal stubs with their UI summaries. Scoring is
+ * cheap CPU work next to the workflow: as a local activity it saves a task-queue round trip.
+ */
+export function stageActivities(config: PipelineConfig): StageActivities {
+  const gpu = gpuActivities(config);
+  const control = controlLocalActivities(config);
+  return {
+    pretrain: (input, summary) => gpu.pretrain.executeWithOptions({ summary }, [input]),
+    evaluate: (input, summary) => gpu.evaluate.executeWithOptions({ summary }, [input]),
+    buildSftData: (input, summary) => gpu.buildSftData.executeWithOptions({ summary }, [input]),
+    sft: (input, summary) => gpu.sft.executeWithOptions({ summary }, [input]),
+    rollouts: (input, summary) => gpu.rollouts.executeWithOptions({ summary }, [input]),
+    scoreRollouts: (input, summary) => control.scoreRollouts.executeWithOptions({ summary }, [input]),
+    policyUpdate: (input, summary) => gpu.policyUpdate.executeWithOptions({ summary }, [input]),
+  };
 }

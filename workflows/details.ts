@@ -1,13 +1,10 @@
 // The markdown shown in the Temporal UI's "current details" of a pipeline run: where it is, the
-// latest numbers, and what to do when it waits.
-import type { PipelineProgress } from './definitions';
+// latest numbers, and what to do when it waits. Column names and number formats come from
+// recipe/metrics, as the CLI's and the report's do.
+import type { PipelineProgress } from '../contracts/progress';
+import { EVAL_METRICS, formatMetricValue, PROGRESS_METRICS, STEP_METRICS } from '../recipe/metrics';
 
-function fmt(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  return Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : v.toFixed(3);
-}
-
-const SHOWN = ['reward', 'accuracy', 'format', 'language', 'kl', 'loss', 'meanLength'];
+const EVAL_SHOWN = ['pass1', 'formatRate'] as const;
 
 export function progressMarkdown(p: PipelineProgress): string {
   const lines = [`### r1flow run \`${p.runId}\` — ${p.status}`, ''];
@@ -19,15 +16,23 @@ export function progressMarkdown(p: PipelineProgress): string {
       '',
     );
   }
-  lines.push(
-    '| stage | status | step | ' + SHOWN.join(' | ') + ' | eval pass@1 | eval format |',
-    '|' + ' --- |'.repeat(SHOWN.length + 5),
-  );
+  const headers = [
+    'stage',
+    'status',
+    'step',
+    ...PROGRESS_METRICS.map((k) => STEP_METRICS[k].title),
+    ...EVAL_SHOWN.map((k) => `eval ${EVAL_METRICS[k].title}`),
+  ];
+  lines.push(`| ${headers.join(' | ')} |`, '|' + ' --- |'.repeat(headers.length));
   for (const s of p.stages) {
-    const m = s.metrics;
-    lines.push(
-      `| ${s.stage} | ${s.status} | ${s.step}/${s.totalSteps} | ${SHOWN.map((k) => fmt(m[k])).join(' | ')} | ${fmt(s.eval?.pass1)} | ${fmt(s.eval?.formatRate)} |`,
-    );
+    const cells = [
+      s.stage,
+      s.status,
+      `${s.step}/${s.totalSteps}`,
+      ...PROGRESS_METRICS.map((k) => formatMetricValue(STEP_METRICS[k].unit, s.metrics[k])),
+      ...EVAL_SHOWN.map((k) => formatMetricValue(EVAL_METRICS[k].unit, s.eval?.[k])),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   if (p.reportUri) lines.push('', `Report: \`${p.reportUri}\` (regenerate with \`r1flow report ${p.runId}\`)`);
   return lines.join('\n');

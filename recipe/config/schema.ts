@@ -226,7 +226,7 @@ export const PipelineConfigSchema = z.strictObject({
   /** with resumeFrom: run this stage and every later one again instead of reusing them */
   rerunFrom: z.enum(STAGE_NAMES).optional(),
   task: TaskSchema.prefault({}),
-  data: z.strictObject({ reasoning: JsonlSourceSchema.optional(), general: JsonlSourceSchema.optional() }).prefault({}),
+  data: z.strictObject({ reasoning: JsonlSourceSchema.optional() }).prefault({}),
   model: ModelSchema.prefault({}),
   eval: EvalSchema.prefault({}),
   stages: StagesSchema.prefault({}),

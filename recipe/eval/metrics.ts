@@ -61,7 +61,8 @@ export function passAtK(n: number, c: number, k: number): number {
   return 1 - allWrong;
 }
 
-export interface EvalSummary {
+// a type, not an interface: stored as is in JSON records that are typed as string-keyed objects
+export type EvalSummary = {
   samples: number;
   /** Reasoning problems with at least one scorable sample. */
   reasoningProblems: number;
@@ -82,7 +83,7 @@ export interface EvalSummary {
   meanLength: number | null;
   /** Samples that could not be scored for correctness. */
   unscorable: number;
-}
+};
 
 function meanOf(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;

@@ -1,6 +1,7 @@
 // Splits a stage's training curve into charts whose series share a scale: rewards and rates
 // (0..1-ish) together, KL, length, entropy and loss each on their own axis. Metrics the report
 // does not know get an "other" chart, so no logged number is left out of the page.
+import { STEP_METRICS } from '../metrics';
 import { REWARD_FUNCTION_PREFIX, type CurvePoint } from './types';
 import { renderLineChart, type ChartSeries } from './svg';
 
@@ -46,21 +47,10 @@ const GROUPS: ChartGroup[] = [
   { title: 'Loss', matches: (k) => /loss/i.test(k), order: ['loss'], includeZero: false },
 ];
 
-const LABELS: Record<string, string> = {
-  reward: 'reward (total)',
-  formatRate: 'format',
-  languageConsistency: 'language',
-  kl: 'KL',
-  meanLength: 'mean length',
-  clipFraction: 'clipped',
-  truncatedFraction: 'truncated',
-  zeroStdFraction: 'zero-std groups',
-};
-
 /** Legend text for a curve metric key. */
 export function metricLabel(key: string): string {
   if (key.startsWith(REWARD_FUNCTION_PREFIX)) return `reward: ${key.slice(REWARD_FUNCTION_PREFIX.length)}`;
-  return LABELS[key] ?? key;
+  return key in STEP_METRICS ? STEP_METRICS[key as keyof typeof STEP_METRICS].title : key;
 }
 
 /** Metric keys present in a curve, in first-seen order. */

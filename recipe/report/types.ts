@@ -20,27 +20,13 @@ const timestamp = z.iso.datetime({ offset: true });
 /**
  * One logged training step. `step` is required; every other key is a metric name whose value is
  * null where it was not defined at that step (charts draw a gap there). Names the renderer knows
- * are listed in CURVE_METRICS; per-reward-function rewards use `reward.<function>`.
+ * are recipe/metrics' STEP_METRICS; per-reward-function rewards use `reward.<function>`.
  */
 export const CurvePointSchema = z.object({ step: z.number().int().min(0) }).catchall(z.number().nullable());
 export type CurvePoint = z.infer<typeof CurvePointSchema>;
 
-/** Metric keys with a fixed meaning in curves (GRPO stages log the first group, SFT stages `loss`). */
-export const CURVE_METRICS = {
-  reward: 'mean total reward',
-  accuracy: 'share of correct completions in the rollout batch',
-  formatRate: 'share of completions in the R1 format',
-  languageConsistency: 'mean language consistency of the chain of thought',
-  kl: 'KL(π‖π_ref), k3 estimator',
-  entropy: 'mean token entropy',
-  clipFraction: 'share of tokens whose ratio was clipped',
-  meanLength: 'mean completion length in tokens',
-  truncatedFraction: 'share of completions cut at the token limit',
-  zeroStdFraction: 'share of groups whose rewards were all equal',
-  loss: 'training loss (cross-entropy for SFT and pretraining)',
-} as const;
-/** Prefix of per-reward-function mean rewards in curves, e.g. `reward.accuracy`. */
-export const REWARD_FUNCTION_PREFIX = 'reward.';
+/** Curve keys are recipe/metrics' step metric names; per-reward-function rewards use `reward.<function>`. */
+export { REWARD_FUNCTION_PREFIX } from '../metrics';
 
 export const CheckpointRefSchema = z.object({
   uri: z.string().min(1),

@@ -1,5 +1,8 @@
 // Runs pipelines on the test stack with a real worker, and reads back what they left in S3.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { progressQuery } from '../../contracts/messages';
+import type { PipelineProgress } from '../../contracts/progress';
+import { r1Pipeline } from '../../workflows/pipeline';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,19 +37,19 @@ export function newRunId(prefix: string): string {
 export const FAST_FAILURE = { workflow: { heartbeatTimeoutSeconds: 10, activityRetries: 2 } };
 
 export async function startPipeline(client: Client, runId: string, rawConfig: Record<string, unknown>) {
-  return client.workflow.start('r1Pipeline', { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [rawConfig] });
+  return client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [rawConfig] });
 }
 
-export async function waitForProgress<T>(
-  handle: { query: (name: string) => Promise<unknown> },
-  until: (p: T) => boolean,
+export async function waitForProgress(
+  handle: WorkflowHandle<typeof r1Pipeline>,
+  until: (p: PipelineProgress) => boolean,
   timeoutMs = 300_000,
-): Promise<T> {
+): Promise<PipelineProgress> {
   const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
+  let last: PipelineProgress | undefined;
   while (Date.now() < deadline) {
     try {
-      last = (await handle.query('progress')) as T;
+      last = await handle.query(progressQuery);
       if (until(last)) return last;
     } catch {
       // the first workflow task may not have run yet

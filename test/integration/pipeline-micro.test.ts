@@ -9,8 +9,7 @@ import { findTool } from '../../infra/tools';
 import { projectRoot } from '../../infra/paths';
 import { STAGE_NAMES } from '../../recipe/config';
 import { readManifest, type RunManifest } from '../../storage/manifest';
-import type { PipelineResult } from '../../workflows/pipeline';
-import type { PipelineProgress } from '../../workflows/definitions';
+import { progressQuery } from '../../contracts/messages';
 import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext } from '../helpers/pipeline';
 import { testConnection } from '../helpers/services';
 
@@ -22,21 +21,21 @@ test(
   async () => {
     const runId = newRunId('micro');
     const handle = await startPipeline(ctx.client, runId, { preset: 'micro', ...FAST_FAILURE });
-    const result = (await handle.result()) as PipelineResult;
+    const result = await handle.result();
     assert.equal(result.runId, runId);
     assert.deepEqual(Object.keys(result.stages).sort(), [...STAGE_NAMES].sort());
 
     const manifest = await readManifest(ctx.store, runId);
     assert.ok(manifest, 'the run has a manifest');
     for (const stage of STAGE_NAMES) {
-      const ref = result.stages[stage]!;
+      const ref = result.stages[stage]!.checkpoint;
       assert.equal(manifest.stages[stage]?.status, 'done', `${stage} recorded as done`);
       assert.equal(manifest.stages[stage]?.checkpoint?.sha256, ref.sha256);
       // the base model may come from the pretraining cache (an earlier run with the same settings)
       const owner = /^runs\/([^/]+)\//.exec(ref.key)?.[1];
       if (stage !== 'pretrain') assert.equal(owner, runId, `${stage} checkpoint belongs to this run`);
       assert.ok(ref.key.startsWith(`runs/${owner}/${stage}/ckpt/`), ref.key);
-      assert.ok(typeof ref.metrics['eval.formatRate'] === 'number', `${stage} was evaluated`);
+      assert.ok(typeof result.stages[stage]!.eval?.formatRate === 'number', `${stage} was evaluated`);
       // every object of the checkpoint is listed with its sha256 in its run's manifest and reads back verified
       const ownerManifest: RunManifest | undefined = owner === runId ? manifest : await readManifest(ctx.store, owner!);
       const objects: Array<[string, RunManifest['objects'][string]]> = Object.entries(ownerManifest!.objects).filter(
@@ -48,7 +47,7 @@ test(
         assert.equal(createHash('sha256').update(bytes).digest('hex'), entry.sha256);
       }
     }
-    const grpoSteps = result.stages.finalRl!.step;
+    const grpoSteps = result.stages.finalRl!.checkpoint.step;
     assert.equal(grpoSteps, 2, 'finalRl ran its configured steps');
     assert.ok(result.reportUri?.endsWith('report/report.json'));
     const report = JSON.parse(
@@ -62,12 +61,12 @@ test(
     assert.equal(report.runId, runId);
     assert.ok(report.baseEval, 'the base model was evaluated');
 
-    const progress = await handle.query<PipelineProgress>('progress');
+    const progress = await handle.query(progressQuery);
     assert.equal(progress.status, 'done');
     assert.ok(progress.stages.every((s) => s.status === 'done'));
 
     // r1Zero has 3 steps and the micro preset continues as new every 2 iterations
-    assert.equal(result.stages.r1Zero!.step, 3);
+    assert.equal(result.stages.r1Zero!.checkpoint.step, 3);
     const r1ZeroRuns: string[] = [];
     for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${runId}/r1Zero'` }))
       r1ZeroRuns.push(w.status.name);

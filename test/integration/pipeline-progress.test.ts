@@ -2,8 +2,7 @@
 // R1flowStep search attribute already show steps done, reported by the activity itself.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PipelineProgress } from '../../workflows/definitions';
-import type { PipelineResult } from '../../workflows/pipeline';
+import { progressQuery } from '../../contracts/messages';
 import { newRunId, startPipeline, usePipelineTestContext, waitForProgress } from '../helpers/pipeline';
 
 const ctx = usePipelineTestContext();
@@ -24,7 +23,7 @@ const PRETRAIN_ONLY = {
 
 test('pretraining reports its steps to the pipeline while it runs', { timeout: 300_000 }, async () => {
   const handle = await startPipeline(ctx.client, newRunId('progress'), PRETRAIN_ONLY);
-  const midway = await waitForProgress<PipelineProgress>(
+  const midway = await waitForProgress(
     handle,
     (p) => {
       const s = p.stages.find((x) => x.stage === 'pretrain')!;
@@ -39,9 +38,9 @@ test('pretraining reports its steps to the pipeline while it runs', { timeout: 3
   const step = described.searchAttributes.R1flowStep?.[0];
   assert.ok(typeof step === 'number' && step > 0, `R1flowStep follows the steps (got ${String(step)})`);
 
-  const result = (await handle.result()) as PipelineResult;
-  assert.equal(result.stages.pretrain!.step, 200);
-  const done = await handle.query<PipelineProgress>('progress');
+  const result = await handle.result();
+  assert.equal(result.stages.pretrain!.checkpoint.step, 200);
+  const done = await handle.query(progressQuery);
   assert.deepEqual(
     { status: done.stages[0]!.status, step: done.stages[0]!.step, totalSteps: done.stages[0]!.totalSteps },
     { status: 'done', step: 200, totalSteps: 200 },

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateProblems } from '../../recipe/task/generate';
-import type { PipelineProgress } from '../../workflows/definitions';
-import type { PipelineResult } from '../../workflows/pipeline';
+import { abortUpdate, progressQuery, resumeUpdate } from '../../contracts/messages';
 import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext, waitForProgress } from '../helpers/pipeline';
 
 const ctx = usePipelineTestContext();
@@ -39,7 +38,7 @@ test(
       data: { reasoning: { uri: ctx.store.uri(key), onBadLine: 'fail' } },
     });
 
-    const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
+    const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
     assert.equal(waiting.waiting?.stage, 'r1Zero');
     assert.match(waiting.waiting!.error, /line 3/);
     assert.equal(waiting.stages.find((s) => s.stage === 'pretrain')?.status, 'done');
@@ -48,23 +47,23 @@ test(
     const refusedWith = (pattern: RegExp) => (err: unknown) =>
       pattern.test(String((err as { cause?: Error }).cause?.message));
     await assert.rejects(
-      handle.executeUpdate('resume', { args: [{ patch: { stages: { r1Zero: { grpo: { groupSize: 1 } } } } }] }),
+      handle.executeUpdate(resumeUpdate, { args: [{ patch: { stages: { r1Zero: { grpo: { groupSize: 1 } } } } }] }),
       refusedWith(/stages\.r1Zero\.grpo\.groupSize: must be ≥ 2/),
     );
     await assert.rejects(
-      handle.executeUpdate('resume', { args: [{ patch: { stages: { r1Zero: { grpo: { gropSize: 4 } } } } }] }),
+      handle.executeUpdate(resumeUpdate, { args: [{ patch: { stages: { r1Zero: { grpo: { gropSize: 4 } } } } }] }),
       refusedWith(/gropSize: unknown key/),
     );
-    const still = await handle.query<PipelineProgress>('progress');
+    const still = await handle.query(progressQuery);
     assert.equal(still.status, 'waiting-for-resume', 'a refused patch changes nothing');
 
-    const message = await handle.executeUpdate('resume', {
+    const message = await handle.executeUpdate(resumeUpdate, {
       args: [{ patch: { data: { reasoning: { onBadLine: 'skip' } } } }],
     });
     assert.match(String(message), /resuming stage r1Zero/);
-    const result = (await handle.result()) as PipelineResult;
-    assert.equal(result.stages.r1Zero?.step, 3);
-    const done = await handle.query<PipelineProgress>('progress');
+    const result = await handle.result();
+    assert.equal(result.stages.r1Zero?.checkpoint.step, 3);
+    const done = await handle.query(progressQuery);
     assert.equal(done.status, 'done');
     assert.equal(done.stages.find((s) => s.stage === 'coldStartSft')?.status, 'skipped');
   },
@@ -81,13 +80,13 @@ test(
       ...ONLY_TWO_STAGES,
       data: { reasoning: { uri: ctx.store.uri(`datasets/${runId}-missing.jsonl`) } },
     });
-    const waiting = await waitForProgress<PipelineProgress>(handle, (p) => p.status === 'waiting-for-resume');
+    const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
     assert.match(waiting.waiting!.error, new RegExp(`object datasets/${runId}-missing.jsonl not found`));
-    await handle.executeUpdate('abort', { args: ['test abort'] });
+    await handle.executeUpdate(abortUpdate, { args: ['test abort'] });
     await assert.rejects(handle.result(), (err: unknown) =>
       /aborted: test abort/.test(String((err as { cause?: Error }).cause?.message)),
     );
-    const progress = await handle.query<PipelineProgress>('progress');
+    const progress = await handle.query(progressQuery);
     assert.equal(progress.status, 'aborted');
   },
 );
@@ -97,9 +96,7 @@ test(
   { timeout: 600_000 },
   async () => {
     const first = newRunId('source');
-    const firstResult = (await (
-      await startPipeline(ctx.client, first, { preset: 'micro', ...FAST_FAILURE })
-    ).result()) as PipelineResult;
+    const firstResult = await (await startPipeline(ctx.client, first, { preset: 'micro', ...FAST_FAILURE })).result();
     const second = newRunId('rerun');
     const handle = await startPipeline(ctx.client, second, {
       preset: 'micro',
@@ -107,14 +104,18 @@ test(
       resumeFrom: first,
       rerunFrom: 'finalRl',
     });
-    const result = (await handle.result()) as PipelineResult;
+    const result = await handle.result();
     for (const stage of ['pretrain', 'r1Zero', 'coldStartSft', 'reasoningRl', 'rejectionSft'] as const) {
       assert.deepEqual(result.stages[stage], firstResult.stages[stage], `${stage} reused`);
     }
-    const finalRl = result.stages.finalRl!;
+    const finalRl = result.stages.finalRl!.checkpoint;
     assert.ok(finalRl.key.startsWith(`runs/${second}/finalRl/`), 'finalRl ran again in the new run');
-    assert.equal(finalRl.sha256, firstResult.stages.finalRl!.sha256, 'same inputs and seed give the same checkpoint');
-    const progress = await handle.query<PipelineProgress>('progress');
+    assert.equal(
+      finalRl.sha256,
+      firstResult.stages.finalRl!.checkpoint.sha256,
+      'same inputs and seed give the same checkpoint',
+    );
+    const progress = await handle.query(progressQuery);
     assert.deepEqual(
       progress.stages.map((s) => s.status),
       ['reused', 'reused', 'reused', 'reused', 'reused', 'done'],

@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import { testConnection } from '../helpers/services';
 import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext, waitForObjects } from '../helpers/pipeline';
 import { STAGE_NAMES } from '../../recipe/config/schema';
-import type { PipelineResult } from '../../workflows/pipeline';
 import { stageWorkflowId } from '../../workflows/run-id';
 
 const ctx = usePipelineTestContext();
@@ -25,9 +24,7 @@ test(
   'a stage workflow reset from the UI mid-stage still ends with the same checkpoints',
   { timeout: 600_000 },
   async () => {
-    const reference = (await (
-      await startPipeline(ctx.client, newRunId('not-reset'), CONFIG)
-    ).result()) as PipelineResult;
+    const reference = await (await startPipeline(ctx.client, newRunId('not-reset'), CONFIG)).result();
 
     const runId = newRunId('reset');
     const handle = await startPipeline(ctx.client, runId, CONFIG);
@@ -44,7 +41,7 @@ test(
       requestId: randomUUID(),
     });
 
-    const result = (await handle.result()) as PipelineResult;
+    const result = await handle.result();
     const runs: string[] = [];
     for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${stage.workflowId}'` }))
       runs.push(`${w.runId}:${w.status.name}`);
@@ -52,11 +49,11 @@ test(
       runs.includes(`${stageRunId}:TERMINATED`),
       `the reset replaced a running stage run (runs: ${runs.join(', ')})`,
     );
-    assert.equal(result.stages.reasoningRl!.step, 6);
+    assert.equal(result.stages.reasoningRl!.checkpoint.step, 6);
     for (const s of STAGE_NAMES) {
       assert.equal(
-        result.stages[s]!.sha256,
-        reference.stages[s]!.sha256,
+        result.stages[s]!.checkpoint.sha256,
+        reference.stages[s]!.checkpoint.sha256,
         `${s}: same checkpoint as the run that was not reset`,
       );
     }

@@ -6,7 +6,6 @@ import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { projectRoot } from '../../infra/paths';
 import { readManifest } from '../../storage/manifest';
-import type { PipelineResult } from '../../workflows/pipeline';
 import {
   FAST_FAILURE,
   newRunId,
@@ -51,7 +50,7 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
   const reference = await (async () => {
     const workers = await startTestWorkers();
     try {
-      return (await (await startPipeline(client, newRunId('uninterrupted'), CONFIG)).result()) as PipelineResult;
+      return await (await startPipeline(client, newRunId('uninterrupted'), CONFIG)).result();
     } finally {
       await workers.shutdown();
     }
@@ -66,15 +65,15 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
   spawnWorker();
-  const result = (await handle.result()) as PipelineResult;
+  const result = await handle.result();
 
-  assert.equal(result.stages.reasoningRl!.step, 6);
+  assert.equal(result.stages.reasoningRl!.checkpoint.step, 6);
   assert.equal(
-    result.stages.finalRl!.sha256,
-    reference.stages.finalRl!.sha256,
+    result.stages.finalRl!.checkpoint.sha256,
+    reference.stages.finalRl!.checkpoint.sha256,
     'same final checkpoint as the uninterrupted run',
   );
-  assert.equal(result.stages.reasoningRl!.sha256, reference.stages.reasoningRl!.sha256);
+  assert.equal(result.stages.reasoningRl!.checkpoint.sha256, reference.stages.reasoningRl!.checkpoint.sha256);
   const manifest = await readManifest(store, runId);
   const steps = Object.keys(manifest!.objects)
     .filter((k) => k.startsWith(`runs/${runId}/reasoningRl/metrics/step-`))

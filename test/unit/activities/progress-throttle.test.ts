@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProgressThrottle } from '../../../activities/progress';
-import type { StageStepUpdate } from '../../../workflows/definitions';
+import type { StageStepUpdate } from '../../../contracts/progress';
 
 const step = (n: number): StageStepUpdate => ({
   stage: 'reasoningRl',

@@ -13,7 +13,8 @@ import {
   stageTable,
   waitingLines,
 } from '../../../cli/progress-view';
-import type { PipelineProgress, StageProgress } from '../../../workflows/definitions';
+import type { PipelineProgress, StageProgress } from '../../../contracts/progress';
+import { evalSummary } from '../../helpers/eval-summary';
 
 function stage(over: Partial<StageProgress> & Pick<StageProgress, 'stage'>): StageProgress {
   return { status: 'pending', step: 0, totalSteps: 0, metrics: {}, ...over };
@@ -66,7 +67,7 @@ describe('stage lines', () => {
       step: 600,
       totalSteps: 600,
       metrics: { loss: 1.5 },
-      eval: { pass1: 0.125, formatRate: 0.5, languageConsistency: 1, refusalCorrectness: 0.95 },
+      eval: evalSummary({ pass1: 0.125, formatRate: 0.5, languageConsistency: 1, refusalCorrectness: 0.95 }),
     });
     assert.equal(
       stageLine(s, { barWidth: 4 }),
@@ -176,7 +177,12 @@ describe('final table', () => {
   test('built from the result alone when there is no progress', () => {
     const result = asPipelineResult({
       runId: 'r',
-      stages: { pretrain: { uri: 's3://b/p', sha256: 'abcdef0123456789', step: 20, metrics: { loss: 2, pass1: 0.5 } } },
+      stages: {
+        pretrain: {
+          checkpoint: { uri: 's3://b/p', sha256: 'abcdef0123456789', step: 20, metrics: { loss: 2 } },
+          eval: { pass1: 0.5 },
+        },
+      },
     });
     const lines = stageTable(undefined, result);
     assert.equal(lines.length, 2);
@@ -193,19 +199,26 @@ describe('final table', () => {
         step: 20,
         totalSteps: 20,
         metrics: { loss: 2 },
-        eval: { pass1: 0.25, meanLength: 12 },
+        eval: evalSummary({ pass1: 0.25, meanLength: 12 }),
       }),
       stage({ stage: 'r1Zero', status: 'skipped' }),
     ]);
-    const lines = stageTable(p, asPipelineResult({ stages: { pretrain: { sha256: '0123456789abcdef' } } }));
+    const lines = stageTable(
+      p,
+      asPipelineResult({ stages: { pretrain: { checkpoint: { sha256: '0123456789abcdef' } } } }),
+    );
     assert.match(lines[1]!, /^pretrain\s+done\s+20\/20\s+loss 2\.000\s+25\.0%.*12\.0\s+sha256:0123456789ab$/);
     assert.match(lines[2]!, /^r1Zero\s+skipped\s+–/);
   });
 
   test('a malformed result is read without trusting it', () => {
     assert.equal(asPipelineResult('nope'), undefined);
-    const r = asPipelineResult({ stages: { a: 'x', b: { sha256: 5, metrics: { ok: 1, bad: 'x' } } } });
-    assert.deepEqual(r?.stages, { b: { uri: undefined, sha256: undefined, step: undefined, metrics: { ok: 1 } } });
+    const r = asPipelineResult({
+      stages: { a: 'x', c: { sha256: 'x' }, b: { checkpoint: { sha256: 5, metrics: { ok: 1, bad: 'x' } }, eval: 3 } },
+    });
+    assert.deepEqual(r?.stages, {
+      b: { uri: undefined, sha256: undefined, step: undefined, metrics: { ok: 1 }, eval: undefined },
+    });
   });
 
   test('report location prefers the HTML page and keeps the JSON', () => {

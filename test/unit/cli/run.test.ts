@@ -9,7 +9,8 @@ import { listQuery, parseLimit } from '../../../cli/list';
 import { UsageError } from '../../../cli/output';
 import { failureMessage, followRun, rawConfigFromFlags } from '../../../cli/run';
 import { ConfigError } from '../../../recipe/config';
-import type { PipelineProgress } from '../../../workflows/definitions';
+import type { PipelineProgress } from '../../../contracts/progress';
+import { evalSummary } from '../../helpers/eval-summary';
 
 describe('config flags', () => {
   test('the preset is sent as typed; tiny when nothing is given', () => {
@@ -138,7 +139,14 @@ const waiting: PipelineProgress = {
   status: 'waiting-for-resume',
   currentStage: 'r1Zero',
   stages: [
-    { stage: 'pretrain', status: 'done', step: 20, totalSteps: 20, metrics: { loss: 2 }, eval: { pass1: 0.1 } },
+    {
+      stage: 'pretrain',
+      status: 'done',
+      step: 20,
+      totalSteps: 20,
+      metrics: { loss: 2 },
+      eval: evalSummary({ pass1: 0.1 }),
+    },
     { stage: 'r1Zero', status: 'failed', step: 1, totalSteps: 3, metrics: {}, error: 'boom' },
   ],
   waiting: { stage: 'r1Zero', error: 'rollouts failed: boom', since: '2025-01-02T03:05:00Z' },
@@ -149,22 +157,29 @@ const done: PipelineProgress = {
   currentStage: undefined,
   reportUri: `s3://b/runs/${RUN}/report.json`,
   stages: [
-    { stage: 'pretrain', status: 'done', step: 20, totalSteps: 20, metrics: { loss: 2 }, eval: { pass1: 0.1 } },
+    {
+      stage: 'pretrain',
+      status: 'done',
+      step: 20,
+      totalSteps: 20,
+      metrics: { loss: 2 },
+      eval: evalSummary({ pass1: 0.1 }),
+    },
     {
       stage: 'r1Zero',
       status: 'done',
       step: 3,
       totalSteps: 3,
       metrics: { reward: 0.5, accuracy: 0.75 },
-      eval: { pass1: 0.6 },
+      eval: evalSummary({ pass1: 0.6 }),
     },
   ],
 };
 const result = {
   runId: RUN,
   stages: {
-    pretrain: { uri: 's3://b/p', sha256: 'aaaaaaaaaaaaaaaa', step: 20, metrics: {} },
-    r1Zero: { uri: 's3://b/z', sha256: 'bbbbbbbbbbbbbbbb', step: 3, metrics: {} },
+    pretrain: { checkpoint: { uri: 's3://b/p', sha256: 'aaaaaaaaaaaaaaaa', step: 20, metrics: {} } },
+    r1Zero: { checkpoint: { uri: 's3://b/z', sha256: 'bbbbbbbbbbbbbbbb', step: 3, metrics: {} } },
   },
   reportHtmlUri: `s3://b/runs/${RUN}/report.html`,
 };

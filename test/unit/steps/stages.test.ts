@@ -86,14 +86,19 @@ describe('evaluate and the SFT datasets (untrained micro policy)', () => {
   test('evaluate reports every metric in range on the fixed held-out set', async () => {
     const policy = initPolicy(cfg);
     const result = await evaluate(engine, policy, cfg);
-    assert.equal(result.samples, (cfg.eval.problems + cfg.eval.generalPrompts) * cfg.eval.samples);
-    assert.equal(result.k, cfg.eval.passK);
-    for (const key of ['pass1', 'passK', 'formatRate', 'refusalCorrectness'] as const) {
-      const v = result[key];
-      assert.ok(v !== null && v >= 0 && v <= 1, `${key} = ${v}`);
+    const summary = result.summary;
+    assert.equal(summary.samples, (cfg.eval.problems + cfg.eval.generalPrompts) * cfg.eval.samples);
+    const passK = summary.passAtK[String(cfg.eval.passK)];
+    for (const [key, v] of Object.entries({
+      pass1: summary.pass1,
+      passK,
+      formatRate: summary.formatRate,
+      refusalCorrectness: summary.refusalCorrectness,
+    })) {
+      assert.ok(v !== null && v !== undefined && v >= 0 && v <= 1, `${key} = ${v}`);
     }
-    assert.ok(result.passK! >= result.pass1!);
-    assert.ok(result.meanLength! > 0 && result.meanLength! <= cfg.eval.maxNewTokens);
+    assert.ok(passK! >= summary.pass1!);
+    assert.ok(summary.meanLength! > 0 && summary.meanLength! <= cfg.eval.maxNewTokens);
     assert.ok(
       result.examples.some((e) => e.category === 'reasoning') &&
         result.examples.some((e) => e.category !== 'reasoning'),

@@ -2,7 +2,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupAdvantages, std } from '../../../../recipe/advantages/group-advantages';
 import { dynamicSampling } from '../../../../recipe/advantages/dynamic-sampling';
-import { tokenWeights } from '../../../../recipe/advantages/token-weights';
 import { assertAllClose } from '../helpers';
 
 describe('std conventions', () => {
@@ -112,30 +111,5 @@ describe('dynamic sampling', () => {
     assert.deepEqual(dynamicSampling([[1, 1.0000001]], 1e-6).drop, [0]);
     assert.deepEqual(dynamicSampling([[1, 1.0000001]]).keep, [0]);
     assert.equal(dynamicSampling([]).droppedFraction, 0);
-  });
-});
-
-describe('per-token loss weights', () => {
-  test('sequence-mean: 1 / (N * L_i)', () => {
-    assertAllClose(tokenWeights([2, 4], 'sequence-mean'), [1 / 4, 1 / 8]);
-  });
-  test('token-mean: 1 / total tokens', () => {
-    assertAllClose(tokenWeights([2, 4], 'token-mean'), [1 / 6, 1 / 6]);
-  });
-  test('constant (Dr. GRPO): 1 / (N * maxTokens)', () => {
-    assertAllClose(tokenWeights([2, 4], 'constant', { maxTokens: 8 }), [1 / 16, 1 / 16]);
-    assert.throws(() => tokenWeights([2], 'constant'), /maxTokens/);
-  });
-  test('weights over all tokens sum to 1 for both means; invalid and empty completions get 0', () => {
-    const lengths = [3, 7, 0, 5];
-    const valid = [true, true, true, false];
-    for (const aggregation of ['sequence-mean', 'token-mean'] as const) {
-      const w = tokenWeights(lengths, aggregation, { valid });
-      assert.equal(w[2], 0);
-      assert.equal(w[3], 0);
-      assertAllClose([w.reduce((s, wi, i) => s + wi * lengths[i], 0)], [1]);
-    }
-    assert.deepEqual(tokenWeights([4], 'token-mean', { valid: [false] }), [0]);
-    assert.throws(() => tokenWeights([1.5], 'token-mean'), /non-negative integers/);
   });
 });

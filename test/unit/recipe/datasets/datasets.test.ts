@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { parseJsonlProblemLines, parseJsonlProblems } from '../../../../recipe/datasets/jsonl';
 import { extractGsm8kAnswer, gsm8kReasoning } from '../../../../recipe/datasets/gsm8k';
 import { readJsonlFile } from '../../../../recipe/datasets/local-file';
-import { parseChatJsonl } from '../../../../recipe/datasets/chat-jsonl';
 import { accuracyReward } from '../../../../recipe/rewards/accuracy';
 
 describe('GSM8K answers', () => {
@@ -158,32 +157,5 @@ describe('JSONL datasets', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('chat JSONL', () => {
-  test('renders conversations into prompt and completion, with bad lines reported', () => {
-    const text = [
-      JSON.stringify({
-        messages: [
-          { role: 'user', content: 'Hi' },
-          { role: 'assistant', content: 'Hello' },
-        ],
-      }),
-      JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }] }),
-      JSON.stringify({ messages: [{ role: 'robot', content: 'x' }] }),
-    ].join('\n');
-    const { examples, report } = parseChatJsonl(text, { onBadLine: 'skip' });
-    assert.deepEqual(examples, [{ prompt: 'User: Hi\nAssistant: ', completion: 'Hello' }]);
-    assert.deepEqual(
-      report.errors.map((e) => e.line),
-      [2, 3],
-    );
-    assert.match(report.errors[0].reason, /must end with an assistant message/);
-    assert.match(report.errors[1].reason, /field "messages\.0\.role"/);
-    assert.throws(
-      () => parseChatJsonl('{"messages": []}', { source: 'chat.jsonl' }),
-      /^Error: chat\.jsonl line 1: field "messages"/,
-    );
   });
 });

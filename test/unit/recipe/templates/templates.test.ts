@@ -8,7 +8,6 @@ import {
   TINY_R1_ZERO_TEMPLATE,
 } from '../../../../recipe/templates/r1zero';
 import { coldStartExample } from '../../../../recipe/templates/cold-start';
-import { renderChat, renderChatPrompt, TINY_CHAT_FORMAT } from '../../../../recipe/templates/chat';
 
 describe('R1-Zero template', () => {
   test('puts the question in place; the default asks for think and answer tags', () => {
@@ -43,28 +42,5 @@ describe('cold-start SFT format', () => {
   test('rejects malformed completions', () => {
     assert.equal(coldStartExample(TINY_R1_ZERO_TEMPLATE, 'q', '<think>a</think>3'), null);
     assert.equal(coldStartExample(TINY_R1_ZERO_TEMPLATE, 'q', '<think>a</think><answer>3</answer> more'), null);
-  });
-});
-
-describe('chat format', () => {
-  test('all but the last assistant turn form the prompt', () => {
-    const messages = [
-      { role: 'system' as const, content: 'Be brief.' },
-      { role: 'user' as const, content: 'Hi' },
-      { role: 'assistant' as const, content: 'Hello' },
-      { role: 'user' as const, content: 'Reverse cat.' },
-      { role: 'assistant' as const, content: 'tac' },
-    ];
-    assert.deepEqual(renderChat(messages), {
-      prompt: 'System: Be brief.\nUser: Hi\nAssistant: Hello\nUser: Reverse cat.\nAssistant: ',
-      completion: 'tac',
-    });
-    assert.equal(renderChatPrompt([{ role: 'user', content: 'Say sun.' }], TINY_CHAT_FORMAT), 'Q: Say sun.\nA: ');
-    assert.equal(
-      renderChatPrompt([{ role: 'user', content: 'Say sun.' }], TINY_CHAT_FORMAT),
-      renderPrompt(TINY_R1_ZERO_TEMPLATE, 'Say sun.'),
-    );
-    assert.throws(() => renderChat([{ role: 'user', content: 'Hi' }]), /must end with an assistant message/);
-    assert.throws(() => renderChat([{ role: 'assistant', content: ' ' }]), /is empty/);
   });
 });

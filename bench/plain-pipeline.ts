@@ -1,0 +1,65 @@
+// The pipeline without Temporal, for benchmarks and in-process tools: the same stage order
+// (workflows/stage-order), stage inputs (workflows/stage-plan) and stage bodies
+// (workflows/stage-bodies) as r1Pipeline, over the activity functions called in process. A
+// failed stage throws instead of waiting for a resume.
+import { createControlActivities } from '../activities/control';
+import type { ActivityDeps } from '../activities/deps';
+import { createGpuActivities } from '../activities/gpu';
+import type { ControlActivities, GpuActivities, ReportResult } from '../contracts/activities';
+import type { StageResult } from '../contracts/stages';
+import { resolveConfig, type StageName } from '../recipe/config';
+import { stageBodyOf, type StageActivities } from '../workflows/stage-bodies';
+import { runStagesInOrder } from '../workflows/stage-order';
+import { stageInput } from '../workflows/stage-plan';
+
+/** The stage bodies' activities as direct calls (the summaries are for the Temporal UI only). */
+export function directStageActivities(control: ControlActivities, gpu: GpuActivities): StageActivities {
+  return {
+    pretrain: (input) => gpu.pretrain(input),
+    evaluate: (input) => gpu.evaluate(input),
+    buildSftData: (input) => gpu.buildSftData(input),
+    sft: (input) => gpu.sft(input),
+    rollouts: (input) => gpu.rollouts(input),
+    scoreRollouts: (input) => control.scoreRollouts(input),
+    policyUpdate: (input) => gpu.policyUpdate(input),
+  };
+}
+
+export interface PlainRun {
+  results: Partial<Record<StageName, StageResult>>;
+  /** wall seconds of each stage that ran */
+  perStageSeconds: Partial<Record<StageName, number>>;
+  report: ReportResult;
+}
+
+export async function runPipelineInProcess(
+  deps: ActivityDeps,
+  runId: string,
+  rawConfig: Record<string, unknown>,
+  onStage?: (stage: StageName, result: StageResult, seconds: number) => void,
+): Promise<PlainRun> {
+  const config = resolveConfig(rawConfig);
+  const control = createControlActivities(deps);
+  const acts = directStageActivities(control, createGpuActivities(deps));
+  const init = await control.initRun({ runId, config, rawConfig });
+  const results: Partial<Record<StageName, StageResult>> = { ...init.doneStages };
+  const perStageSeconds: Partial<Record<StageName, number>> = {};
+  let started = 0;
+  await runStagesInOrder(results, {
+    enabled: (stage) => config.stages[stage].enabled,
+    skipped: () => {},
+    run: (stage) => {
+      started = performance.now();
+      const input = stageInput(stage, { runId, parentWorkflowId: runId, config, init }, results);
+      return stageBodyOf(stage)(input, acts);
+    },
+    async done(stage, result) {
+      perStageSeconds[stage] = (performance.now() - started) / 1000;
+      onStage?.(stage, result, perStageSeconds[stage]);
+      await control.recordStage({ runId, stage, result });
+    },
+  });
+  await control.finishRun({ runId, config, stages: results });
+  const report = await control.buildReport({ runId, config, stages: results });
+  return { results, perStageSeconds, report };
+}

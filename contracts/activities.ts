@@ -1,0 +1,193 @@
+// What crosses the workflow/activity boundary: ids, small numbers and S3 references — never
+// tensors, datasets or rollouts (Temporal payloads are limited to 2 MB) — and the activity
+// interfaces that workflows call and the activities/ implement.
+import type { PipelineConfig, StageName } from '../recipe/config/schema';
+import type { EvalSummary } from '../recipe/eval/metrics';
+import type { StepMetrics } from '../recipe/metrics';
+import type { DatasetReport } from '../steps/datasets';
+import type { CheckpointRef } from '../storage/manifest';
+import type { StageResult } from './stages';
+
+export type { CheckpointRef } from '../storage/manifest';
+
+/**
+ * Failure types that retrying cannot fix (a bad config, bad data, a checksum mismatch, a missing
+ * object, a device the worker lacks): activities fail at once with them, and the run waits.
+ */
+export const NON_RETRYABLE_ERRORS = [
+  'ConfigError',
+  'BadDataError',
+  'ChecksumMismatchError',
+  'InvalidKeyError',
+  'ManifestError',
+  'ObjectNotFoundError',
+  'DeviceUnavailableError',
+];
+
+export interface RunContext {
+  runId: string;
+  config: PipelineConfig;
+}
+
+export interface StageContext extends RunContext {
+  stage: StageName;
+}
+
+/** Training activities report each step to the pipeline workflow with this id. */
+export interface ReportsProgress {
+  progressTo?: string;
+}
+
+// ---- control queue ------------------------------------------------------------------------
+
+export interface InitRunInput extends RunContext {
+  /** the config as the user gave it (preset name and overrides), kept in the manifest */
+  rawConfig: unknown;
+}
+
+export interface InitRunResult {
+  /** stages already finished: from `resumeFrom`, or from this run's own manifest after a reset */
+  doneStages: Partial<Record<StageName, StageResult>>;
+  /** where the base model comes from when pretraining is not needed */
+  base?: { ref: CheckpointRef; source: 'baseCheckpoint' | 'pretrain-cache' | 'lineage' };
+  /** config hash used for the pretraining cache */
+  pretrainHash: string;
+}
+
+export interface RecordStageInput {
+  runId: string;
+  stage: StageName;
+  result: StageResult;
+}
+
+export interface ScoreInput extends StageContext {
+  step: number;
+}
+
+export interface ScoreResult {
+  scoredKey: string;
+  metrics: StepMetrics;
+  /** samples left for the update after dynamic sampling; 0 means the step has nothing to learn */
+  usableSamples: number;
+}
+
+export interface FinishRunInput extends RunContext {
+  stages: Partial<Record<StageName, StageResult>>;
+}
+
+export interface ReportInput extends RunContext {
+  stages: Partial<Record<StageName, StageResult>>;
+}
+
+export interface ReportResult {
+  htmlUri: string;
+  jsonUri: string;
+  targetsMet: number;
+  targetsTotal: number;
+}
+
+export interface ControlActivities {
+  /** reads the run manifest, records the config and finds what can be reused */
+  initRun(input: InitRunInput): Promise<InitRunResult>;
+  /** records a finished stage in the run manifest */
+  recordStage(input: RecordStageInput): Promise<void>;
+  /** scores a GRPO step's rollouts and computes advantages */
+  scoreRollouts(input: ScoreInput): Promise<ScoreResult>;
+  /** records the final checkpoint and moves the lineage pointer */
+  finishRun(input: FinishRunInput): Promise<void>;
+  /** writes report.json and report.html under the run */
+  buildReport(input: ReportInput): Promise<ReportResult>;
+}
+
+// ---- gpu queue ----------------------------------------------------------------------------
+
+export interface PretrainInput extends StageContext, ReportsProgress {
+  pretrainHash: string;
+}
+
+export interface RolloutsInput extends StageContext {
+  step: number;
+  policy: CheckpointRef;
+}
+
+export interface RolloutsResult {
+  /** key of the rollouts object in S3 */
+  rolloutsKey: string;
+  samples: number;
+  meanLength: number;
+  truncatedFraction: number;
+}
+
+export interface UpdateInput extends StageContext, ReportsProgress {
+  step: number;
+  totalSteps: number;
+  policy: CheckpointRef;
+  reference?: CheckpointRef;
+  /** the score step's metrics, stored with the checkpoint so a curve has all of a step's numbers */
+  scoreMetrics: StepMetrics;
+}
+
+export interface SftDataInput extends StageContext {
+  /** the policy that generates candidates (R1-Zero for cold start, reasoning RL for rejection) */
+  policy: CheckpointRef;
+}
+
+export interface SftDataResult {
+  datasetKey: string;
+  examples: number;
+  report: DatasetReport;
+}
+
+export interface SftInput extends StageContext, ReportsProgress {
+  init: CheckpointRef;
+}
+
+export interface EvaluateInput extends StageContext {
+  policy: CheckpointRef;
+  /** 'base' for the model before any RL, otherwise the stage (or `<stage>-step-N` mid-stage) */
+  label: string;
+}
+
+export interface GpuActivities {
+  pretrain(input: PretrainInput): Promise<CheckpointRef>;
+  rollouts(input: RolloutsInput): Promise<RolloutsResult>;
+  policyUpdate(input: UpdateInput): Promise<CheckpointRef>;
+  buildSftData(input: SftDataInput): Promise<SftDataResult>;
+  sft(input: SftInput): Promise<CheckpointRef>;
+  evaluate(input: EvaluateInput): Promise<EvalSummary>;
+}
+
+// ---- doctor (both queues) -----------------------------------------------------------------
+
+export interface StorageProbe {
+  key: string;
+  bytes: number;
+  sha256: string;
+  verified: boolean;
+}
+
+export interface WorkerProbe {
+  queue: string;
+  hostname: string;
+  pid: number;
+  node: string;
+}
+
+export interface DoctorActivities {
+  /** writes a random object, reads it back verified by sha256, then deletes it */
+  storageRoundTrip(probeId: string): Promise<StorageProbe>;
+  workerProbe(): Promise<WorkerProbe>;
+}
+
+export interface DoctorReport {
+  storage: StorageProbe;
+  controlWorker: WorkerProbe;
+  gpuWorker: WorkerProbe;
+}
+
+/**
+ * The doctor workflow's name and signature, for clients that check a deployment without loading
+ * workflow code (infra/doctor): `client.workflow.execute<DoctorWorkflow>(DOCTOR_WORKFLOW, …)`.
+ */
+export const DOCTOR_WORKFLOW = 'doctorWorkflow';
+export type DoctorWorkflow = (probeId: string) => Promise<DoctorReport>;

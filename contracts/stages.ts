@@ -1,0 +1,42 @@
+// The stage workflows' inputs and results, and the pipeline's result.
+import type { PipelineConfig, StageName } from '../recipe/config/schema';
+import type { EvalSummary } from '../recipe/eval/metrics';
+import type { DatasetReport } from '../steps/datasets';
+import type { CheckpointRef } from '../storage/manifest';
+
+export interface StageWorkflowInput {
+  runId: string;
+  /** the pipeline's workflow id, to signal step progress back */
+  parentWorkflowId: string;
+  stage: StageName;
+  config: PipelineConfig;
+  /** the policy the stage starts from (for pretrain: a reused base model, which is then only evaluated) */
+  init?: CheckpointRef;
+  /** the policy that generates SFT data (cold start: R1-Zero; rejection sampling: reasoning RL) */
+  source?: CheckpointRef;
+  /** the frozen reference policy for the KL term */
+  reference?: CheckpointRef;
+  pretrainHash: string;
+}
+
+/** What a finished stage hands on: its checkpoint, its held-out eval and, for SFT stages, its data report. */
+export interface StageResult {
+  checkpoint: CheckpointRef;
+  eval?: EvalSummary;
+  data?: DatasetReport;
+}
+
+/** Where a GRPO stage's loop stands when it continues as new. */
+export interface GrpoLoopState {
+  /** iterations done so far */
+  iteration: number;
+  /** the policy after them */
+  policy: CheckpointRef;
+}
+
+export interface PipelineResult {
+  runId: string;
+  stages: Partial<Record<StageName, StageResult>>;
+  reportUri?: string;
+  reportHtmlUri?: string;
+}

@@ -1,0 +1,119 @@
+// What each stage does, written once over an activities interface: the stage workflows run these
+// bodies over Temporal activity stubs, and the plain-loop benchmark and the in-process tools run
+// them over the activity functions themselves, so all three run the same code. Deterministic:
+// no I/O here, only activity calls and small values.
+import type {
+  EvaluateInput,
+  PretrainInput,
+  RolloutsInput,
+  RolloutsResult,
+  ScoreInput,
+  ScoreResult,
+  SftDataInput,
+  SftDataResult,
+  SftInput,
+  UpdateInput,
+} from '../contracts/activities';
+import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
+import type { GrpoStageName } from '../recipe/config/schema';
+import type { EvalSummary } from '../recipe/eval/metrics';
+import type { CheckpointRef } from '../storage/manifest';
+
+/** The activities a stage body calls; `summary` is what the Temporal UI shows for the call. */
+export interface StageActivities {
+  pretrain(input: PretrainInput, summary: string): Promise<CheckpointRef>;
+  evaluate(input: EvaluateInput, summary: string): Promise<EvalSummary>;
+  buildSftData(input: SftDataInput, summary: string): Promise<SftDataResult>;
+  sft(input: SftInput, summary: string): Promise<CheckpointRef>;
+  rollouts(input: RolloutsInput, summary: string): Promise<RolloutsResult>;
+  scoreRollouts(input: ScoreInput, summary: string): Promise<ScoreResult>;
+  policyUpdate(input: UpdateInput, summary: string): Promise<CheckpointRef>;
+}
+
+function missing(input: StageWorkflowInput, what: string): never {
+  throw new Error(`${input.stage} needs ${what}`);
+}
+
+/** Stage 0: pretrain the base model (or take the reused one) and evaluate it. */
+export async function pretrainStage(input: StageWorkflowInput, acts: StageActivities): Promise<StageResult> {
+  const ctx = { runId: input.runId, stage: input.stage, config: input.config };
+  const base =
+    input.init ??
+    (await acts.pretrain(
+      { ...ctx, pretrainHash: input.pretrainHash, progressTo: input.parentWorkflowId },
+      `pretrain the base model (${input.config.stages.pretrain.steps} steps)`,
+    ));
+  const evaluation = await acts.evaluate({ ...ctx, policy: base, label: 'base' }, 'evaluate the base model');
+  return { checkpoint: base, eval: evaluation };
+}
+
+/** Cold start and rejection sampling: sample and filter data from `source`, fine-tune `init` on it, evaluate. */
+export async function sftStage(input: StageWorkflowInput, acts: StageActivities): Promise<StageResult> {
+  const init = input.init ?? missing(input, 'an init checkpoint');
+  const source = input.source ?? missing(input, 'a source checkpoint');
+  const ctx = { runId: input.runId, stage: input.stage, config: input.config };
+  const data = await acts.buildSftData({ ...ctx, policy: source }, `${input.stage}: sample and filter training data`);
+  const checkpoint = await acts.sft(
+    { ...ctx, init, progressTo: input.parentWorkflowId },
+    `${input.stage}: fine-tune on ${data.examples} examples`,
+  );
+  const evaluation = await acts.evaluate(
+    { ...ctx, policy: checkpoint, label: input.stage },
+    `${input.stage}: evaluate`,
+  );
+  return { checkpoint, eval: evaluation, data: data.report };
+}
+
+export interface GrpoLoop {
+  /** where an earlier run of this loop stopped (after a continue-as-new) */
+  state?: GrpoLoopState;
+  /**
+   * Called before each iteration with the loop's state and the iterations done since this run of
+   * the loop started; the stage workflow continues as new from here when its history grows.
+   */
+  beforeIteration?(state: GrpoLoopState, sinceStart: number): Promise<void>;
+}
+
+/** A GRPO stage: rollouts → score → update per iteration, an eval every `evalEvery`, and at the end. */
+export async function grpoStage(
+  input: StageWorkflowInput,
+  acts: StageActivities,
+  loop: GrpoLoop = {},
+): Promise<StageResult> {
+  const stage = input.stage as GrpoStageName;
+  const grpo = input.config.stages[stage].grpo;
+  const ctx = { runId: input.runId, stage, config: input.config };
+  let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
+  let iteration = loop.state?.iteration ?? 0;
+  for (let sinceStart = 0; iteration < grpo.steps; sinceStart++) {
+    await loop.beforeIteration?.({ iteration, policy }, sinceStart);
+    const label = `${stage} step ${iteration + 1}/${grpo.steps}`;
+    await acts.rollouts({ ...ctx, step: iteration, policy }, `${label}: rollouts`);
+    const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
+    policy = await acts.policyUpdate(
+      {
+        ...ctx,
+        step: iteration,
+        totalSteps: grpo.steps,
+        policy,
+        reference: input.reference,
+        scoreMetrics: scored.metrics,
+        progressTo: input.parentWorkflowId,
+      },
+      `${label}: update`,
+    );
+    iteration++;
+    if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
+      await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
+    }
+  }
+  const evaluation = await acts.evaluate({ ...ctx, policy, label: stage }, `${stage}: evaluate`);
+  return { checkpoint: policy, eval: evaluation };
+}
+
+/** The body of a stage, by the stage's kind. */
+export function stageBodyOf(stage: StageWorkflowInput['stage']): typeof pretrainStage {
+  if (stage === 'pretrain') return pretrainStage;
+  if (stage === 'coldStartSft' || stage === 'rejectionSft') return sftStage;
+  return grpoStage;
+}
