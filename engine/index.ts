@@ -12,12 +12,19 @@ export * from './safetensors';
 export * from './checkpoint';
 export {
   CharTokenizer,
+  HfTokenizer,
   SPECIAL_TOKENS,
   charTokenizerJsonSchema,
+  loadTokenizer,
+  tokenizerFromModelFiles,
   type CharTokenizerJson,
+  type ChatMessage,
+  type ChatTemplateOptions,
   type DecodeOptions as TokenizerDecodeOptions,
   type EncodeOptions as TokenizerEncodeOptions,
   type SpecialToken,
+  type Tokenizer,
+  type TokenizerFiles,
 } from './tokenizer';
 export * from './export';
 
