@@ -26,6 +26,7 @@ export {
   type Tokenizer,
   type TokenizerFiles,
 } from './tokenizer';
+export { openGgufModel, readGgufHeader, type GgufHeader } from './gguf';
 export * from './export';
 
 // Devices and the runtime that owns compiled sessions, trainers and samplers per device.
