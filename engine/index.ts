@@ -12,13 +12,21 @@ export * from './safetensors';
 export * from './checkpoint';
 export {
   CharTokenizer,
+  HfTokenizer,
   SPECIAL_TOKENS,
   charTokenizerJsonSchema,
+  loadTokenizer,
+  tokenizerFromModelFiles,
   type CharTokenizerJson,
+  type ChatMessage,
+  type ChatTemplateOptions,
   type DecodeOptions as TokenizerDecodeOptions,
   type EncodeOptions as TokenizerEncodeOptions,
   type SpecialToken,
+  type Tokenizer,
+  type TokenizerFiles,
 } from './tokenizer';
+export { openGgufModel, readGgufHeader, type GgufHeader } from './gguf';
 export * from './export';
 
 // Devices and the runtime that owns compiled sessions, trainers and samplers per device.

@@ -82,7 +82,7 @@ export async function rollout(
       sample: row % groupSize,
       problem: problems[group].problem,
       prompt: problems[group].prompt,
-      completion: tokenizer.decode(c.tokens, { skipControl: true }),
+      completion: tokenizer.decode(c.tokens, { skipSpecialTokens: true }),
       promptTokens: encoded[group],
       tokens: c.tokens,
       logprobs: c.logprobs,

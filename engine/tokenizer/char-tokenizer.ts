@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChatMessage, DecodeOptions, EncodeOptions, Tokenizer, TokenizerFiles } from './tokenizer';
 
 /**
  * Special tokens, always the first ids in this order, so `<pad>` is 0 everywhere and the
@@ -7,17 +8,8 @@ import { z } from 'zod';
 export const SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>', '<think>', '</think>', '<answer>', '</answer>'] as const;
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
 
-export interface EncodeOptions {
-  /** Prepend `<bos>`. */
-  bos?: boolean;
-  /** Append `<eos>`. */
-  eos?: boolean;
-}
-
-export interface DecodeOptions {
-  /** Drop `<pad>`, `<bos>` and `<eos>` from the text (the tags are always kept). */
-  skipControl?: boolean;
-}
+/** The file name of the character tokenizer's JSON, in a checkpoint and in `toFiles()`. */
+export const CHAR_TOKENIZER_FILE = 'tokenizer.json';
 
 /** The JSON form saved next to a checkpoint. */
 export const charTokenizerJsonSchema = z
@@ -33,9 +25,12 @@ export type CharTokenizerJson = z.infer<typeof charTokenizerJsonSchema>;
 /**
  * Character-level tokenizer: one id per special token, then one per character of the given list.
  * A character outside the list is an error, never a silent `<unk>`: the built-in task knows its
- * alphabet, and an unknown character means the data or the tokenizer is wrong.
+ * alphabet, and an unknown character means the data or the tokenizer is wrong. Its special tokens
+ * are `<pad>`, `<bos>` and `<eos>`; the think/answer tags are single tokens too but carry text.
  */
-export class CharTokenizer {
+export class CharTokenizer implements Tokenizer {
+  readonly kind = 'char';
+  readonly hasChatTemplate = false;
   readonly specials: readonly string[];
   readonly characters: readonly string[];
   readonly padId: number;
@@ -93,6 +88,23 @@ export class CharTokenizer {
     return this.tokenOf.length;
   }
 
+  get eosIds(): readonly number[] {
+    return [this.eosId];
+  }
+
+  /** `<eos>` alone; the built-in task's rollouts also stop at `</answer>`, which they add themselves. */
+  get stopIds(): readonly number[] {
+    return [this.eosId];
+  }
+
+  applyChatTemplate(_messages: readonly ChatMessage[]): string {
+    throw new Error('The character tokenizer has no chat template; build the prompt text directly.');
+  }
+
+  toFiles(): TokenizerFiles {
+    return { [CHAR_TOKENIZER_FILE]: this.toJSON() };
+  }
+
   toJSON(): CharTokenizerJson {
     return { type: 'char', version: 1, specials: [...this.specials], characters: [...this.characters] };
   }
@@ -111,6 +123,7 @@ export class CharTokenizer {
   }
 
   /** Special tokens written literally in the text (e.g. "<think>") become their single ids. */
+  // `addSpecialTokens` changes nothing here: this tokenizer has no post-processor.
   encode(text: string, options: EncodeOptions = {}): number[] {
     const ids: number[] = [];
     if (options.bos) ids.push(this.bosId);
@@ -146,7 +159,7 @@ export class CharTokenizer {
   decode(ids: Iterable<number>, options: DecodeOptions = {}): string {
     let text = '';
     for (const id of ids) {
-      if (options.skipControl && (id === this.padId || id === this.bosId || id === this.eosId)) continue;
+      if (options.skipSpecialTokens && (id === this.padId || id === this.bosId || id === this.eosId)) continue;
       text += this.token(id);
     }
     return text;

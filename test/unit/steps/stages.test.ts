@@ -70,7 +70,7 @@ describe('rollout', () => {
       const stops = [policy.tokenizer.eosId, policy.tokenizer.answerEndId];
       assert.equal(r.finishReason === 'stop', stops.includes(last));
       if (r.finishReason === 'length') assert.equal(r.tokens.length, 12);
-      assert.equal(r.completion, policy.tokenizer.decode(r.tokens, { skipControl: true }));
+      assert.equal(r.completion, policy.tokenizer.decode(r.tokens, { skipSpecialTokens: true }));
       assert.deepEqual(r.promptTokens, policy.tokenizer.encode(r.prompt, { bos: true }));
     });
     assert.deepEqual(await rollout(engine, policy, problems, 3, sampling, seed), out);

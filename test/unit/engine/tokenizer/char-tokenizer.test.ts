@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { CharTokenizer } from '../../../../engine/tokenizer';
+import { CharTokenizer, loadTokenizer, type Tokenizer } from '../../../../engine/tokenizer';
 
 describe('CharTokenizer', () => {
   const tokenizer = new CharTokenizer([...'0123456789+=< ', 'é']);
@@ -27,7 +27,7 @@ describe('CharTokenizer', () => {
     const ids = tokenizer.encode(text);
     assert.equal(tokenizer.decode(ids), text);
     assert.equal(
-      tokenizer.decode([tokenizer.bosId, ...ids, tokenizer.eosId, tokenizer.padId], { skipControl: true }),
+      tokenizer.decode([tokenizer.bosId, ...ids, tokenizer.eosId, tokenizer.padId], { skipSpecialTokens: true }),
       text,
     );
   });
@@ -69,5 +69,35 @@ describe('CharTokenizer', () => {
   test('fromCorpus collects the alphabet without the tags', () => {
     const built = CharTokenizer.fromCorpus(['<think>ba</think>', 'c<answer>a</answer>']);
     assert.deepEqual(built.characters, ['a', 'b', 'c']);
+  });
+});
+
+describe('CharTokenizer as a Tokenizer', () => {
+  const tokenizer = new CharTokenizer([...'0123456789+= ']);
+
+  test('reports its special ids and stop ids through the common interface', () => {
+    const common: Tokenizer = tokenizer;
+    assert.equal(common.kind, 'char');
+    assert.equal(common.bosId, 1);
+    assert.deepEqual(common.eosIds, [2]);
+    assert.deepEqual(common.stopIds, [2]);
+    assert.equal(common.padId, 0);
+    assert.equal(common.hasChatTemplate, false);
+    assert.throws(() => common.applyChatTemplate([{ role: 'user', content: '1+1' }]), /has no chat template/);
+    assert.deepEqual(common.encode('1+1', { addSpecialTokens: true }), common.encode('1+1'));
+  });
+
+  test('its files are the unchanged checkpoint JSON and load back into a CharTokenizer', () => {
+    const files = tokenizer.toFiles();
+    assert.deepEqual(Object.keys(files), ['tokenizer.json']);
+    assert.deepEqual(files['tokenizer.json'], {
+      type: 'char',
+      version: 1,
+      specials: ['<pad>', '<bos>', '<eos>', '<think>', '</think>', '<answer>', '</answer>'],
+      characters: [...'0123456789+= '],
+    });
+    const restored = loadTokenizer(JSON.parse(JSON.stringify(files)), 'checkpoint');
+    assert.ok(restored instanceof CharTokenizer);
+    assert.deepEqual(restored.encode('<answer>1 + 2 = 3</answer>'), tokenizer.encode('<answer>1 + 2 = 3</answer>'));
   });
 });
