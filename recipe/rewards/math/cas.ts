@@ -3,11 +3,11 @@
  * MathJSON and evaluates it). Runs inside the CAS worker, under the caller's deadline. Two
  * expressions are equal when the engine finds them the same, or when they agree numerically: as
  * constants (to 6 decimals when a float is involved, as Math-Verify rounds; to 1e-9 relative
- * otherwise), or with variables at several points (the variables must be the same on both sides).
+ * otherwise), or with variables at several points.
  */
 import { ComputeEngine } from '@cortex-js/compute-engine';
 
-type Expr = ReturnType<ComputeEngine['parse']>;
+type Expr = NonNullable<ReturnType<ComputeEngine['parse']>>;
 
 let engine: ComputeEngine | undefined;
 function ce(): ComputeEngine {
@@ -38,18 +38,17 @@ function close(a: number, b: number, float: boolean): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-/** Points at which two expressions in the same variables must agree. */
-const POINTS = [0.5772156649, 1.3247179572, 2.7182818284 / 3, 1.6180339887, 0.3183098862];
+/** Points at which two expressions must agree (negative ones too: \\sqrt{x^2} is not x). */
+const POINTS = [0.5772156649, -1.3247179572, 2.7182818284 / 3, 1.6180339887, -0.3183098862];
 
 export function casEqual(goldLatex: string, predLatex: string, float: boolean): boolean {
   const gold = parse(goldLatex);
   const pred = parse(predLatex);
   if (!gold || !pred) return false;
   if (gold.isSame(pred)) return true;
-  const goldVars = [...gold.unknowns].sort();
-  const predVars = [...pred.unknowns].sort();
-  if (goldVars.join(',') !== predVars.join(',')) return false;
-  if (goldVars.length === 0) {
+  // the union of both sides' variables: sin^2 x + cos^2 x equals 1, x^2 does not equal y^2
+  const variables = [...new Set([...gold.unknowns, ...pred.unknowns])].sort();
+  if (variables.length === 0) {
     const g = numeric(gold);
     const p = numeric(pred);
     if (Number.isNaN(g.re) || Number.isNaN(p.re)) return false;
@@ -57,7 +56,7 @@ export function casEqual(goldLatex: string, predLatex: string, float: boolean): 
   }
   let agreed = 0;
   for (let k = 0; k < 3; k++) {
-    const values = Object.fromEntries(goldVars.map((v, i) => [v, ce().number(POINTS[(k + i) % POINTS.length] + k)]));
+    const values = Object.fromEntries(variables.map((v, i) => [v, ce().number(POINTS[(k + i) % POINTS.length] * (k + 1))]));
     const g = numeric(gold.subs(values));
     const p = numeric(pred.subs(values));
     if (Number.isNaN(g.re) && Number.isNaN(p.re)) continue;

@@ -110,11 +110,27 @@ export class AnswerComparer {
     };
     const g = asItems(gold);
     const p = asItems(pred);
-    if (!g || !p || g.items.length !== p.items.length) return false;
+    if (!g || !p) return false;
+    if (!g.ordered && !p.ordered && (gold.kind === 'set' || pred.kind === 'set')) return this.sameElements(g.items, p.items);
+    if (g.items.length !== p.items.length) return false;
     if (gold.kind === 'interval' && pred.kind !== 'set' && pred.kind !== 'tuple') return false;
     if (pred.kind === 'interval' && gold.kind !== 'set' && gold.kind !== 'tuple') return false;
     if (g.ordered || p.ordered) return and(g.items.map((item, i) => () => this.equal(item, p.items[i])));
     return this.unordered(g.items, p.items);
+  }
+
+  /** Sets: every element of each side is in the other ({1, 2, 2} is {1, 2}). */
+  private sameElements(gold: readonly MathValue[], pred: readonly MathValue[]): Verdict {
+    const contains = (items: readonly MathValue[], x: MathValue, goldSide: boolean): Verdict => {
+      let unknown = false;
+      for (const item of items) {
+        const r = goldSide ? this.equal(x, item) : this.equal(item, x);
+        if (r === true) return true;
+        if (r === null) unknown = true;
+      }
+      return unknown ? null : false;
+    };
+    return and([...gold.map((g) => () => contains(pred, g, true)), ...pred.map((p) => () => contains(gold, p, false))]);
   }
 
   /** Every gold item matched by a distinct predicted one. */

@@ -36,7 +36,7 @@ export function readRational(latex: string): { value: Rational; float: boolean }
 function readText(latex: string): string | null {
   const inner = /^\\text\{([^{}]*)\}$/.exec(latex.trim());
   const text = (inner ? inner[1] : latex).trim();
-  if (inner || /^[A-Za-z][A-Za-z ]+$/.test(text)) return text.toLowerCase().replace(/\s+/g, ' ');
+  if (inner || /^[A-Za-z][A-Za-z ]*[A-Za-z]{2}[A-Za-z ]*$/.test(text)) return text.toLowerCase().replace(/\s+/g, ' ');
   return null;
 }
 

@@ -79,7 +79,7 @@ function joinThousands(text: string): string {
 
 function stripDecorations(text: string): { text: string; percent: boolean } {
   let t = text.trim();
-  t = t.replace(/^[\s:]+|[\s.,;:!?]+$/g, '');
+  t = t.replace(/^[\s:]+|[\s.,;:?]+$/g, '').replace(/(?<![\w)}!])!+$/, '');
   t = t.replace(/\^\s*\{?\s*\\circ\s*\}?|°|\\degree/g, '');
   let percent = false;
   if (/\\?%$/.test(t)) {
@@ -137,6 +137,13 @@ export function parseValue(input: string, depth = 0): MathValue {
     }
     if (inner.length > 2) return { kind: 'tuple', items: inner.map((p) => parseValue(p, depth + 1)) };
     if (inner.length === 1 && text[0] === '(' && /^\(.*\)$/.test(text)) return parseValue(inner[0], depth + 1);
+  }
+  // a ± b is the set {a + b, a - b}
+  const pm = splitTop(text, /\\pm(?![a-z])|±/);
+  if (pm.parts.length === 2) {
+    const [a, b] = pm.parts.map((p) => p.trim());
+    const join = (sign: string) => (a === '' ? `${sign}${b}` : `${a}${sign}${b}`);
+    return { kind: 'set', items: [parseValue(join('+'), depth + 1), parseValue(join('-'), depth + 1)] };
   }
   return leaf;
 }

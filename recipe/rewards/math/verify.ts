@@ -153,14 +153,17 @@ function readGold(gold: string, options: Required<MathVerifierOptions>): ReadAns
   const extracted = extractAnswer(text);
   if (!extracted) return remember(goldCache, key, null);
   const value = parseParts(extracted.parts, extracted.percent);
+  let timedOut = false;
   const readable = leaves(value).every((leaf) => {
     if (leaf.latex === '') return false;
     const read = readLeaf(leaf.latex, leaf.percent);
     if (read.type === 'number') return true;
     if (read.type === 'text') return options.textAnswers || /\\text\{/.test(leaf.latex);
     const parses = casCall({ op: 'parses', latex: read.latex }, options.deadlineMs);
+    if (!parses.ok && parses.error === 'timed-out') timedOut = true;
     return parses.ok && parses.value;
   });
+  if (timedOut) return null;
   return remember(goldCache, key, readable ? { value } : null);
 }
 
@@ -176,7 +179,9 @@ function casLeafEqual(deadlineMs: number) {
         let verdict = casCache.get(key);
         if (verdict === undefined) {
           const reply = casCall({ op: 'equal', gold: g, pred: p, float }, deadlineMs);
-          verdict = remember(casCache, key, reply.ok ? reply.value : reply.error === 'timed-out' ? null : false);
+          // a timeout is not remembered: the next call may have a longer deadline
+          verdict = reply.ok ? reply.value : reply.error === 'timed-out' ? null : false;
+          if (verdict !== null) remember(casCache, key, verdict);
         }
         if (verdict === true) return true;
         if (verdict === null) unknown = true;
