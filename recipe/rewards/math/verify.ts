@@ -53,6 +53,8 @@ const LOOK_ALIKE_DIGIT = /(?![0-9])\p{Nd}/u;
 const FUNCTION_NAMES = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'ln', 'exp', 'lim', 'max', 'min', 'gcd', 'lcm', 'det', 'mod', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'infty', 'pi', 'circ']);
 const ANSWER_PREFIX = /^(?:so,?\s+)?(?:the\s+)?(?:final\s+)?(?:answer|result)\s*(?:is|=|:)\s*|^answer\s*:\s*/i;
 const CHOICE = /^\(?([A-E])\)?$/;
+/** Dataset placeholders for "no answer": never graded (n/a would otherwise read as n ÷ a). */
+const PLACEHOLDER = /^(?:n\/?a|none|null|nan|undefined|unknown|tbd|-+|\?+)$/i;
 
 function foldText(text: string, mode: VerifierMode): string {
   const folded = mode === 'lenient' ? text.normalize('NFKC') : text;
@@ -148,6 +150,7 @@ function readGold(gold: string, options: Required<MathVerifierOptions>): ReadAns
   const key = `${options.textAnswers}|${gold}`;
   if (goldCache.has(key)) return goldCache.get(key) ?? null;
   const text = foldText(gold, 'lenient').trim();
+  if (PLACEHOLDER.test(text)) return remember(goldCache, key, null);
   const choice = CHOICE.exec(text.replace(/^\$(.*)\$$/, '$1').replace(/^\\text\{(.*)\}$/, '$1'));
   if (choice) return remember(goldCache, key, { choice: choice[1] });
   const extracted = extractAnswer(text);
