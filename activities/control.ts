@@ -140,7 +140,7 @@ export function createControlActivities(deps: ActivityDeps) {
       const grpo = input.config.stages[input.stage as 'r1Zero'].grpo;
       const rollouts = await getJson<Rollout[]>(run, relativeKey(run, input.rolloutsKey));
       if (!Array.isArray(rollouts)) throw new BadDataError(`object ${input.rolloutsKey} is not a list of rollouts`);
-      const scored = score(rollouts, grpo);
+      const scored = score(rollouts, grpo, input.config.verifier);
       const record = await putJson(run, relativeKey(run, input.rolloutsKey).replace('/rollouts/', '/scored/'), scored);
       return {
         scoredKey: record.key,

@@ -15,16 +15,31 @@ export interface CountdownOptions {
   maxAnswerChars?: number;
 }
 
-type Token = { type: 'number'; value: bigint; text: string } | { type: 'op'; op: '+' | '-' | '*' | '/' } | { type: 'paren'; open: boolean };
+type Token =
+  | { type: 'number'; value: bigint; text: string }
+  | { type: 'op'; op: '+' | '-' | '*' | '/' }
+  | { type: 'paren'; open: boolean };
 
 const OPERATORS: Record<string, '+' | '-' | '*' | '/'> = {
-  '+': '+', '-': '-', '\u2212': '-', '*': '*', '\u00d7': '*', '\u00b7': '*', '/': '/', '\u00f7': '/', ':': '/',
+  '+': '+',
+  '-': '-',
+  '\u2212': '-',
+  '*': '*',
+  '\u00d7': '*',
+  '\u00b7': '*',
+  '/': '/',
+  '\u00f7': '/',
+  ':': '/',
 };
 
 function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
-  const source = text.replace(/\\times/g, '*').replace(/\\div/g, '/').replace(/\\cdot/g, '*').replace(/\\left|\\right/g, '');
-  for (let i = 0; i < source.length; ) {
+  const source = text
+    .replace(/\\times/g, '*')
+    .replace(/\\div/g, '/')
+    .replace(/\\cdot/g, '*')
+    .replace(/\\left|\\right/g, '');
+  for (let i = 0; i < source.length;) {
     const c = source[i];
     if (/\s/.test(c)) i++;
     else if (/[0-9]/.test(c)) {

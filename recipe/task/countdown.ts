@@ -47,11 +47,13 @@ function solve(rng: Rng, numbers: readonly number[]): { expression: string; valu
 
 export function generateCountdown(options: CountdownOptions): Problem[] {
   const { minNumbers = 3, maxNumbers = 4, maxNumber = 99, maxTarget = 999, evalFraction = 0.1 } = options;
-  if (!(minNumbers >= 2 && maxNumbers >= minNumbers)) throw new Error(`countdown: numbers per problem must be 2 ≤ min ≤ max, got ${minNumbers}..${maxNumbers}.`);
+  if (!(minNumbers >= 2 && maxNumbers >= minNumbers))
+    throw new Error(`countdown: numbers per problem must be 2 ≤ min ≤ max, got ${minNumbers}..${maxNumbers}.`);
   const rng = createRng(options.seed);
   const problems: Problem[] = [];
   for (let attempt = 0; problems.length < options.count; attempt++) {
-    if (attempt > options.count * 1000) throw new Error(`countdown: could not draw ${options.count} problems of the ${options.split} split.`);
+    if (attempt > options.count * 1000)
+      throw new Error(`countdown: could not draw ${options.count} problems of the ${options.split} split.`);
     const numbers = Array.from({ length: rng.int(minNumbers, maxNumbers) }, () => rng.int(1, maxNumber));
     const solution = solve(rng, numbers);
     if (!solution || solution.value > maxTarget) continue;

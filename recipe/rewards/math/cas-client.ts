@@ -11,7 +11,11 @@ import type { CasRequest, CasResponse } from './cas-protocol';
 
 export type CasResult = CasResponse | { ok: false; error: 'timed-out' };
 
-export type CasProblemListener = (problem: { reason: 'timed-out' | 'error'; request: CasRequest; error?: string }) => void;
+export type CasProblemListener = (problem: {
+  reason: 'timed-out' | 'error';
+  request: CasRequest;
+  error?: string;
+}) => void;
 
 interface Running {
   worker: Worker;
@@ -24,8 +28,15 @@ const START_TIMEOUT_MS = 60_000;
 
 let running: Running | undefined;
 let listener: CasProblemListener = ({ reason, request, error }) => {
-  const what = request.op === 'equal' ? `${request.gold} vs ${request.pred}` : request.op === 'parses' ? request.latex : request.op;
-  process.stderr.write(`${JSON.stringify({ msg: 'math verifier: CAS comparison gave no verdict', reason, error, what: what.slice(0, 200) })}\n`);
+  const what =
+    request.op === 'equal'
+      ? `${request.gold} vs ${request.pred}`
+      : request.op === 'parses'
+        ? request.latex
+        : request.op;
+  process.stderr.write(
+    `${JSON.stringify({ msg: 'math verifier: CAS comparison gave no verdict', reason, error, what: what.slice(0, 200) })}\n`,
+  );
 };
 
 /** Where reasons for a null verdict go (a timed-out or failed CAS call); default: one JSON line on stderr. */

@@ -56,7 +56,9 @@ export function casEqual(goldLatex: string, predLatex: string, float: boolean): 
   }
   let agreed = 0;
   for (let k = 0; k < 3; k++) {
-    const values = Object.fromEntries(variables.map((v, i) => [v, ce().number(POINTS[(k + i) % POINTS.length] * (k + 1))]));
+    const values = Object.fromEntries(
+      variables.map((v, i) => [v, ce().number(POINTS[(k + i) % POINTS.length] * (k + 1))]),
+    );
     const g = numeric(gold.subs(values));
     const p = numeric(pred.subs(values));
     if (Number.isNaN(g.re) && Number.isNaN(p.re)) continue;

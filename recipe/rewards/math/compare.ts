@@ -26,7 +26,10 @@ function and(verdicts: Iterable<() => Verdict>): Verdict {
 
 /** A left side made only of symbols (`x`, `x_1`, `\alpha`, `a+b`): the relation names a value. */
 function isSymbols(value: MathValue): boolean {
-  return value.kind === 'leaf' && /^(?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)(?:\s*[+,]\s*(?:[a-zA-Z](?:_\{?\w+\}?)?))*$/.test(value.latex);
+  return (
+    value.kind === 'leaf' &&
+    /^(?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)(?:\s*[+,]\s*(?:[a-zA-Z](?:_\{?\w+\}?)?))*$/.test(value.latex)
+  );
 }
 
 function isEquation(value: MathValue): value is Extract<MathValue, { kind: 'relation' }> {
@@ -37,7 +40,14 @@ function isAssignment(value: MathValue): value is Extract<MathValue, { kind: 're
   return isEquation(value) && isSymbols(value.sides[0]);
 }
 
-const INVERSE: Record<RelationOp, RelationOp> = { '=': '=', '\\ne': '\\ne', '<': '>', '>': '<', '\\le': '\\ge', '\\ge': '\\le' };
+const INVERSE: Record<RelationOp, RelationOp> = {
+  '=': '=',
+  '\\ne': '\\ne',
+  '<': '>',
+  '>': '<',
+  '\\le': '\\ge',
+  '\\ge': '\\le',
+};
 
 const INFINITY: MathValue = { kind: 'leaf', latex: '\\infty', percent: false };
 const MINUS_INFINITY: MathValue = { kind: 'leaf', latex: '-\\infty', percent: false };
@@ -67,7 +77,11 @@ function relationAsInterval(value: Extract<MathValue, { kind: 'relation' }>): Ma
 
 function difference(a: MathValue, b: MathValue): MathValue | null {
   if (a.kind !== 'leaf' || b.kind !== 'leaf') return null;
-  return { kind: 'leaf', latex: `(${leafLatex(readLeaf(a.latex, a.percent))})-(${leafLatex(readLeaf(b.latex, b.percent))})`, percent: false };
+  return {
+    kind: 'leaf',
+    latex: `(${leafLatex(readLeaf(a.latex, a.percent))})-(${leafLatex(readLeaf(b.latex, b.percent))})`,
+    percent: false,
+  };
 }
 
 export class AnswerComparer {
@@ -77,7 +91,8 @@ export class AnswerComparer {
     // Follow the gold's shape: an equation in the prediction gives its last right side, and an
     // assignment in the gold gives its value when the prediction is no equation.
     if (pred.kind === 'relation' && isEquation(pred) && !isEquation(gold)) pred = pred.sides[pred.sides.length - 1];
-    else if (isAssignment(gold) && !(pred.kind === 'relation' && isEquation(pred))) gold = gold.sides[gold.sides.length - 1];
+    else if (isAssignment(gold) && !(pred.kind === 'relation' && isEquation(pred)))
+      gold = gold.sides[gold.sides.length - 1];
     if (gold.kind === 'relation' && (pred.kind === 'interval' || pred.kind === 'union' || pred.kind === 'set')) {
       const interval = relationAsInterval(gold);
       if (interval) gold = interval;
@@ -89,7 +104,8 @@ export class AnswerComparer {
     }
     if (gold.kind === 'matrix' || pred.kind === 'matrix') {
       if (gold.kind !== 'matrix' || pred.kind !== 'matrix') return false;
-      if (gold.rows.length !== pred.rows.length || gold.rows.some((r, i) => r.length !== pred.rows[i].length)) return false;
+      if (gold.rows.length !== pred.rows.length || gold.rows.some((r, i) => r.length !== pred.rows[i].length))
+        return false;
       return and(gold.rows.flatMap((row, i) => row.map((cell, j) => () => this.equal(cell, pred.rows[i][j]))));
     }
     if (gold.kind === 'interval' && pred.kind === 'interval') {
@@ -111,7 +127,8 @@ export class AnswerComparer {
     const g = asItems(gold);
     const p = asItems(pred);
     if (!g || !p) return false;
-    if (!g.ordered && !p.ordered && (gold.kind === 'set' || pred.kind === 'set')) return this.sameElements(g.items, p.items);
+    if (!g.ordered && !p.ordered && (gold.kind === 'set' || pred.kind === 'set'))
+      return this.sameElements(g.items, p.items);
     if (g.items.length !== p.items.length) return false;
     if (gold.kind === 'interval' && pred.kind !== 'set' && pred.kind !== 'tuple') return false;
     if (pred.kind === 'interval' && gold.kind !== 'set' && gold.kind !== 'tuple') return false;
@@ -153,7 +170,10 @@ export class AnswerComparer {
     return true;
   }
 
-  private relations(gold: Extract<MathValue, { kind: 'relation' }>, pred: Extract<MathValue, { kind: 'relation' }>): Verdict {
+  private relations(
+    gold: Extract<MathValue, { kind: 'relation' }>,
+    pred: Extract<MathValue, { kind: 'relation' }>,
+  ): Verdict {
     if (isAssignment(gold) && isAssignment(pred)) {
       // x = 1 = 1.0 chains: the first name and the last value
       gold = { kind: 'relation', ops: ['='], sides: [gold.sides[0], gold.sides[gold.sides.length - 1]] };

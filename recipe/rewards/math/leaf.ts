@@ -11,7 +11,9 @@ export type Leaf =
 
 const DECIMAL = String.raw`[-+]?(?:\d+(?:\.\d+)?|\.\d+)`;
 const PLAIN = new RegExp(`^${DECIMAL}$`);
-const FRACTION = new RegExp(String.raw`^([-+]?)\s*(?:\\frac\{\s*(${DECIMAL})\s*\}\{\s*(${DECIMAL})\s*\}|(${DECIMAL})\s*/\s*(${DECIMAL}))$`);
+const FRACTION = new RegExp(
+  String.raw`^([-+]?)\s*(?:\\frac\{\s*(${DECIMAL})\s*\}\{\s*(${DECIMAL})\s*\}|(${DECIMAL})\s*/\s*(${DECIMAL}))$`,
+);
 /** "1,5" written with a decimal comma (never three digits after it: that is a thousands separator). */
 const DECIMAL_COMMA = /^([-+]?\d+),(\d{1,2}|\d{4,})$/;
 
@@ -67,7 +69,8 @@ export function fastLeafEqual(gold: Leaf, pred: Leaf): boolean | undefined {
     return readings(gold).some((g) => readings(pred).some((p) => numbersMatch(g, gold.float, p, pred.float)));
   }
   if (gold.type === 'text' || pred.type === 'text') {
-    if (gold.type === 'text' && pred.type === 'text') return gold.text === pred.text || gold.text.replace(/ /g, '') === pred.text.replace(/ /g, '');
+    if (gold.type === 'text' && pred.type === 'text')
+      return gold.text === pred.text || gold.text.replace(/ /g, '') === pred.text.replace(/ /g, '');
     return false;
   }
   return undefined;

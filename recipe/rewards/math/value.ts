@@ -66,8 +66,23 @@ function wrapsWhole(text: string, openLength: number, closeLength: number): bool
 
 const RELATION = /\\leq?(?![a-z])|\\geq?(?![a-z])|\\neq?(?![a-z])|\\lt(?![a-z])|\\gt(?![a-z])|<=|>=|!=|≤|≥|≠|<|>|=/;
 const REL_NAMES: Record<string, RelationOp> = {
-  '=': '=', '<': '<', '>': '>', '\\lt': '<', '\\gt': '>', '\\le': '\\le', '\\leq': '\\le', '<=': '\\le', '≤': '\\le',
-  '\\ge': '\\ge', '\\geq': '\\ge', '>=': '\\ge', '≥': '\\ge', '\\ne': '\\ne', '\\neq': '\\ne', '!=': '\\ne', '≠': '\\ne',
+  '=': '=',
+  '<': '<',
+  '>': '>',
+  '\\lt': '<',
+  '\\gt': '>',
+  '\\le': '\\le',
+  '\\leq': '\\le',
+  '<=': '\\le',
+  '≤': '\\le',
+  '\\ge': '\\ge',
+  '\\geq': '\\ge',
+  '>=': '\\ge',
+  '≥': '\\ge',
+  '\\ne': '\\ne',
+  '\\neq': '\\ne',
+  '!=': '\\ne',
+  '≠': '\\ne',
 };
 
 /** Thousands separators ("1,000,000", "1 000") become plain digits before commas split lists. */

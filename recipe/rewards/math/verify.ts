@@ -29,7 +29,12 @@ export interface MathVerifierOptions {
   textAnswers?: boolean;
 }
 
-export const DEFAULT_VERIFIER_OPTIONS = { mode: 'strict', deadlineMs: 2000, maxAnswerChars: 1000, textAnswers: false } as const;
+export const DEFAULT_VERIFIER_OPTIONS = {
+  mode: 'strict',
+  deadlineMs: 2000,
+  maxAnswerChars: 1000,
+  textAnswers: false,
+} as const;
 
 export type MathVerdictReason =
   | 'equal'
@@ -50,7 +55,33 @@ export interface MathVerdict {
 
 /** Non-ASCII decimal digits (fullwidth, Arabic-Indic, mathematical bold, …). */
 const LOOK_ALIKE_DIGIT = /(?![0-9])\p{Nd}/u;
-const FUNCTION_NAMES = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'ln', 'exp', 'lim', 'max', 'min', 'gcd', 'lcm', 'det', 'mod', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'infty', 'pi', 'circ']);
+const FUNCTION_NAMES = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'cot',
+  'sec',
+  'csc',
+  'log',
+  'ln',
+  'exp',
+  'lim',
+  'max',
+  'min',
+  'gcd',
+  'lcm',
+  'det',
+  'mod',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'infty',
+  'pi',
+  'circ',
+]);
 const ANSWER_PREFIX = /^(?:so,?\s+)?(?:the\s+)?(?:final\s+)?(?:answer|result)\s*(?:is|=|:)\s*|^answer\s*:\s*/i;
 const CHOICE = /^\(?([A-E])\)?$/;
 /** Dataset placeholders for "no answer": never graded (n/a would otherwise read as n ÷ a). */
@@ -77,7 +108,9 @@ function hasProse(value: MathValue): boolean {
 /** Math-Verify's fallback for prose: the last number that stands on its own. */
 function lastNumber(text: string): string | null {
   const matches = [
-    ...text.matchAll(/(?:^|[\s=(])[$€£¥]?(-?(?:\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+))(\s*(?:%|percent))?(?![\w])/g),
+    ...text.matchAll(
+      /(?:^|[\s=(])[$€£¥]?(-?(?:\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+))(\s*(?:%|percent))?(?![\w])/g,
+    ),
   ];
   if (matches.length === 0) return null;
   const last = matches[matches.length - 1];
@@ -215,4 +248,10 @@ export function verifyMathAnswer(gold: string, answer: string, partial: MathVeri
 export function goldIsReadable(gold: string, partial: MathVerifierOptions = {}): boolean {
   const options = { ...DEFAULT_VERIFIER_OPTIONS, ...partial } as Required<MathVerifierOptions>;
   return readGold(gold, options) !== null;
+}
+
+/** Forgets remembered gold answers and CAS verdicts (benchmarks measure cold comparisons). */
+export function clearVerifierCaches(): void {
+  goldCache.clear();
+  casCache.clear();
 }

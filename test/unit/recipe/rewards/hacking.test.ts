@@ -11,7 +11,8 @@ const sample = (completion: string, answer = '85'): RewardSample => ({
   completion,
 });
 const strict = (completion: string, answer?: string) => accuracyReward(sample(completion, answer));
-const lenient = (completion: string, answer?: string) => accuracyReward(sample(completion, answer), { mode: 'lenient' });
+const lenient = (completion: string, answer?: string) =>
+  accuracyReward(sample(completion, answer), { mode: 'lenient' });
 
 describe('reward hacking is refused', () => {
   test('letters or text around the number in the answer block', () => {

@@ -10,7 +10,18 @@ describe('agreement with Math-Verify (labels from PyPI math-verify 0.9.0, test/f
     const rows = readCorpus();
     assert.ok(rows.length >= 500, `${rows.length} pairs`);
     const categories = new Set(rows.map((r) => r.category));
-    for (const kind of ['numbers', 'fractions', 'roots', 'percent', 'sets', 'tuples', 'intervals', 'matrices', 'relations', 'choice'])
+    for (const kind of [
+      'numbers',
+      'fractions',
+      'roots',
+      'percent',
+      'sets',
+      'tuples',
+      'intervals',
+      'matrices',
+      'relations',
+      'choice',
+    ])
       assert.ok(categories.has(kind), kind);
     assert.ok(rows.some((r) => r.mathVerify) && rows.some((r) => !r.mathVerify));
   });

@@ -98,6 +98,9 @@ describe('math verifier', () => {
     assert.deepEqual(problems, ['timed-out']);
     // a comparison that cannot finish in time is unscorable, not wrong and not right
     assert.equal(verifyMathAnswer('(y+1)^3', 'y^3+3y^2+3y+1', { deadlineMs: 1 }).correct, null);
-    assert.deepEqual(casCall({ op: 'equal', gold: '\\sqrt{8}', pred: '2\\sqrt{2}', float: false }, 10_000), { ok: true, value: true });
+    assert.deepEqual(casCall({ op: 'equal', gold: '\\sqrt{8}', pred: '2\\sqrt{2}', float: false }, 10_000), {
+      ok: true,
+      value: true,
+    });
   });
 });
