@@ -156,7 +156,7 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
         throw new BadDataError(
           `object ${run.key(runKeys.rollouts(input.stage, input.step))} is not a list of rollouts`,
         );
-      const scored = score(rollouts, grpo);
+      const scored = score(rollouts, grpo, input.config.verifier);
       const record = await putJson(run, runKeys.scored(input.stage, input.step), scored);
       return {
         scoredKey: record.key,

@@ -18,6 +18,7 @@ import type { PipelineConfig, SamplingConfig } from '../recipe/config';
 import type { Policy } from './policy';
 import { PROMPT_TEMPLATE, sampleProblems, taskOptions } from './problems';
 import { rollout, type Rollout } from './rollout';
+import { accuracyOptions } from './score';
 
 // a type, not an interface: stored as is in JSON records that are typed as string-keyed objects
 export type DatasetReport = {
@@ -44,13 +45,18 @@ export interface SftDataset {
 export function filterRollouts(
   rollouts: readonly Rollout[],
   maxTokens: number,
+  verifier?: PipelineConfig['verifier'],
 ): { examples: SftExample[]; kept: number; dropped: Record<DropReason, number> } {
   const candidates = rollouts.map((r) => ({
     problem: r.problem,
     completion: r.completion,
     completionTokens: r.tokens.length,
   }));
-  const { kept, report } = rejectionFilter(candidates, { minLanguageConsistency: 1, maxTokens });
+  const { kept, report } = rejectionFilter(candidates, {
+    minLanguageConsistency: 1,
+    maxTokens,
+    accuracy: accuracyOptions(verifier),
+  });
   const examples: SftExample[] = [];
   for (const candidate of kept) {
     const example = coldStartExample(PROMPT_TEMPLATE, candidate.problem.question, candidate.completion);
@@ -73,7 +79,7 @@ async function filteredSamples(
     stage: purpose,
     step: 0,
   });
-  const { examples, kept, dropped } = filterRollouts(rollouts, sampling.maxNewTokens);
+  const { examples, kept, dropped } = filterRollouts(rollouts, sampling.maxNewTokens, cfg.verifier);
   return { examples, report: { prompts: problems.length, samples: rollouts.length, kept, dropped } };
 }
 

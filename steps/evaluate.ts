@@ -6,6 +6,7 @@ import type { PipelineConfig } from '../recipe/config';
 import type { Policy } from './policy';
 import { sampleProblems } from './problems';
 import { rollout } from './rollout';
+import { accuracyOptions } from './score';
 
 export interface EvalExample {
   category: ProblemCategory;
@@ -42,6 +43,7 @@ export async function evaluate(
     toEvalSample(
       { problem: r.problem, completion: r.completion, completionTokens: r.tokens.length },
       `${r.problem.key}|${r.problem.language}`,
+      accuracyOptions(cfg.verifier, 'eval'),
     ),
   );
   const summary = summarizeEval(samples, [1, ev.passK]);

@@ -1,7 +1,7 @@
 // Scoring a batch of rollouts: every reward function on every sample (null-aware), weighted
 // totals, group-relative advantages, optional dynamic sampling, and the per-step metrics.
 import { buildRewardSpecs, combineBatch, dynamicSampling, groupAdvantages, type RewardWeights } from '../recipe';
-import type { GrpoConfig } from '../recipe/config';
+import type { GrpoConfig, VerifierConfig } from '../recipe/config';
 import type { Rollout } from './rollout';
 
 export interface ScoredRollout extends Rollout {
@@ -52,10 +52,18 @@ export function rewardWeights(grpo: GrpoConfig): RewardWeights {
   };
 }
 
-export function score(rollouts: readonly Rollout[], grpo: GrpoConfig): ScoredBatch {
+/** The accuracy options of a verifier config, for training (`mode`) or evaluation (`evalMode`). */
+export function accuracyOptions(verifier: VerifierConfig | undefined, purpose: 'train' | 'eval' = 'train') {
+  if (!verifier) return {};
+  const { deadlineMs, maxAnswerChars } = verifier;
+  return { mode: purpose === 'eval' ? verifier.evalMode : verifier.mode, deadlineMs, maxAnswerChars };
+}
+
+export function score(rollouts: readonly Rollout[], grpo: GrpoConfig, verifier?: VerifierConfig): ScoredBatch {
   const weights = rewardWeights(grpo);
   const specs = buildRewardSpecs({
     weights,
+    accuracy: accuracyOptions(verifier),
     ...(weights.overlong !== undefined
       ? { overlong: { maxTokens: grpo.sampling.maxNewTokens, bufferTokens: grpo.overlongBuffer } }
       : {}),

@@ -202,6 +202,22 @@ export const EvalSchema = z.strictObject({
   maxNewTokens: int(1).default(64),
 });
 
+/**
+ * The accuracy verifier. `strict` grades only a single answer in the answer block (the default,
+ * and what RL should train on); `lenient` reads replies the way Math-Verify does, for evaluating
+ * models trained elsewhere (recipe/README.md, "What the verifier accepts").
+ */
+export const VerifierSchema = z.strictObject({
+  /** GRPO scoring and the SFT data filters */
+  mode: z.enum(['strict', 'lenient']).default('strict'),
+  /** held-out evaluation */
+  evalMode: z.enum(['strict', 'lenient']).default('strict'),
+  /** hard deadline of one CAS comparison; a comparison past it leaves the sample unscored */
+  deadlineMs: int(10, 60_000).default(2000),
+  /** longer answers score 0 */
+  maxAnswerChars: int(1, 100_000).default(1000),
+});
+
 export const WorkflowSchema = z.strictObject({
   /** the GRPO loop continues as new after this many iterations (or when Temporal suggests it) */
   continueAsNewAfter: int(1).default(100),
@@ -229,6 +245,7 @@ export const PipelineConfigSchema = z.strictObject({
   data: z.strictObject({ reasoning: JsonlSourceSchema.optional() }).prefault({}),
   model: ModelSchema.prefault({}),
   eval: EvalSchema.prefault({}),
+  verifier: VerifierSchema.prefault({}),
   stages: StagesSchema.prefault({}),
   workflow: WorkflowSchema.prefault({}),
 });
@@ -239,5 +256,6 @@ export type GrpoConfig = z.infer<typeof GrpoSchema>;
 export type SftConfig = z.infer<typeof SftSchema>;
 export type OptimizerConfig = z.infer<typeof OptimizerSchema>;
 export type SamplingConfig = z.infer<typeof SamplingSchema>;
+export type VerifierConfig = z.infer<typeof VerifierSchema>;
 export type CorpusConfig = z.infer<typeof CorpusSchema>;
 export type ModelConfigInput = z.infer<typeof ModelSchema>;

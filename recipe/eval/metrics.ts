@@ -3,7 +3,7 @@
  * estimator 1 - C(n-c, k) / C(n, k) over n samples of which c are correct, computed as a product
  * so it stays exact-ish for large n.
  */
-import { accuracyReward, extractFinalAnswer } from '../rewards/accuracy';
+import { accuracyReward, extractFinalAnswer, type AccuracyOptions } from '../rewards/accuracy';
 import { formatReward } from '../rewards/format';
 import { generalRuleReward, isRefusal } from '../rewards/general';
 import { languageConsistencyReward } from '../rewards/language';
@@ -26,9 +26,13 @@ export interface EvalSample {
 }
 
 /** Scores one completion into an EvalSample with the rule rewards. */
-export function toEvalSample(sample: RewardSample & { problem: { key?: string } }, problemKey?: string): EvalSample {
+export function toEvalSample(
+  sample: RewardSample & { problem: { key?: string } },
+  problemKey?: string,
+  accuracy: AccuracyOptions = {},
+): EvalSample {
   const category = sample.problem.category;
-  const score = category === 'reasoning' ? accuracyReward(sample) : generalRuleReward(sample);
+  const score = category === 'reasoning' ? accuracyReward(sample, accuracy) : generalRuleReward(sample);
   const final = extractFinalAnswer(sample.completion);
   return {
     problemKey: problemKey ?? sample.problem.key ?? `${sample.problem.question ?? ''}|${sample.problem.language}`,

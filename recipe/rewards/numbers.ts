@@ -8,40 +8,15 @@
  * ("1,5") is ambiguous and not read at all.
  */
 import { simplifyLatex } from './latex';
+import { parseDecimal, rationalEqual, reduce, type Rational } from './math/rational';
 
-export interface Rational {
-  num: bigint;
-  den: bigint;
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  a = a < 0n ? -a : a;
-  b = b < 0n ? -b : b;
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-function reduce(num: bigint, den: bigint): Rational {
-  if (den < 0n) [num, den] = [-num, -den];
-  const g = gcd(num, den) || 1n;
-  return { num: num / g, den: den / g };
-}
+export type { Rational } from './math/rational';
 
 const DECIMAL = String.raw`[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+`;
 const FRACTION = String.raw`([-+]?)\s*\(?\s*(${DECIMAL})\s*\)?\s*/\s*\(?\s*(${DECIMAL})\s*\)?`;
 const NUMBER_PATTERN = new RegExp(`(?:${FRACTION})|(${DECIMAL})`, 'g');
 /** What may surround the one number: words (units, "x =", "the answer is"), currency, light punctuation. */
 const ALLOWED_AROUND = /^[\p{L}\p{M}\s.,:;!?=$€£¥'"()]*$/u;
-
-function parseDecimal(text: string): Rational {
-  let s = text.replace(/[, ]/g, '');
-  let sign = 1n;
-  if (s.startsWith('-')) sign = -1n;
-  if (s.startsWith('-') || s.startsWith('+')) s = s.slice(1);
-  const [whole, fraction = ''] = s.split('.');
-  const digits = BigInt((whole || '0') + fraction);
-  return reduce(sign * digits, 10n ** BigInt(fraction.length));
-}
 
 function normaliseSpacesAndSigns(text: string): string {
   return text
@@ -82,10 +57,6 @@ export function parseNumber(answer: string): Rational[] | null {
   return percent ? [value, reduce(value.num, value.den * 100n)] : [value];
 }
 
-function equal(a: Rational, b: Rational): boolean {
-  return a.num === b.num && a.den === b.den;
-}
-
 /**
  * Whether a predicted answer means the same number as the gold one: true/false, or null when
  * the gold answer is not a number this module can read (the sample cannot be scored).
@@ -95,5 +66,5 @@ export function numbersEquivalent(predicted: string, gold: string): boolean | nu
   if (!goldValues) return null;
   const predictedValues = parseNumber(predicted);
   if (!predictedValues) return false;
-  return predictedValues.some((p) => goldValues.some((g) => equal(p, g)));
+  return predictedValues.some((p) => goldValues.some((g) => rationalEqual(p, g)));
 }

@@ -2,7 +2,8 @@ import type { Problem } from '../task/types';
 
 /** What a reward function sees: the problem (gold answer, language, category) and one completion. */
 export interface RewardSample {
-  problem: Pick<Problem, 'category' | 'answer' | 'language'> & Partial<Pick<Problem, 'key' | 'task' | 'question'>>;
+  problem: Pick<Problem, 'category' | 'answer' | 'language'> &
+    Partial<Pick<Problem, 'key' | 'task' | 'question' | 'countdown'>>;
   /** The generated text after the prompt, tags included, control tokens removed. */
   completion: string;
   /** Length in policy tokens; defaults to the character tokenizer's count of `completion`. */

@@ -5,7 +5,7 @@ export type ProblemCategory = 'reasoning' | 'harmless' | 'unsafe';
 
 export type ArithmeticOp = 'add' | 'subtract' | 'multiply';
 export type GeneralTask = 'echo' | 'count' | 'reverse' | 'unsafe';
-export type ProblemTask = ArithmeticOp | GeneralTask | 'dataset';
+export type ProblemTask = ArithmeticOp | GeneralTask | 'countdown' | 'dataset';
 
 /** Languages of the built-in task: English (Latin script) and Russian (Cyrillic script). */
 export type TaskLanguage = 'en' | 'ru';
@@ -30,6 +30,17 @@ export interface Problem {
   answer: string;
   /** A worked chain of thought in the question's language, when the task can produce one. */
   reasoning?: string;
+  /**
+   * A Countdown problem (TinyZero's task): reach `target` with each of `numbers` once and
+   * + − × ÷. The accuracy reward grades such a problem by evaluating the expression in the answer
+   * instead of comparing with `answer` (which holds the target, for display).
+   */
+  countdown?: CountdownSpec;
+}
+
+export interface CountdownSpec {
+  numbers: number[];
+  target: number;
 }
 
 export type Split = 'train' | 'eval';

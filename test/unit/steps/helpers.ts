@@ -56,7 +56,7 @@ export async function grpoStepInProcess(
     stage,
     step,
   });
-  const scored = score(rollouts, grpo);
+  const scored = score(rollouts, grpo, cfg.verifier);
   const update = await grpoUpdate(engine, policy, scored, grpo, step, grpo.steps, reference);
   return { score: scored.metrics, update };
 }
