@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSession } from '../engine/device';
+import { GPT_1M } from './train-bench';
 import { buildSftGraph, gptConfig, initParams, paramSpecs } from '../engine/model';
 import { DEFAULT_ADAMW, adamwGraphScalars, flatLayout } from '../engine/optim';
 
@@ -14,15 +15,7 @@ const which = process.argv[2] ?? '1M';
 const cfg =
   which === 'tiny'
     ? gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 })
-    : gptConfig({
-        vocabSize: 512,
-        dModel: 256,
-        nLayers: 1,
-        nHeads: 4,
-        dFF: 1024,
-        contextLength: 64,
-        tiedEmbeddings: false,
-      });
+    : GPT_1M;
 const B = which === 'tiny' ? 16 : 8,
   T = 64,
   RUNS = 15;

@@ -9,15 +9,22 @@
 // with the same method directly: the ceiling is timed right before each round of train steps and
 // ratios are taken within a round, because the machine is shared and its load drifts.
 
-import * as ort from 'onnxruntime-node';
-import { createSession } from '../engine/device';
-import { GraphBuilder, encodeModel } from '../engine/onnx';
-import { type GptConfig, SeededRng, countParams, gptConfig, initParams } from '../engine/model';
-import { DEFAULT_ADAMW, createAdamWState } from '../engine/optim';
-import { SessionCache, createTrainer, packSequences } from '../engine/train';
+import { type GptConfig, countParams, gptConfig, initParams } from '../engine/model';
+import { createAdamWState } from '../engine/optim';
+import { SessionCache, createTrainer } from '../engine/train';
 import { RolloutSampler, deriveSampleSeed, gptDecoder, type RolloutPath } from '../engine/sampler';
 import { resolveConfig } from '../recipe/config';
 import { buildTokenizer } from '../steps/policy';
+import {
+  BENCH_OPTIMIZER,
+  GPT_1M,
+  linearFlopsPerToken,
+  matmulCeiling,
+  median,
+  randomBatch,
+  timeTrainRounds,
+  trainStepFlops,
+} from './train-bench';
 
 const THREADS = Number(process.env.THREADS ?? 2);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -35,73 +42,21 @@ interface ModelCase {
   trainTokens: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
-
-/** Times a float32 N×N MatMul; returns a function giving GFLOP/s over `runs` runs (median). */
-async function matmulCeiling(): Promise<(runs: number) => Promise<number>> {
-  const n = CEILING_N;
-  const g = new GraphBuilder('ceiling');
-  g.output(g.matmul(g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])), 'c');
-  const session = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: THREADS });
-  const rng = new SeededRng(7);
-  const values = Float32Array.from({ length: n * n }, () => rng.normal());
-  const feeds = { a: new ort.Tensor('float32', values, [n, n]), b: new ort.Tensor('float32', values, [n, n]) };
-  await session.run(feeds);
-  return async (runs) => {
-    const ms: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await session.run(feeds);
-      ms.push(performance.now() - t0);
-    }
-    return (2 * n ** 3) / (median(ms) / 1e3) / 1e9;
-  };
-}
-
-/** MatMul FLOPs of the linear layers and the LM head for one token (embedding lookups excluded). */
-function linearFlopsPerToken(cfg: GptConfig): number {
-  const { dModel: D, dFF: F, nLayers: L, vocabSize: V } = cfg;
-  return 2 * (L * (4 * D * D + 2 * D * F) + V * D);
-}
-
-/** Forward+backward MatMul FLOPs of one train step (backward counted as 2× forward). */
-function trainStepFlops(cfg: GptConfig, rows: number, tokens: number): number {
-  const attention = rows * cfg.nLayers * 4 * tokens * tokens * cfg.dModel;
-  return 3 * (rows * tokens * linearFlopsPerToken(cfg) + attention);
-}
 
 async function benchTrain(m: ModelCase, ceiling: (runs: number) => Promise<number>) {
   const { cfg, trainBatch: B, trainTokens: T } = m;
   const trainer = createTrainer(cfg, new SessionCache('cpu', { intraOpThreads: THREADS }));
   const params = initParams(cfg, 1);
   const state = createAdamWState(params);
-  const rng = new SeededRng(3);
-  const rows = Array.from({ length: B }, () => ({
-    tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize),
-    lossStart: 1,
-  }));
-  const batch = packSequences(rows, 0);
-  const hp = { optimizer: { ...DEFAULT_ADAMW, lr: 1e-4 } };
+  const batch = randomBatch(cfg, B, T, 3);
   const compileStart = performance.now();
-  await trainer.sftStep(params, state, batch, hp);
+  await trainer.sftStep(params, state, batch, BENCH_OPTIMIZER);
   const firstStepSeconds = (performance.now() - compileStart) / 1000;
-  for (let i = 0; i < 2; i++) await trainer.sftStep(params, state, batch, hp);
+  for (let i = 0; i < 2; i++) await trainer.sftStep(params, state, batch, BENCH_OPTIMIZER);
   // a packed row of T tokens predicts T-1 of them
   const flops = trainStepFlops(cfg, B, T - 1);
-  const rounds: Array<{ ceiling: number; stepMs: number; gflops: number; ratio: number }> = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const ceil = await ceiling(5);
-    const ms: number[] = [];
-    for (let i = 0; i < STEPS; i++) {
-      const t0 = performance.now();
-      await trainer.sftStep(params, state, batch, hp);
-      ms.push(performance.now() - t0);
-    }
-    const stepMs = median(ms);
-    const gflops = flops / (stepMs / 1e3) / 1e9;
-    rounds.push({ ceiling: ceil, stepMs, gflops, ratio: gflops / ceil });
-  }
+  const rounds = await timeTrainRounds({ trainer, params, state, batch, flops, rounds: ROUNDS, steps: STEPS, ceiling });
   const mid = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
   return {
     batch: { rows: B, tokensPerRow: T },
@@ -185,20 +140,13 @@ async function main(): Promise<void> {
     },
     {
       label: '1M',
-      cfg: gptConfig({
-        vocabSize: 512,
-        dModel: 256,
-        nLayers: 1,
-        nHeads: 4,
-        dFF: 1024,
-        contextLength: 128,
-        tiedEmbeddings: false,
-      }),
+      // rollouts of 64 new tokens need the longer context
+      cfg: gptConfig({ ...GPT_1M, contextLength: 128 }),
       trainBatch: 8,
       trainTokens: 64,
     },
   ];
-  const ceiling = await matmulCeiling();
+  const ceiling = await matmulCeiling(THREADS);
   const results = [];
   for (const m of models) {
     const { cfg } = m;

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { abortUpdate } from '../contracts/messages';
 import { fail } from './output';
 import { sendRunUpdate } from './resume';
-import { openClient } from './run';
 
 export async function abortCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -15,12 +14,5 @@ export async function abortCommand(args: string[]): Promise<number> {
   const [runId, extra] = positionals;
   if (!runId || extra !== undefined) fail('usage: r1flow abort RUN [--reason TEXT]');
   const reason = values.reason ?? 'aborted from the command line';
-
-  const cli = await openClient();
-  try {
-    const handle = cli.client.workflow.getHandle(runId);
-    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate(abortUpdate, { args: [reason] }));
-  } finally {
-    await cli.close();
-  }
+  return sendRunUpdate(runId, (handle) => handle.executeUpdate(abortUpdate, { args: [reason] }));
 }

@@ -3,7 +3,8 @@
 // and refuses a bad one with a message, which is printed as is.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { r1Pipeline } from '../workflows/pipeline';
 import { ConfigError, parseConfigText, PipelineConfigSchema } from '../recipe/config';
 import { resumeUpdate, type ResumeRequest } from '../contracts/messages';
 import { fail } from './output';
@@ -43,10 +44,17 @@ export function parsePatch(text: string, source: string): Record<string, unknown
   return patch as Record<string, unknown>;
 }
 
-/** Sends an update and turns its refusal into a printed message and exit code 1. */
-export async function sendRunUpdate(client: Client, runId: string, send: () => Promise<string>): Promise<number> {
+/**
+ * Sends an update to a run and turns its refusal into a printed message and exit code 1; a run
+ * that does not exist is a usage error.
+ */
+export async function sendRunUpdate(
+  runId: string,
+  send: (handle: WorkflowHandle<typeof r1Pipeline>) => Promise<string>,
+): Promise<number> {
+  const cli = await openClient();
   try {
-    console.log(await send());
+    console.log(await send(cli.client.workflow.getHandle<typeof r1Pipeline>(runId)));
     return 0;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError)
@@ -56,6 +64,8 @@ export async function sendRunUpdate(client: Client, runId: string, send: () => P
       return 1;
     }
     throw err;
+  } finally {
+    await cli.close();
   }
 }
 
@@ -69,12 +79,5 @@ export async function resumeCommand(args: string[]): Promise<number> {
   const [runId, extra] = positionals;
   if (!runId || extra !== undefined) fail('usage: r1flow resume RUN [--patch FILE]');
   const request: ResumeRequest = values.patch !== undefined ? { patch: readPatch(values.patch) } : {};
-
-  const cli = await openClient();
-  try {
-    const handle = cli.client.workflow.getHandle(runId);
-    return await sendRunUpdate(cli.client, runId, () => handle.executeUpdate(resumeUpdate, { args: [request] }));
-  } finally {
-    await cli.close();
-  }
+  return sendRunUpdate(runId, (handle) => handle.executeUpdate(resumeUpdate, { args: [request] }));
 }

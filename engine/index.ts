@@ -30,23 +30,7 @@ export { openGgufModel, readGgufHeader, type GgufHeader } from './gguf';
 export * from './export';
 
 // Devices and the runtime that owns compiled sessions, trainers and samplers per device.
-export {
-  DEVICES,
-  INSTALL_HINTS,
-  DeviceUnavailableError,
-  assertDevice,
-  createSession,
-  defaultIntraOpThreads,
-  deviceAvailability,
-  requireDevice,
-  probeAllDevices,
-  probeDevice,
-  sessionOptionsFor,
-  type CreateSessionOptions,
-  type Device,
-  type DeviceAvailability,
-  type SessionTuning,
-} from './device';
+export * from './device';
 export * from './runtime';
 
 // Sampling.

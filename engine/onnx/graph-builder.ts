@@ -2,7 +2,7 @@
 // Op helpers infer output shapes so autodiff can reason about broadcasting; `node()` is the
 // escape hatch for anything else (caller states output dtypes and shapes).
 
-import { type DType, encodeValues, isFloatType } from './dtype';
+import { type DType, ONNX_DTYPE_CODE, encodeValues, isFloatType } from './dtype';
 import { type Dim, type Shape, broadcastShapes, normAxis, quotientDim, shapeToString } from './shape';
 
 export interface Value {
@@ -336,16 +336,7 @@ export class GraphBuilder {
 
   cast(x: Value, to: DType): Value {
     if (x.dtype === to) return x;
-    const codes: Record<DType, number> = {
-      float32: 1,
-      uint8: 2,
-      int32: 6,
-      int64: 7,
-      bool: 9,
-      float16: 10,
-      float64: 11,
-    };
-    return this.one('Cast', [x], { to: codes[to] }, { dtype: to, shape: x.shape });
+    return this.one('Cast', [x], { to: ONNX_DTYPE_CODE[to] }, { dtype: to, shape: x.shape });
   }
 
   where(cond: Value, a: Value, b: Value): Value {

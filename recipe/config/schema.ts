@@ -24,30 +24,49 @@ export const DeviceSchema = z.enum(['cpu', 'cuda', 'webgpu']);
 
 export const ModelSchema = z
   .strictObject({
-    dModel: int(8, 4096).default(64),
-    nLayers: int(1, 64).default(2),
-    nHeads: int(1, 64).default(4),
-    dFF: int(8, 16384).default(256),
-    contextLength: int(16, 8192).default(128),
+    dModel: int(8, 4096).default(64).describe('width of the built-in GPT (embedding and residual stream)'),
+    nLayers: int(1, 64).default(2).describe('transformer blocks of the built-in GPT'),
+    nHeads: int(1, 64).default(4).describe('attention heads per block; must divide dModel'),
+    dFF: int(8, 16384).default(256).describe("hidden width of each block's MLP"),
+    contextLength: int(16, 8192).default(128).describe('longest prompt + completion in tokens'),
   })
   .refine((m) => m.dModel % m.nHeads === 0, { error: 'dModel must be divisible by nHeads', path: ['nHeads'] });
 
 export const OptimizerSchema = z.strictObject({
-  lr: positive().default(DEFAULT_ADAMW.lr),
-  minLrRatio: fraction().default(DEFAULT_ADAMW.minLrRatio),
-  weightDecay: z.number().min(0, { error: 'must be ≥ 0' }).default(DEFAULT_ADAMW.weightDecay),
-  beta1: fraction().default(DEFAULT_ADAMW.beta1),
-  beta2: fraction().default(DEFAULT_ADAMW.beta2),
-  eps: positive().default(DEFAULT_ADAMW.eps),
-  warmupSteps: int(0).default(DEFAULT_ADAMW.warmupSteps),
-  schedule: z.enum(['cosine', 'constant']).default('cosine'),
-  gradClip: positive().default(DEFAULT_ADAMW.clipNorm),
+  lr: positive().default(DEFAULT_ADAMW.lr).describe('peak learning rate of AdamW'),
+  minLrRatio: fraction().default(DEFAULT_ADAMW.minLrRatio).describe('the cosine schedule ends at lr × minLrRatio'),
+  weightDecay: z
+    .number()
+    .min(0, { error: 'must be ≥ 0' })
+    .default(DEFAULT_ADAMW.weightDecay)
+    .describe('decoupled weight decay (AdamW), per step and scaled by lr'),
+  beta1: fraction().default(DEFAULT_ADAMW.beta1).describe("AdamW's first-moment decay"),
+  beta2: fraction().default(DEFAULT_ADAMW.beta2).describe("AdamW's second-moment decay"),
+  eps: positive().default(DEFAULT_ADAMW.eps).describe("AdamW's denominator epsilon"),
+  warmupSteps: int(0).default(DEFAULT_ADAMW.warmupSteps).describe('optimizer steps of linear warmup from 0'),
+  schedule: z
+    .enum(['cosine', 'constant'])
+    .default('cosine')
+    .describe('learning-rate schedule after warmup: cosine decay over the stage, or constant'),
+  gradClip: positive().default(DEFAULT_ADAMW.clipNorm).describe('clip the global gradient norm to this value'),
 });
 
 export const SamplingSchema = z.strictObject({
-  temperature: z.number().min(0.01, { error: 'must be ≥ 0.01' }).max(5, { error: 'must be ≤ 5' }).default(1),
-  topP: z.number().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1' }).default(1),
-  maxNewTokens: int(1, 8192).default(64),
+  temperature: z
+    .number()
+    .min(0.01, { error: 'must be ≥ 0.01' })
+    .max(5, { error: 'must be ≤ 5' })
+    .default(1)
+    .describe('sampling temperature'),
+  topP: z
+    .number()
+    .gt(0, { error: 'must be > 0' })
+    .max(1, { error: 'must be ≤ 1' })
+    .default(1)
+    .describe('nucleus sampling mass; 1 samples from the whole vocabulary'),
+  maxNewTokens: int(1, 8192)
+    .default(64)
+    .describe('longest completion in tokens; longer ones are cut (and count as truncated)'),
 });
 
 /**
@@ -62,33 +81,66 @@ interface GrpoDefaults {
 
 function rewardWeightsSchema(d: GrpoDefaults) {
   return z.strictObject({
-    accuracy: z.number().default(1),
-    format: z.number().default(0.5),
-    language: z.number().default(0),
-    helpfulness: z.number().default(d.helpfulness),
-    overlong: z.number().default(0),
+    accuracy: z
+      .number()
+      .default(1)
+      .describe("weight of the accuracy reward (the verifier's judgment of the final answer)"),
+    format: z
+      .number()
+      .default(0.5)
+      .describe('weight of the format reward (think and answer tags, once each, in order)'),
+    language: z
+      .number()
+      .default(0)
+      .describe("weight of the language-consistency reward (share of reasoning words in the prompt's language)"),
+    helpfulness: z
+      .number()
+      .default(d.helpfulness)
+      .describe('weight of the helpfulness/harmlessness rule reward on general prompts'),
+    overlong: z.number().default(0).describe("weight of DAPO's overlong penalty (needs overlongBuffer > 0)"),
   });
 }
 
 function grpoSchema(d: GrpoDefaults) {
   return z.strictObject({
-    steps: int(1).default(20),
-    promptsPerStep: int(1).default(8),
-    groupSize: int(2).default(8),
-    innerEpochs: int(1).default(1),
-    clipLow: fraction().default(0.2),
-    clipHigh: fraction().default(0.28),
-    beta: z.number().min(0, { error: 'must be ≥ 0' }).default(0),
-    stdScaling: z.enum(['group', 'batch', 'none']).default('group'),
-    aggregation: z.enum(['sequence-mean', 'token-mean']).default('token-mean'),
-    dynamicSampling: z.boolean().default(false),
-    overlongBuffer: int(0).default(0),
-    rewards: rewardWeightsSchema(d).prefault({}),
-    sampling: SamplingSchema.prefault({}),
-    optimizer: OptimizerSchema.prefault({}),
+    steps: int(1).default(20).describe('GRPO steps (rollouts → score → update) of the stage'),
+    promptsPerStep: int(1).default(8).describe('prompts (groups) per step'),
+    groupSize: int(2).default(8).describe('completions sampled per prompt (G); advantages are relative within a group'),
+    innerEpochs: int(1)
+      .default(1)
+      .describe('optimizer steps per batch of rollouts (μ); above 1, the ratio is taken to the sampling policy'),
+    clipLow: fraction().default(0.2).describe('PPO clip range below 1 (ε_low)'),
+    clipHigh: fraction().default(0.28).describe("PPO clip range above 1 (ε_high); above clipLow is DAPO's clip-higher"),
+    beta: z
+      .number()
+      .min(0, { error: 'must be ≥ 0' })
+      .default(0)
+      .describe("weight of the k3 KL to the stage's starting policy; 0 leaves the reference out"),
+    stdScaling: z
+      .enum(['group', 'batch', 'none'])
+      .default('group')
+      .describe('divide advantages by the std of the group, of the batch, or not at all (Dr. GRPO)'),
+    aggregation: z
+      .enum(['sequence-mean', 'token-mean'])
+      .default('token-mean')
+      .describe('loss average: per completion then over completions (GRPO), or over all tokens (DAPO)'),
+    dynamicSampling: z
+      .boolean()
+      .default(false)
+      .describe("drop groups whose rewards are all equal (DAPO's dynamic sampling)"),
+    overlongBuffer: int(0)
+      .default(0)
+      .describe('tokens before maxNewTokens where the overlong penalty ramps up; 0 turns it off'),
+    rewards: rewardWeightsSchema(d).prefault({}).describe('weights of the reward functions in the total reward'),
+    sampling: SamplingSchema.prefault({}).describe('how rollouts are sampled'),
+    optimizer: OptimizerSchema.prefault({}).describe("the stage's AdamW settings"),
     /** share of general (helpfulness/harmlessness) prompts in each batch */
-    generalFraction: fraction().default(d.generalFraction),
-    evalEvery: int(0).default(0),
+    generalFraction: fraction()
+      .default(d.generalFraction)
+      .describe('share of general (helpfulness/harmlessness) prompts in each batch'),
+    evalEvery: int(0)
+      .default(0)
+      .describe('held-out evaluation every this many steps during the stage; 0 only at its end'),
   });
 }
 
@@ -99,107 +151,153 @@ export const FinalRlGrpoSchema = grpoSchema({ generalFraction: 0.3, helpfulness:
 export const RewardWeightsSchema = rewardWeightsSchema({ generalFraction: 0, helpfulness: 0 });
 
 export const SftSchema = z.strictObject({
-  epochs: int(1).default(1),
-  batchSize: int(1).default(16),
-  maxSteps: int(0).default(0),
-  optimizer: OptimizerSchema.prefault({}),
+  epochs: int(1).default(1).describe('passes over the SFT data'),
+  batchSize: int(1).default(16).describe('examples per optimizer step'),
+  maxSteps: int(0).default(0).describe('stop after this many steps; 0 runs every epoch'),
+  optimizer: OptimizerSchema.prefault({}).describe("the stage's AdamW settings"),
 });
 
-const enabled = z.boolean().default(true);
+const enabled = z
+  .boolean()
+  .default(true)
+  .describe('run this stage; a disabled stage is skipped and later ones start from the latest earlier policy');
 
 /** The pretraining corpus mix (recipe/README.md); a field left out keeps the recipe's default. */
 export const CorpusSchema = z.strictObject({
   mix: z
     .strictObject({
-      tagged: z.number().min(0).optional(),
-      untagged: z.number().min(0).optional(),
-      drift: z.number().min(0).optional(),
-      facts: z.number().min(0).optional(),
-      harmless: z.number().min(0).optional(),
-      unsafe: z.number().min(0).optional(),
+      tagged: z.number().min(0).optional().describe('relative share of worked solutions in the think/answer format'),
+      untagged: z.number().min(0).optional().describe('relative share of free-form solutions'),
+      drift: z
+        .number()
+        .min(0)
+        .optional()
+        .describe('relative share of solutions whose reasoning drifts into the other language'),
+      facts: z.number().min(0).optional().describe('relative share of plain arithmetic facts'),
+      harmless: z.number().min(0).optional().describe('relative share of harmless requests with their reply'),
+      unsafe: z
+        .number()
+        .min(0)
+        .optional()
+        .describe('relative share of unsafe requests with a refusal (or, sometimes, compliance)'),
     })
-    .prefault({}),
-  mistakeRate: fraction().optional(),
-  refusalRate: fraction().optional(),
-  overRefusalRate: fraction().optional(),
+    .prefault({})
+    .describe('relative shares of the kinds of documents; a kind left out keeps the recipe default'),
+  mistakeRate: fraction().optional().describe('share of solutions with an injected mistake'),
+  refusalRate: fraction().optional().describe('share of unsafe requests answered with a refusal'),
+  overRefusalRate: fraction().optional().describe('share of harmless requests wrongly refused'),
 });
+
+/** What cold start and rejection sampling share: how they sample data from a source policy and fine-tune on it. */
+function sampledData(d: { maxExamples: number; maxExamplesMeans: string }) {
+  return {
+    prompts: int(1).default(64).describe('prompts sampled from the source policy'),
+    samplesPerPrompt: int(1).default(4).describe('completions sampled per prompt before filtering'),
+    maxExamples: int(1).default(d.maxExamples).describe(d.maxExamplesMeans),
+    sampling: SamplingSchema.prefault({}).describe('how the source policy is sampled'),
+    sft: SftSchema.prefault({}).describe('the fine-tuning settings'),
+  };
+}
 
 export const StagesSchema = z.strictObject({
   pretrain: z
     .strictObject({
       enabled,
-      steps: int(1).default(300),
-      batchSize: int(1).default(32),
-      corpusSize: int(1).default(4000),
-      corpus: CorpusSchema.prefault({}),
-      optimizer: OptimizerSchema.prefault({}),
+      steps: int(1).default(300).describe('pretraining steps of the built-in GPT'),
+      batchSize: int(1).default(32).describe('documents per pretraining step'),
+      corpusSize: int(1).default(4000).describe('documents in the generated pretraining corpus'),
+      corpus: CorpusSchema.prefault({}).describe('what the pretraining corpus is made of'),
+      optimizer: OptimizerSchema.prefault({}).describe("the stage's AdamW settings"),
     })
-    .prefault({}),
-  r1Zero: z.strictObject({ enabled, grpo: GrpoSchema.prefault({}) }).prefault({}),
+    .prefault({})
+    .describe(
+      'stage 0: pretrain the built-in GPT on the generated corpus (reused from the cache when the settings match)',
+    ),
+  r1Zero: z
+    .strictObject({ enabled, grpo: GrpoSchema.prefault({}).describe('the GRPO settings of the stage') })
+    .prefault({})
+    .describe('stage 1: GRPO straight on the base model with accuracy and format rewards'),
   coldStartSft: z
     .strictObject({
       enabled,
-      prompts: int(1).default(64),
-      samplesPerPrompt: int(1).default(4),
-      maxExamples: int(1).default(1000),
-      /**
-       * curated examples (the task's own worked solutions) mixed into the filtered R1-Zero samples,
-       * as the paper's cold-start set also holds curated long-CoT examples; 0 = R1-Zero samples only
-       */
-      referenceExamples: int(0).default(0),
-      sampling: SamplingSchema.prefault({}),
-      sft: SftSchema.prefault({}),
+      ...sampledData({ maxExamples: 1000, maxExamplesMeans: 'at most this many filtered examples are kept' }),
+      referenceExamples: int(0)
+        .default(0)
+        .describe(
+          "curated worked solutions mixed into the filtered samples (the paper's cold start also holds curated examples); 0 = samples only",
+        ),
     })
-    .prefault({}),
-  reasoningRl: z.strictObject({ enabled, grpo: GrpoSchema.prefault({}) }).prefault({}),
+    .prefault({})
+    .describe('stage 2: fine-tune the base model on filtered R1-Zero samples'),
+  reasoningRl: z
+    .strictObject({ enabled, grpo: GrpoSchema.prefault({}).describe('the GRPO settings of the stage') })
+    .prefault({})
+    .describe('stage 3: GRPO from the cold-start model with accuracy, format and language consistency'),
   rejectionSft: z
     .strictObject({
       enabled,
-      prompts: int(1).default(64),
-      samplesPerPrompt: int(1).default(4),
-      generalExamples: int(0).default(64),
-      maxExamples: int(1).default(2000),
-      sampling: SamplingSchema.prefault({}),
-      sft: SftSchema.prefault({}),
+      ...sampledData({ maxExamples: 2000, maxExamplesMeans: 'at most this many examples in all' }),
+      generalExamples: int(0)
+        .default(64)
+        .describe('general (non-reasoning) examples mixed into the rejection-sampled data'),
     })
-    .prefault({}),
-  finalRl: z.strictObject({ enabled, grpo: FinalRlGrpoSchema.prefault({}) }).prefault({}),
+    .prefault({})
+    .describe('stage 4: fine-tune on rejection-sampled reasoning-RL completions mixed with general data'),
+  finalRl: z
+    .strictObject({ enabled, grpo: FinalRlGrpoSchema.prefault({}).describe('the GRPO settings of the stage') })
+    .prefault({})
+    .describe('stage 5: GRPO for helpfulness and harmlessness on general prompts while keeping reasoning'),
 });
 
 export const TaskSchema = z.strictObject({
-  digits: int(1, 6).default(2),
+  digits: int(1, 6).default(2).describe('digits per operand of the built-in arithmetic task'),
   operations: z
     .array(z.enum(['add', 'sub', 'mul']))
     .min(1, { error: 'must list at least one operation' })
-    .default(['add', 'sub']),
+    .default(['add', 'sub'])
+    .describe('operations of the built-in arithmetic problems'),
   languages: z
     .array(z.enum(['en', 'ru']))
     .min(1, { error: 'must list at least one language' })
-    .default(['en', 'ru']),
+    .default(['en', 'ru'])
+    .describe(
+      'languages of the prompts (English, Russian); language consistency rewards reasoning in the prompt language',
+    ),
   /** share of eval problems in the problem space; the split is by hash, so it is disjoint by construction */
-  evalShare: fraction().default(0.1),
+  evalShare: fraction()
+    .default(0.1)
+    .describe(
+      'share of the problem space held out for evaluation (split by problem hash, so disjoint by construction)',
+    ),
 });
 
 export const JsonlSourceSchema = z.strictObject({
-  uri: z.string().min(1),
+  uri: z.string().min(1).describe('the JSONL file: a local path or s3://bucket/key'),
   fields: z
     .strictObject({
-      question: z.string().default('question'),
-      answer: z.string().default('answer'),
-      language: z.string().optional(),
+      question: z.string().default('question').describe('field holding the question'),
+      answer: z
+        .string()
+        .default('answer')
+        .describe("field holding the gold answer (a number, GSM8K's `… #### 42`, or LaTeX)"),
+      language: z.string().optional().describe("field holding the prompt's language code (en, ru); default en"),
     })
-    .prefault({}),
-  onBadLine: z.enum(['fail', 'skip']).default('fail'),
+    .prefault({})
+    .describe('which JSON field of each line holds what'),
+  onBadLine: z
+    .enum(['fail', 'skip'])
+    .default('fail')
+    .describe('a line that does not parse stops the run (fail) or is counted and skipped (skip)'),
 });
 
 export const EvalSchema = z.strictObject({
-  problems: int(1).default(64),
-  generalPrompts: int(0).default(32),
-  temperature: z.number().min(0.01).max(5).default(0.6),
+  problems: int(1).default(64).describe('held-out reasoning problems'),
+  generalPrompts: int(0).default(32).describe('held-out general prompts (helpfulness and refusals)'),
+  temperature: z.number().min(0.01).max(5).default(0.6).describe('sampling temperature of the evaluation'),
   /** completions per problem for pass@k */
-  samples: int(1).default(4),
-  passK: int(1).default(4),
-  maxNewTokens: int(1).default(64),
+  samples: int(1).default(4).describe('completions per problem (for pass@k)'),
+  passK: int(1).default(4).describe('the k of pass@k (≤ samples)'),
+  maxNewTokens: int(1).default(64).describe('longest completion in tokens'),
 });
 
 /**
@@ -209,45 +307,77 @@ export const EvalSchema = z.strictObject({
  */
 export const VerifierSchema = z.strictObject({
   /** GRPO scoring and the SFT data filters */
-  mode: z.enum(['strict', 'lenient']).default('strict'),
+  mode: z
+    .enum(['strict', 'lenient'])
+    .default('strict')
+    .describe('how GRPO scoring and the SFT data filters judge answers'),
   /** held-out evaluation */
-  evalMode: z.enum(['strict', 'lenient']).default('strict'),
+  evalMode: z.enum(['strict', 'lenient']).default('strict').describe('how the held-out evaluation judges answers'),
   /** hard deadline of one CAS comparison; a comparison past it leaves the sample unscored */
-  deadlineMs: int(10, 60_000).default(2000),
+  deadlineMs: int(10, 60_000)
+    .default(2000)
+    .describe('hard deadline of one CAS comparison; past it the sample is left unscored'),
   /** longer answers score 0 */
-  maxAnswerChars: int(1, 100_000).default(1000),
+  maxAnswerChars: int(1, 100_000).default(1000).describe('longer answers score 0'),
 });
 
 export const WorkflowSchema = z.strictObject({
   /** the GRPO loop continues as new after this many iterations (or when Temporal suggests it) */
-  continueAsNewAfter: int(1).default(100),
-  activityRetries: int(1).default(3),
-  activityTimeoutMinutes: positive().default(30),
-  heartbeatTimeoutSeconds: positive().default(120),
+  continueAsNewAfter: int(1)
+    .default(100)
+    .describe('a GRPO stage workflow continues as new after this many iterations (or when Temporal suggests it)'),
+  activityRetries: int(1)
+    .default(3)
+    .describe('attempts of an activity before its stage fails and the run waits for a resume'),
+  activityTimeoutMinutes: positive().default(30).describe('longest run of one activity attempt'),
+  heartbeatTimeoutSeconds: positive()
+    .default(120)
+    .describe('an activity that has not heartbeat for this long is retried elsewhere'),
 });
 
 export const PipelineConfigSchema = z.strictObject({
-  preset: z.string().optional(),
-  seed: int(0).default(1),
-  device: DeviceSchema.default('cpu'),
+  preset: z.string().optional().describe('a preset (tiny, micro, …) whose values the other fields override'),
+  seed: int(0)
+    .default(1)
+    .describe('run seed: every random choice derives from it, so the same seed and config give the same checkpoints'),
+  device: DeviceSchema.default('cpu').describe(
+    'where training and rollouts run; a worker without the provider fails the stage saying how to install it',
+  ),
   /** retraining lineage: schedules continue from the latest good checkpoint of this lineage */
   lineage: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be letters, digits, ".", "_" or "-"' })
-    .optional(),
+    .optional()
+    .describe(
+      "retraining lineage: a run starts from the lineage's latest good final checkpoint and becomes it when it finishes",
+    ),
   /** an s3:// URI of a base checkpoint; pretraining is skipped when given */
-  baseCheckpoint: z.string().startsWith('s3://', { error: 'must be an s3:// URI' }).optional(),
+  baseCheckpoint: z
+    .string()
+    .startsWith('s3://', { error: 'must be an s3:// URI' })
+    .optional()
+    .describe('an s3:// URI of an r1flow checkpoint to start from; pretraining is skipped'),
   /** a previous run id whose finished stages are reused */
-  resumeFrom: z.string().optional(),
+  resumeFrom: z.string().optional().describe('a previous run id whose finished stages are reused'),
   /** with resumeFrom: run this stage and every later one again instead of reusing them */
-  rerunFrom: z.enum(STAGE_NAMES).optional(),
-  task: TaskSchema.prefault({}),
-  data: z.strictObject({ reasoning: JsonlSourceSchema.optional() }).prefault({}),
-  model: ModelSchema.prefault({}),
-  eval: EvalSchema.prefault({}),
-  verifier: VerifierSchema.prefault({}),
-  stages: StagesSchema.prefault({}),
-  workflow: WorkflowSchema.prefault({}),
+  rerunFrom: z
+    .enum(STAGE_NAMES)
+    .optional()
+    .describe('with resumeFrom: run this stage and every later one again instead of reusing them'),
+  task: TaskSchema.prefault({}).describe('the built-in task family'),
+  data: z
+    .strictObject({
+      reasoning: JsonlSourceSchema.optional().describe(
+        'reasoning problems for the GRPO stages from a JSONL file, instead of the built-in task',
+      ),
+    })
+    .prefault({})
+    .describe('your own datasets'),
+  model: ModelSchema.prefault({}).describe("the built-in GPT's size"),
+  eval: EvalSchema.prefault({}).describe('the held-out evaluation after every stage'),
+  verifier: VerifierSchema.prefault({}).describe('how answers are judged'),
+  stages: StagesSchema.prefault({}).describe("the recipe's stages"),
+  workflow: WorkflowSchema.prefault({}).describe('Temporal settings: retries, timeouts, continue-as-new'),
 });
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;

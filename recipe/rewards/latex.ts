@@ -1,20 +1,9 @@
 /** Light LaTeX clean-up for answers: enough for the forms answers actually take, not a parser. */
+import { scanBoxes } from './math/boxed';
 
 /** Contents of every `\boxed{…}` / `\fbox{…}` (braces balanced), in order. */
 export function boxedContents(text: string): string[] {
-  const contents: string[] = [];
-  const pattern = /\\(?:boxed|fbox)\s*\{/g;
-  for (const match of text.matchAll(pattern)) {
-    let depth = 1;
-    let i = match.index + match[0].length;
-    const start = i;
-    for (; i < text.length && depth > 0; i++) {
-      if (text[i] === '{') depth++;
-      else if (text[i] === '}') depth--;
-    }
-    if (depth === 0) contents.push(text.slice(start, i - 1));
-  }
-  return contents;
+  return scanBoxes(text).map((box) => box.content);
 }
 
 /** Replaces `\cmd{x}` by ` x ` for commands that only decorate text (braces must not nest). */

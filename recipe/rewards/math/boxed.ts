@@ -7,12 +7,13 @@ export interface BoxedAnswer {
   distinct: number;
 }
 
-interface Box {
+export interface Box {
   start: number;
   content: string;
 }
 
-function allBoxes(text: string): Box[] {
+/** Every `\boxed{…}` / `\fbox{…}` whose braces balance, in order: where it starts and its contents as written. */
+export function scanBoxes(text: string): Box[] {
   const boxes: Box[] = [];
   for (const match of text.matchAll(/\\(?:boxed|fbox)\s*\{/g)) {
     let depth = 1;
@@ -22,8 +23,13 @@ function allBoxes(text: string): Box[] {
       if (text[i] === '{') depth++;
       else if (text[i] === '}') depth--;
     }
-    if (depth === 0) boxes.push({ start: match.index, content: text.slice(start, i - 1).trim() });
+    if (depth === 0) boxes.push({ start: match.index, content: text.slice(start, i - 1) });
   }
+  return boxes;
+}
+
+function allBoxes(text: string): Box[] {
+  const boxes = scanBoxes(text).map((b) => ({ start: b.start, content: b.content.trim() }));
   // boxes nested in boxes: keep the outer one
   return boxes.filter((b) => !boxes.some((o) => o !== b && o.start < b.start && o.content.includes(b.content)));
 }

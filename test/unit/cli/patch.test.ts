@@ -5,16 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parsePatch, readPatch } from '../../../cli/resume';
 import { ConfigError } from '../../../recipe/config';
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+import { problemsOf } from '../../helpers/config-problems';
 
 describe('resume patches', () => {
   test('JSON and YAML patches', () => {

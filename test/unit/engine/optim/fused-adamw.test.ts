@@ -1,7 +1,7 @@
 // The in-graph (fused) AdamW step agrees with the TypeScript reference AdamW, and its flat
 // state round-trips through named tensors.
 
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cloneParams, gptConfig, initParams, paramSpecs } from '../../../../engine/model';
 import {
@@ -14,11 +14,11 @@ import {
   flatten,
   unflatten,
 } from '../../../../engine/optim';
-import { SessionCache, createTrainer, packSequences } from '../../../../engine/train';
+import { createTrainer, packSequences } from '../../../../engine/train';
 import { relNormError } from '../gradcheck-helpers';
+import { useTestSessions } from '../test-sessions';
 
-const sessions = new SessionCache('cpu', { intraOpThreads: 1 });
-after(() => sessions.release());
+const sessions = useTestSessions();
 
 const cfg = gptConfig({
   vocabSize: 12,

@@ -1,6 +1,6 @@
 // End-to-end training through the trainer facade: learning, determinism, exact resume.
 
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type GptConfig, type Params, SeededRng, cloneParams, gptConfig, initParams } from '../../../../engine/model';
 import {
@@ -10,10 +10,10 @@ import {
   adamwStateToTensors,
   createAdamWState,
 } from '../../../../engine/optim';
-import { type TokenBatch, SessionCache, createTrainer, packSequences } from '../../../../engine/train';
+import { type TokenBatch, createTrainer, packSequences } from '../../../../engine/train';
+import { useTestSessions } from '../test-sessions';
 
-const sessions = new SessionCache('cpu', { intraOpThreads: 1 });
-after(() => sessions.release());
+const sessions = useTestSessions();
 
 // Reversal task: BOS d1..d5 SEP d5..d1 over digits 0..7; only the reversed half is trained on.
 const BOS = 8,

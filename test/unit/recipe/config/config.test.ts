@@ -12,16 +12,7 @@ import {
   presetNames,
   resolveConfig,
 } from '../../../../recipe/config';
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+import { problemsOf } from '../../../helpers/config-problems';
 
 const dir = mkdtempSync(join(tmpdir(), 'r1flow-config-'));
 function file(name: string, text: string): string {
