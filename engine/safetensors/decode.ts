@@ -185,7 +185,51 @@ export function readSafetensorsFile(path: string, options: SafetensorsReadOption
   }
 }
 
-function readExactly(fd: number, target: Buffer, position: number): void {
+/** Where one tensor's bytes lie in a safetensors file. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: SafetensorsTensor['dtype'];
+  shape: number[];
+  /** Absolute byte offset of the tensor's data in the file. */
+  offset: number;
+  byteLength: number;
+}
+
+/**
+ * Reads and checks only the header of a safetensors file (the data section is not read), so
+ * callers can then load tensors one at a time. A truncated file fails here, naming the tensor
+ * that runs past its end.
+ */
+export function readSafetensorsHeader(
+  path: string,
+  options: SafetensorsReadOptions = {},
+): { entries: SafetensorsEntry[]; metadata: SafetensorsMetadata } {
+  const source = `file ${path}`;
+  const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const fd = fs.openSync(path, 'r');
+  try {
+    const totalBytes = fs.fstatSync(fd).size;
+    const prefix = Buffer.alloc(8);
+    if (totalBytes >= 8) readExactly(fd, prefix, 0);
+    const length = headerLength(source, prefix, totalBytes, max);
+    const headerBytes = Buffer.alloc(length);
+    readExactly(fd, headerBytes, 8);
+    const header = parseHeader(source, headerBytes, totalBytes);
+    const entries = header.entries.map((e) => ({
+      name: e.name,
+      dtype: e.dtype,
+      shape: e.shape,
+      offset: header.dataStart + e.begin,
+      byteLength: e.end - e.begin,
+    }));
+    return { entries, metadata: header.metadata };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads `target.length` bytes at `position` of an open file. */
+export function readExactly(fd: number, target: Uint8Array, position: number): void {
   let done = 0;
   while (done < target.length) {
     const got = fs.readSync(fd, target, done, target.length - done, position + done);
