@@ -12,4 +12,14 @@ export {
 } from './bundle';
 export { loadCheckpoint, readCheckpointManifest, saveCheckpoint } from './directory';
 export { canonicalJson } from './canonical-json';
-export { gptCheckpointHash, loadGptCheckpoint, saveGptCheckpoint, type GptCheckpoint } from './gpt-checkpoint';
+export {
+  gptCheckpointHash,
+  loadGptCheckpoint,
+  loadModelCheckpoint,
+  modelCheckpointHash,
+  saveGptCheckpoint,
+  saveModelCheckpoint,
+  type GptCheckpoint,
+  type ModelCheckpoint,
+  type TokenizerFileMap,
+} from './model-checkpoint';

@@ -3,6 +3,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { createSession } from '../../../../engine/device';
+import { type ModelConfig, type Params, declareWeightInputs, modelForward, paramSpecs } from '../../../../engine/model';
+import { GraphBuilder, encodeModel } from '../../../../engine/onnx';
 import { readSafetensorsFile, toFloat32Array } from '../../../../engine/safetensors';
 
 export const FIXTURE_ROOT = path.resolve(import.meta.dirname, '../../../fixtures/hf');
@@ -68,4 +72,22 @@ export function relNormDiff(a: ArrayLike<number>, b: ArrayLike<number>): number 
     n += b[i] ** 2;
   }
   return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-30);
+}
+
+/** The engine's logits [B, T, V] for token ids, through the same forward pass every graph uses. */
+export async function modelLogits(config: ModelConfig, params: Params, ids: number[][]): Promise<Float32Array> {
+  const g = new GraphBuilder('logits');
+  const w = declareWeightInputs(g, config);
+  const input = g.input('ids', 'int64', ['batch', 'seq']);
+  g.output(modelForward(g, config, w, input).logits, 'logits');
+  const session = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: 1 });
+  const feeds: Record<string, ort.Tensor> = {
+    ids: new ort.Tensor('int64', BigInt64Array.from(ids.flat().map(BigInt)), [ids.length, ids[0].length]),
+  };
+  for (const s of paramSpecs(config)) feeds[s.name] = new ort.Tensor('float32', params[s.name], s.shape);
+  try {
+    return (await session.run(feeds)).logits.data as Float32Array;
+  } finally {
+    await session.release();
+  }
 }

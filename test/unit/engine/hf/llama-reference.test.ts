@@ -3,14 +3,10 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
 import { EngineRuntime } from '../../../../engine/runtime';
-import { GraphBuilder, encodeModel } from '../../../../engine/onnx';
-import { declareWeightInputs, modelForward, paramSpecs } from '../../../../engine/model';
-import { createSession } from '../../../../engine/device';
 import { importLlama } from '../../../../engine/hf/llama-import';
 import { openHfDirectory } from '../../../../engine/hf/hf-directory';
-import { FIXTURES, fixtureDir, maxAbsDiff, readReference, relNormDiff } from './fixture-helpers';
+import { FIXTURES, fixtureDir, maxAbsDiff, modelLogits, readReference, relNormDiff } from './fixture-helpers';
 
 const engine = new EngineRuntime('cpu', { intraOpThreads: 1 });
 after(() => engine.release());
@@ -37,18 +33,7 @@ for (const name of FIXTURES) {
 
     test('logits equal transformers within 1e-4', async () => {
       const { config, params } = await load(name);
-      const g = new GraphBuilder('logits');
-      const w = declareWeightInputs(g, config);
-      const ids = g.input('ids', 'int64', ['batch', 'seq']);
-      g.output(modelForward(g, config, w, ids).logits, 'logits');
-      const session = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: 1 });
-      const feeds: Record<string, ort.Tensor> = {
-        ids: new ort.Tensor('int64', BigInt64Array.from(ref.ids.flat().map(BigInt)), [2, ref.ids[0].length]),
-      };
-      for (const s of paramSpecs(config)) feeds[s.name] = new ort.Tensor('float32', params[s.name], s.shape);
-      const out = await session.run(feeds);
-      await session.release();
-      const diff = maxAbsDiff(out.logits.data as Float32Array, ref.arrays.logits);
+      const diff = maxAbsDiff(await modelLogits(config, params, ref.ids), ref.arrays.logits);
       assert.ok(diff <= 1e-4, `max |logit diff| ${diff}`);
     });
 
