@@ -1,0 +1,248 @@
+// Llama-family throughput and loading, printed as JSON:
+// - train tokens/s of the fused SFT step (forward + backward + AdamW in one session.run) for a
+//   ~10M and a ~50M Llama config, with its ratio to onnxruntime's in-process MatMul ceiling
+//   (measured in the same round, as bench/engine-train.ts does);
+// - decode tokens/s of one whole-rollout Loop run (batch 32, 64 new tokens);
+// - load time and peak RSS of importing a random-init ~135M model (SmolLM2-135M's shape) from
+//   a Hugging Face folder written to a temp folder, each in a fresh process.
+// Run: node --import tsx bench/llama.ts   (env STEPS, ROUNDS, THREADS; SKIP_LOAD=1, SKIP_50M=1)
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { createSession } from '../engine/device';
+import { exportHfDirectory } from '../engine/export';
+import { loadLocalModel } from '../engine/hf';
+import { type LlamaConfig, SeededRng, countParams, initParams, llamaConfig, paramSpecs } from '../engine/model';
+import { GraphBuilder, encodeModel } from '../engine/onnx';
+import { DEFAULT_ADAMW, createAdamWState } from '../engine/optim';
+import { RolloutSampler, llamaDecoder } from '../engine/sampler';
+import { SessionCache, createTrainer, packSequences } from '../engine/train';
+import { CharTokenizer } from '../engine/tokenizer';
+
+const STEPS = Number(process.env.STEPS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const THREADS = Number(process.env.THREADS ?? 2);
+const CEILING_N = 1024;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const r3 = (x: number) => +x.toFixed(3);
+
+async function ceilingSession() {
+  const g = new GraphBuilder('matmul');
+  const n = CEILING_N;
+  g.output(g.matmul(g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])), 'c');
+  const s = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: THREADS });
+  const rng = new SeededRng(1);
+  const data = Float32Array.from({ length: n * n }, () => rng.normal());
+  const feeds = { a: new ort.Tensor('float32', data, [n, n]), b: new ort.Tensor('float32', data, [n, n]) };
+  await s.run(feeds);
+  return async (runs: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await s.run(feeds);
+      times.push(performance.now() - t0);
+    }
+    return (2 * n ** 3) / (median(times) / 1e3) / 1e9;
+  };
+}
+
+/** Matmul FLOPs of one forward+backward pass (3x forward): projections, attention and the head. */
+function trainFlops(cfg: LlamaConfig, B: number, Tm: number): number {
+  const { dModel: D, dFF: F, nLayers: L, vocabSize: V, nHeads: H, nKvHeads: K, headDim: hd } = cfg;
+  const perTokenMatmul = L * (D * H * hd + 2 * D * K * hd + H * hd * D + 3 * D * F) + V * D;
+  return 3 * (2 * B * Tm * perTokenMatmul + L * 4 * B * Tm * Tm * H * hd);
+}
+
+async function benchTrain(cfg: LlamaConfig, B: number, T: number, ceiling: (runs: number) => Promise<number>) {
+  const trainer = createTrainer(cfg, new SessionCache('cpu', { intraOpThreads: THREADS }));
+  const params = initParams(cfg, 1);
+  const state = createAdamWState(params);
+  const rng = new SeededRng(2);
+  const batch = packSequences(
+    Array.from({ length: B }, () => ({
+      tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize),
+      lossStart: 1,
+    })),
+    0,
+  );
+  const hp = { optimizer: { ...DEFAULT_ADAMW, lr: 1e-4 } };
+  const c0 = performance.now();
+  await trainer.sftStep(params, state, batch, hp);
+  const firstStepMs = performance.now() - c0;
+  await trainer.sftStep(params, state, batch, hp);
+  const flops = trainFlops(cfg, B, T - 1);
+  const rounds: { ceiling: number; stepMs: number; gflops: number; ratio: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const ceil = await ceiling(5);
+    const times: number[] = [];
+    for (let i = 0; i < STEPS; i++) {
+      const t0 = performance.now();
+      await trainer.sftStep(params, state, batch, hp);
+      times.push(performance.now() - t0);
+    }
+    const stepMs = median(times);
+    const gflops = flops / (stepMs / 1e3) / 1e9;
+    rounds.push({ ceiling: ceil, stepMs, gflops, ratio: gflops / ceil });
+  }
+  const med = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
+  return {
+    batch: B,
+    seqLen: T,
+    firstStepMsWithCompile: Math.round(firstStepMs),
+    stepMs: r3(med.stepMs),
+    tokensPerSec: Math.round((B * (T - 1)) / (med.stepMs / 1e3)),
+    gflops: +med.gflops.toFixed(2),
+    ceilingGflops: +med.ceiling.toFixed(2),
+    ratioToCeiling: r3(med.ratio),
+    allRounds: rounds.map((x) => ({ stepMs: r3(x.stepMs), ratio: r3(x.ratio) })),
+  };
+}
+
+/** One whole-rollout Loop run: batch 32, prompts of 16 tokens, 64 new tokens (no stop token). */
+async function benchDecode(cfg: LlamaConfig) {
+  const sampler = RolloutSampler.create(llamaDecoder(cfg), initParams(cfg, 3), {
+    device: 'cpu',
+    intraOpThreads: THREADS,
+  });
+  const rng = new SeededRng(4);
+  const prompts = Array.from({ length: 32 }, () => Array.from({ length: 16 }, () => rng.nextUint32() % cfg.vocabSize));
+  const seeds = prompts.map((_, i) => i);
+  const options = { maxNewTokens: 64, temperature: 1, stopTokens: [], padToken: 0 };
+  const c0 = performance.now();
+  await sampler.sample({ prompts, seeds }, options, 'loop');
+  const firstRunMs = performance.now() - c0;
+  const times: number[] = [];
+  let generated = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    const out = await sampler.sample({ prompts, seeds }, options, 'loop');
+    times.push(performance.now() - t0);
+    generated = out.reduce((n, c) => n + c.tokens.length, 0);
+  }
+  await sampler.release();
+  const ms = median(times);
+  return {
+    batch: 32,
+    promptTokens: 16,
+    newTokens: 64,
+    generatedPerRun: generated,
+    firstRunMsWithCompile: Math.round(firstRunMs),
+    runMs: Math.round(ms),
+    tokensPerSec: Math.round(generated / (ms / 1e3)),
+  };
+}
+
+/** SmolLM2-135M's shape. */
+const SMOLLM2_135M = llamaConfig({
+  vocabSize: 49152,
+  dModel: 576,
+  nLayers: 30,
+  nHeads: 9,
+  nKvHeads: 3,
+  headDim: 64,
+  dFF: 1536,
+  contextLength: 2048,
+  ropeTheta: 100000,
+  tiedEmbeddings: true,
+});
+
+/** Child process: write a random-init model folder. */
+function writeModel(dir: string) {
+  const tokenizer = new CharTokenizer('abc');
+  exportHfDirectory(dir, {
+    config: SMOLLM2_135M,
+    params: initParams(SMOLLM2_135M, 5),
+    tokenizerFiles: { 'tokenizer.json': tokenizer.toJSON() },
+  });
+}
+
+/** Child process: import the folder, report time and peak RSS. */
+async function loadModel(dir: string) {
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const model = await loadLocalModel(dir);
+  const ms = performance.now() - t0;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  console.log(JSON.stringify({ ms, peak, rssBefore, params: countParams(model.config) }));
+}
+
+function child(mode: string, dir: string): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', process.argv[1], mode, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function benchLoad() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llama-135m-'));
+  try {
+    child('--write', dir);
+    const bytes = fs.statSync(path.join(dir, 'model.safetensors')).size;
+    const r = JSON.parse(child('--load', dir)) as { ms: number; peak: number; rssBefore: number; params: number };
+    const f32 = r.params * 4;
+    return {
+      params: r.params,
+      safetensorsMiB: Math.round(bytes / 2 ** 20),
+      loadMs: Math.round(r.ms),
+      peakRssMiB: Math.round(r.peak / 2 ** 20),
+      rssBeforeLoadMiB: Math.round(r.rssBefore / 2 ** 20),
+      peakRssOverF32Weights: r3(r.peak / f32),
+      goal: 'peak RSS <= 2.5x the f32 weights',
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const CONFIGS = {
+  '10M': llamaConfig({
+    vocabSize: 4096,
+    dModel: 256,
+    nLayers: 12,
+    nHeads: 4,
+    nKvHeads: 2,
+    dFF: 704,
+    contextLength: 256,
+  }),
+  '50M': llamaConfig({
+    vocabSize: 8192,
+    dModel: 512,
+    nLayers: 16,
+    nHeads: 8,
+    nKvHeads: 4,
+    dFF: 1408,
+    contextLength: 256,
+  }),
+};
+
+async function main() {
+  const [mode, dir] = process.argv.slice(2);
+  if (mode === '--write') return writeModel(dir);
+  if (mode === '--load') return loadModel(dir);
+  const ceiling = await ceilingSession();
+  const models = [];
+  for (const [label, cfg] of Object.entries(CONFIGS)) {
+    if (label === '50M' && process.env.SKIP_50M) continue;
+    models.push({
+      label,
+      params: countParams(cfg),
+      config: { V: cfg.vocabSize, D: cfg.dModel, L: cfg.nLayers, H: cfg.nHeads, KV: cfg.nKvHeads, F: cfg.dFF },
+      train: await benchTrain(cfg, label === '10M' ? 8 : 4, 128, ceiling),
+      decode: await benchDecode(cfg),
+    });
+  }
+  const load = process.env.SKIP_LOAD ? null : await benchLoad();
+  const result = {
+    threads: THREADS,
+    ceiling: `MatMul ${CEILING_N}x${CEILING_N} float32, in process`,
+    tensors: paramSpecs(CONFIGS['10M']).length,
+    models,
+    load135M: load,
+  };
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
