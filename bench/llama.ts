@@ -102,9 +102,12 @@ async function benchTrain(cfg: LlamaConfig, B: number, T: number, ceiling: (runs
   };
 }
 
-/** One whole-rollout Loop run: batch 32, prompts of 16 tokens, 64 new tokens (no stop token). */
-async function benchDecode(cfg: LlamaConfig) {
-  const sampler = RolloutSampler.create(llamaDecoder(cfg), initParams(cfg, 3), {
+/**
+ * One whole-rollout Loop run: batch 32, prompts of 16 tokens, 64 new tokens (no stop token), with
+ * primitive ops (the default) or opset-23's fused RMSNormalization/RotaryEmbedding/Attention.
+ */
+async function benchDecode(cfg: LlamaConfig, fused: boolean) {
+  const sampler = RolloutSampler.create(llamaDecoder(cfg, { fused }), initParams(cfg, 3), {
     device: 'cpu',
     intraOpThreads: THREADS,
   });
@@ -231,7 +234,8 @@ async function main() {
       params: countParams(cfg),
       config: { V: cfg.vocabSize, D: cfg.dModel, L: cfg.nLayers, H: cfg.nHeads, KV: cfg.nKvHeads, F: cfg.dFF },
       train: await benchTrain(cfg, label === '10M' ? 8 : 4, 128, ceiling),
-      decode: await benchDecode(cfg),
+      decode: await benchDecode(cfg, false),
+      decodeFusedOps: await benchDecode(cfg, true),
     });
   }
   const load = process.env.SKIP_LOAD ? null : await benchLoad();

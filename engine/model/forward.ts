@@ -29,6 +29,12 @@ export interface ForwardOptions {
   positions?: Value;
   /** [batch, past_len + seq] bool, true where a key may be attended (false for padding). */
   keyMask?: Value;
+  /**
+   * Llama family only: use opset-23's fused RMSNormalization, RotaryEmbedding and Attention.
+   * They have no gradient rules, so only rollout graphs (encoded at opset 23) use them; needs
+   * `positions` [batch, seq] and `keyMask`. The GPT ignores it.
+   */
+  fused?: boolean;
 }
 
 export interface ForwardResult {

@@ -31,6 +31,9 @@ export interface RotaryTables {
   cos: Value;
   /** sin with the first half negated, so rotate_half(x)·sin = swap_halves(x)·signedSin. */
   signedSin: Value;
+  /** cos and sin of each (position, frequency) as computed, [.., T, headDim / 2] (RotaryEmbedding's caches). */
+  cosHalf: Value;
+  sinHalf: Value;
 }
 
 /**
@@ -54,8 +57,22 @@ export function rotaryTables(g: GraphBuilder, cfg: LlamaConfig, positions: Value
       cos = g.unsqueeze(cos, [1]);
       signedSin = g.unsqueeze(signedSin, [1]);
     }
-    return { cos, signedSin };
+    return { cos, signedSin, cosHalf, sinHalf };
   });
+}
+
+/** opset-23 RMSNormalization over the last axis (rollout graphs only: no gradient rule). */
+function fusedRmsNorm(g: GraphBuilder, x: Value, weight: Value, eps: number): Value {
+  return g.node('RMSNormalization', [x, weight], { axis: -1, epsilon: { float: eps } }, [
+    { dtype: x.dtype, shape: x.shape },
+  ])[0];
+}
+
+/** opset-23 RotaryEmbedding of a [B, heads, T, hd] tensor with per-row caches [B, T, hd/2]. */
+function fusedRotary(g: GraphBuilder, x: Value, rope: RotaryTables): Value {
+  return g.node('RotaryEmbedding', [x, rope.cosHalf, rope.sinHalf], { interleaved: 0 }, [
+    { dtype: x.dtype, shape: x.shape },
+  ])[0];
 }
 
 /** q·cos + rotate_half(q)·sin over the last axis of a [B, heads, T, hd] tensor. */
@@ -97,18 +114,50 @@ export function llamaForward(
     };
     const headsFirst = (t: Value) => g.transpose(t, [0, 2, 1, 3]); // [B, heads, T, hd]
 
+    const fused = opts.fused === true;
+    if (fused && (!opts.keyMask || opts.positions?.shape.length !== 2))
+      throw new Error('llamaForward: fused ops need positions [batch, seq] and a key mask.');
+    const norm = (v: Value, weight: Value) =>
+      fused ? fusedRmsNorm(g, v, weight, cfg.rmsNormEps) : rmsNorm(g, v, weight, cfg.rmsNormEps);
+
+    /** x + down(silu(gate(h)) · up(h)) with h = RMSNorm(x): the second half of a block. */
+    const mlpBlock = (x1: Value, p: string): Value => {
+      const h2 = norm(x1, w[p + 'post_attention_layernorm.weight']);
+      const gate = silu(g, linear(h2, p + 'mlp.gate_proj', cfg.mlpBias));
+      const up = linear(h2, p + 'mlp.up_proj', cfg.mlpBias);
+      return g.add(x1, linear(g.mul(gate, up), p + 'mlp.down_proj', cfg.mlpBias));
+    };
+
     let x = g.reshape(g.gather(w[LLAMA_EMBEDDINGS], tokens, 0), [-1, D]); // [B*T, D]
     const present: KvCache[] = [];
     for (let l = 0; l < cfg.nLayers; l++) {
       const p = llamaLayer(l);
       x = g.scope(`layers.${l}`, () => {
-        const h = rmsNorm(g, x, w[p + 'input_layernorm.weight'], cfg.rmsNormEps);
+        const h = norm(x, w[p + 'input_layernorm.weight']);
         let q = toHeads(linear(h, p + 'self_attn.q_proj', cfg.qkvBias), H); // [B, T, H, hd]
         let k = toHeads(linear(h, p + 'self_attn.k_proj', cfg.qkvBias), K);
         const v = toHeads(linear(h, p + 'self_attn.v_proj', cfg.qkvBias), K);
         if (cfg.qkNorm) {
-          q = rmsNorm(g, q, w[p + 'self_attn.q_norm.weight'], cfg.rmsNormEps);
-          k = rmsNorm(g, k, w[p + 'self_attn.k_norm.weight'], cfg.rmsNormEps);
+          q = norm(q, w[p + 'self_attn.q_norm.weight']);
+          k = norm(k, w[p + 'self_attn.k_norm.weight']);
+        }
+        if (fused) {
+          const q4 = fusedRotary(g, headsFirst(q), rope);
+          const k4 = fusedRotary(g, headsFirst(k), rope);
+          const Tk = past ? `${past[l].key.shape[2]}+${T}` : T;
+          const [att, presentKey, presentValue] = g.node(
+            'Attention',
+            [q4, k4, headsFirst(v), maskBias, past?.[l].key ?? null, past?.[l].value ?? null],
+            { scale: { float: 1 / Math.sqrt(hd) } },
+            [
+              { dtype: dt, shape: [B, H, T, hd] },
+              { dtype: dt, shape: [B, K, Tk, hd] },
+              { dtype: dt, shape: [B, K, Tk, hd] },
+            ],
+          );
+          present.push({ key: presentKey, value: presentValue });
+          const merged = g.reshape(g.transpose(att, [0, 2, 1, 3]), [-1, H * hd]);
+          return mlpBlock(g.add(x, linear(merged, p + 'self_attn.o_proj', cfg.outputBias)), p);
         }
         const q4 = g.mul(applyRotary(g, headsFirst(q), rope), scale); // [B, H, T, hd]
         let k4 = applyRotary(g, headsFirst(k), rope); // [B, K, T, hd]
@@ -125,14 +174,10 @@ export function llamaForward(
         let att = g.matmul(probs, v4); // [B, K, G*T, hd]
         if (G > 1) att = g.reshape(att, [0, H, -1, hd], [B, H, T, hd]);
         const merged = g.reshape(g.transpose(att, [0, 2, 1, 3]), [-1, H * hd]); // [B*T, H*hd]
-        const x1 = g.add(x, linear(merged, p + 'self_attn.o_proj', cfg.outputBias));
-        const h2 = rmsNorm(g, x1, w[p + 'post_attention_layernorm.weight'], cfg.rmsNormEps);
-        const gate = silu(g, linear(h2, p + 'mlp.gate_proj', cfg.mlpBias));
-        const up = linear(h2, p + 'mlp.up_proj', cfg.mlpBias);
-        return g.add(x1, linear(g.mul(gate, up), p + 'mlp.down_proj', cfg.mlpBias));
+        return mlpBlock(g.add(x, linear(merged, p + 'self_attn.o_proj', cfg.outputBias)), p);
       });
     }
-    const hf = rmsNorm(g, x, w[LLAMA_FINAL_NORM], cfg.rmsNormEps);
+    const hf = norm(x, w[LLAMA_FINAL_NORM]);
     const head = cfg.tiedEmbeddings ? w[LLAMA_EMBEDDINGS] : w[LLAMA_LM_HEAD];
     const logits2d = g.gemm(hf, head, null, { transB: true }); // [B*T, V]
     const logits = g.reshapeTo(logits2d, g.concat([tokShape, g.constant([V], 'int64')], 0), [B, T, V]);

@@ -5,6 +5,7 @@ import {
   type ModelConfig,
   type ModelWeights,
   attentionShape,
+  isLlamaConfig,
   modelForward,
   paramSpecs,
 } from '../model';
@@ -15,7 +16,16 @@ import type { CachedDecoder } from './decoder';
  * cache. The cache holds the key/value heads (fewer than the query heads under grouped-query
  * attention).
  */
-export function modelDecoder(cfg: ModelConfig): CachedDecoder {
+export interface DecoderOptions {
+  /**
+   * Llama family: emit opset-23 fused RMSNormalization, RotaryEmbedding and Attention instead of
+   * primitive ops (the rollout graphs are then encoded at opset 23). The GPT has no fused path.
+   */
+  fused?: boolean;
+}
+
+export function modelDecoder(cfg: ModelConfig, options: DecoderOptions = {}): CachedDecoder {
+  const fused = isLlamaConfig(cfg) && options.fused === true;
   const specs = paramSpecs(cfg).map((s) => ({ name: s.name, shape: s.shape }));
   const { layers, kvHeads, headDim } = attentionShape(cfg);
   return {
@@ -25,6 +35,7 @@ export function modelDecoder(cfg: ModelConfig): CachedDecoder {
     heads: kvHeads,
     headDim,
     paramSpecs: specs,
+    ...(fused ? { opset: 23 as const } : {}),
     emitForward(g, params, args) {
       const weights: ModelWeights = {};
       for (const spec of specs) {
@@ -36,6 +47,7 @@ export function modelDecoder(cfg: ModelConfig): CachedDecoder {
       const result = modelForward(g, cfg, weights, args.tokens, {
         positions: args.positions,
         keyMask,
+        ...(fused ? { fused } : {}),
         ...(args.past ? { past: args.past.map((layer) => ({ key: layer.key, value: layer.value })) } : {}),
       });
       return {
@@ -50,4 +62,5 @@ export function modelDecoder(cfg: ModelConfig): CachedDecoder {
 export const gptDecoder = (cfg: GptConfig): CachedDecoder => modelDecoder(cfg);
 
 /** A Llama-family model as a sampler decoder. */
-export const llamaDecoder = (cfg: LlamaConfig): CachedDecoder => modelDecoder(cfg);
+export const llamaDecoder = (cfg: LlamaConfig, options: DecoderOptions = {}): CachedDecoder =>
+  modelDecoder(cfg, options);

@@ -4,6 +4,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineRuntime } from '../../../../engine/runtime';
+import { RolloutSampler, modelDecoder } from '../../../../engine/sampler';
 import { importLlama } from '../../../../engine/hf/llama-import';
 import { openHfDirectory } from '../../../../engine/hf/hf-directory';
 import { FIXTURES, fixtureDir, maxAbsDiff, modelLogits, readReference, relNormDiff } from './fixture-helpers';
@@ -53,7 +54,7 @@ for (const name of FIXTURES) {
       }
     });
 
-    test('greedy decoding gives transformers’ tokens, on the Loop and the step path alike', async () => {
+    test('greedy decoding gives transformers’ tokens on the Loop, step and fused-op paths', async () => {
       const { config, params } = await load(name);
       const sampler = engine.sampler(config, params);
       const eos = 2;
@@ -67,6 +68,15 @@ for (const name of FIXTURES) {
         step.map((c) => c.tokens),
         loop.map((c) => c.tokens),
       );
+      // The opset-23 fused ops (RMSNormalization, RotaryEmbedding, Attention) decode the same.
+      const fused = RolloutSampler.create(modelDecoder(config, { fused: true }), params, { intraOpThreads: 1 });
+      const fusedOut = await fused.sample(request, options, 'loop');
+      await fused.release();
+      assert.deepEqual(
+        fusedOut.map((c) => c.tokens),
+        loop.map((c) => c.tokens),
+      );
+      fusedOut.forEach((c, i) => assert.ok(maxAbsDiff(c.logprobs, loop[i].logprobs) <= 1e-4, `fused row ${i}`));
       // The cached decode's log-probs equal the full forward pass over prompt + completion.
       for (const [i, prompt] of request.prompts.entries()) {
         const full = [...prompt, ...loop[i].tokens];
