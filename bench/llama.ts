@@ -11,44 +11,22 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { createSession } from '../engine/device';
 import { exportHfDirectory } from '../engine/export';
 import { loadLocalModel } from '../engine/hf';
 import { type LlamaConfig, SeededRng, countParams, initParams, llamaConfig, paramSpecs } from '../engine/model';
-import { GraphBuilder, encodeModel } from '../engine/onnx';
-import { DEFAULT_ADAMW, createAdamWState } from '../engine/optim';
 import { RolloutSampler, llamaDecoder } from '../engine/sampler';
-import { SessionCache, createTrainer, packSequences } from '../engine/train';
 import { CharTokenizer } from '../engine/tokenizer';
+import { BENCH_OPTIMIZER, matmulCeiling, median, randomBatch, timeTrainRounds } from './train-bench';
+import { SessionCache, createTrainer } from '../engine/train';
+import { createAdamWState } from '../engine/optim';
+
+const CEILING_N = 1024;
 
 const STEPS = Number(process.env.STEPS ?? 3);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const THREADS = Number(process.env.THREADS ?? 2);
-const CEILING_N = 1024;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r3 = (x: number) => +x.toFixed(3);
-
-async function ceilingSession() {
-  const g = new GraphBuilder('matmul');
-  const n = CEILING_N;
-  g.output(g.matmul(g.input('a', 'float32', [n, n]), g.input('b', 'float32', [n, n])), 'c');
-  const s = await createSession(encodeModel(g), { device: 'cpu', intraOpThreads: THREADS });
-  const rng = new SeededRng(1);
-  const data = Float32Array.from({ length: n * n }, () => rng.normal());
-  const feeds = { a: new ort.Tensor('float32', data, [n, n]), b: new ort.Tensor('float32', data, [n, n]) };
-  await s.run(feeds);
-  return async (runs: number) => {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await s.run(feeds);
-      times.push(performance.now() - t0);
-    }
-    return (2 * n ** 3) / (median(times) / 1e3) / 1e9;
-  };
-}
 
 /** Matmul FLOPs of one forward+backward pass (3x forward): projections, attention and the head. */
 function trainFlops(cfg: LlamaConfig, B: number, Tm: number): number {
@@ -61,33 +39,13 @@ async function benchTrain(cfg: LlamaConfig, B: number, T: number, ceiling: (runs
   const trainer = createTrainer(cfg, new SessionCache('cpu', { intraOpThreads: THREADS }));
   const params = initParams(cfg, 1);
   const state = createAdamWState(params);
-  const rng = new SeededRng(2);
-  const batch = packSequences(
-    Array.from({ length: B }, () => ({
-      tokens: Array.from({ length: T }, () => rng.nextUint32() % cfg.vocabSize),
-      lossStart: 1,
-    })),
-    0,
-  );
-  const hp = { optimizer: { ...DEFAULT_ADAMW, lr: 1e-4 } };
+  const batch = randomBatch(cfg, B, T, 2);
   const c0 = performance.now();
-  await trainer.sftStep(params, state, batch, hp);
+  await trainer.sftStep(params, state, batch, BENCH_OPTIMIZER);
   const firstStepMs = performance.now() - c0;
-  await trainer.sftStep(params, state, batch, hp);
+  await trainer.sftStep(params, state, batch, BENCH_OPTIMIZER);
   const flops = trainFlops(cfg, B, T - 1);
-  const rounds: { ceiling: number; stepMs: number; gflops: number; ratio: number }[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const ceil = await ceiling(5);
-    const times: number[] = [];
-    for (let i = 0; i < STEPS; i++) {
-      const t0 = performance.now();
-      await trainer.sftStep(params, state, batch, hp);
-      times.push(performance.now() - t0);
-    }
-    const stepMs = median(times);
-    const gflops = flops / (stepMs / 1e3) / 1e9;
-    rounds.push({ ceiling: ceil, stepMs, gflops, ratio: gflops / ceil });
-  }
+  const rounds = await timeTrainRounds({ trainer, params, state, batch, flops, rounds: ROUNDS, steps: STEPS, ceiling });
   const med = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
   return {
     batch: B,
@@ -225,7 +183,7 @@ async function main() {
   const [mode, dir] = process.argv.slice(2);
   if (mode === '--write') return writeModel(dir);
   if (mode === '--load') return loadModel(dir);
-  const ceiling = await ceilingSession();
+  const ceiling = await matmulCeiling(THREADS, CEILING_N);
   const models = [];
   for (const [label, cfg] of Object.entries(CONFIGS)) {
     if (label === '50M' && process.env.SKIP_50M) continue;

@@ -157,22 +157,27 @@ export function decodeSafetensors(
   return { tensors, metadata: header.metadata };
 }
 
+/** Reads and checks the header of an open file (its data section is not touched). */
+function readHeaderOf(fd: number, path: string, options: SafetensorsReadOptions): ParsedHeader {
+  const source = `file ${path}`;
+  const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const totalBytes = fs.fstatSync(fd).size;
+  const prefix = Buffer.alloc(8);
+  if (totalBytes >= 8) readExactly(fd, prefix, 0);
+  const length = headerLength(source, prefix, totalBytes, max);
+  const headerBytes = Buffer.alloc(length);
+  readExactly(fd, headerBytes, 8);
+  return parseHeader(source, headerBytes, totalBytes);
+}
+
 /**
  * Reads a safetensors file: the header first (so a bad file fails before its data are read),
  * then the data section in one read.
  */
 export function readSafetensorsFile(path: string, options: SafetensorsReadOptions = {}): SafetensorsContents {
-  const source = `file ${path}`;
-  const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const fd = fs.openSync(path, 'r');
   try {
-    const totalBytes = fs.fstatSync(fd).size;
-    const prefix = Buffer.alloc(8);
-    readExactly(fd, prefix, 0);
-    const length = headerLength(source, prefix, totalBytes, max);
-    const headerBytes = Buffer.alloc(length);
-    readExactly(fd, headerBytes, 8);
-    const header = parseHeader(source, headerBytes, totalBytes);
+    const header = readHeaderOf(fd, path, options);
     const data = Buffer.alloc(header.dataLength);
     readExactly(fd, data, header.dataStart);
     const tensors = new Map<string, SafetensorsTensor>();
@@ -204,17 +209,9 @@ export function readSafetensorsHeader(
   path: string,
   options: SafetensorsReadOptions = {},
 ): { entries: SafetensorsEntry[]; metadata: SafetensorsMetadata } {
-  const source = `file ${path}`;
-  const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const fd = fs.openSync(path, 'r');
   try {
-    const totalBytes = fs.fstatSync(fd).size;
-    const prefix = Buffer.alloc(8);
-    if (totalBytes >= 8) readExactly(fd, prefix, 0);
-    const length = headerLength(source, prefix, totalBytes, max);
-    const headerBytes = Buffer.alloc(length);
-    readExactly(fd, headerBytes, 8);
-    const header = parseHeader(source, headerBytes, totalBytes);
+    const header = readHeaderOf(fd, path, options);
     const entries = header.entries.map((e) => ({
       name: e.name,
       dtype: e.dtype,

@@ -2,18 +2,17 @@
 // prefix, an s3:// r1flow checkpoint, a run id (its last finished stage) and RUN/STAGE, the last
 // two found through the run manifest, every object verified against it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { saveModelCheckpoint } from '../../engine/checkpoint';
 import { loadLocalModel } from '../../engine/hf';
-import { projectRoot } from '../../infra/paths';
 import { joinKey, runPrefix } from '../../storage/keys';
 import { updateManifest } from '../../storage/manifest';
 import { RunStore } from '../../storage/run-store';
 import { fixtureDir, readReference } from '../unit/engine/hf/fixture-helpers';
+import { generateGreedy } from '../helpers/r1flow-cli';
 import { testStore, uniqueRunId } from '../helpers/services';
 
 const store = testStore();
@@ -23,25 +22,7 @@ after(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function generate(source: string, prompt: string): { code: number; out: string; err: string } {
-  const r = spawnSync(
-    process.execPath,
-    [
-      'bin/r1flow.mjs',
-      'generate',
-      source,
-      '--prompt',
-      prompt,
-      '--temperature',
-      '0',
-      '--max-new-tokens',
-      '12',
-      '--json',
-    ],
-    { cwd: projectRoot, encoding: 'utf8', env: process.env },
-  );
-  return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
-}
+const generate = generateGreedy;
 
 async function putFolder(prefix: string, dir: string) {
   const records = [];

@@ -3,34 +3,18 @@
 // make_fixtures.py), and an exported folder generates the same tokens again.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { saveModelCheckpoint } from '../../../engine/checkpoint';
 import { loadLocalModel } from '../../../engine/hf';
 import { projectRoot } from '../../../infra/paths';
+import { generateGreedy, r1flowSync } from '../../helpers/r1flow-cli';
 import { readSafetensorsHeader } from '../../../engine/safetensors';
 import { FIXTURES, fixtureDir, readReference } from '../engine/hf/fixture-helpers';
 
-function r1flow(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['bin/r1flow.mjs', ...args], { cwd: projectRoot, encoding: 'utf8' });
-  return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
-}
-
 function generateJson(source: string, prompt: string, ...flags: string[]) {
-  const r = r1flow(
-    'generate',
-    source,
-    '--prompt',
-    prompt,
-    '--temperature',
-    '0',
-    '--max-new-tokens',
-    '12',
-    '--json',
-    ...flags,
-  );
+  const r = generateGreedy(source, prompt, ...flags);
   assert.equal(r.code, 0, r.err);
   return JSON.parse(r.out) as { promptIds: number[]; tokenIds: number[]; text: string };
 }
@@ -46,7 +30,7 @@ describe('r1flow generate and export on every fixture', () => {
       assert.deepEqual(plain.tokenIds, ref.greedy);
       assert.equal(plain.text, ref.greedyText);
       const out = path.join(scratch, name);
-      const exported = r1flow('export', fixtureDir(name), '--format', 'hf', '--out', out);
+      const exported = r1flowSync('export', fixtureDir(name), '--format', 'hf', '--out', out);
       assert.equal(exported.code, 0, exported.err);
       const chat = generateJson(out, ref.chat[0].content, '--chat');
       assert.deepEqual(chat.promptIds, ref.chatIds);
@@ -56,7 +40,7 @@ describe('r1flow generate and export on every fixture', () => {
 
   test('export --format onnx writes a standalone model and the tokenizer files', () => {
     const out = path.join(scratch, 'onnx');
-    const r = r1flow('export', fixtureDir('qwen2'), '--format', 'onnx', '--out', out);
+    const r = r1flowSync('export', fixtureDir('qwen2'), '--format', 'onnx', '--out', out);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(fs.readdirSync(out).sort(), [
       'generation_config.json',
@@ -68,8 +52,8 @@ describe('r1flow generate and export on every fixture', () => {
 
   test('export --dtype bf16 writes BF16 tensors that inspect reports', () => {
     const out = path.join(scratch, 'bf16');
-    assert.equal(r1flow('export', fixtureDir('llama'), '--format', 'hf', '--out', out, '--dtype', 'bf16').code, 0);
-    const r = r1flow('inspect', out, '--json');
+    assert.equal(r1flowSync('export', fixtureDir('llama'), '--format', 'hf', '--out', out, '--dtype', 'bf16').code, 0);
+    const r = r1flowSync('inspect', out, '--json');
     assert.equal(r.code, 0, r.err);
     const summary = JSON.parse(r.out);
     assert.equal(summary.architecture, 'LlamaForCausalLM');
@@ -87,18 +71,18 @@ describe('r1flow generate and export on every fixture', () => {
     const checkpoint = path.join(scratch, 'checkpoint');
     saveModelCheckpoint(checkpoint, await loadLocalModel(gguf));
     assert.deepEqual(generateJson(checkpoint, 'hello'), fromGguf);
-    const inspect = r1flow('inspect', checkpoint);
+    const inspect = r1flowSync('inspect', checkpoint);
     assert.equal(inspect.code, 0, inspect.err);
     assert.match(inspect.out, /r1flow-checkpoint/);
     assert.match(inspect.out, /sha256 +[0-9a-f]{64}/);
   });
 
   test('a SOURCE that is nothing the CLI knows is one sentence naming it', () => {
-    const missing = r1flow('inspect', path.join(scratch, 'nothing', 'here'));
+    const missing = r1flowSync('inspect', path.join(scratch, 'nothing', 'here'));
     assert.equal(missing.code, 1);
     assert.match(missing.err, /SOURCE .*nothing\/here: no such file or folder, and not an s3:\/\/ URI/);
     const empty = fs.mkdtempSync(path.join(scratch, 'empty-'));
-    const r = r1flow('generate', empty, '--prompt', 'x');
+    const r = r1flowSync('generate', empty, '--prompt', 'x');
     assert.match(r.err, /is neither an r1flow checkpoint .* nor a \.gguf file/);
   });
 });
