@@ -12,6 +12,7 @@ import { loadConnection } from '../infra/connection';
 import { STAGE_NAMES } from '../recipe/config/stage-names';
 import { ArtifactStore } from '../storage/artifact-store';
 import { joinKey } from '../storage/keys';
+import { owningRunOf } from '../storage/layout';
 import { readManifest, type RunManifest } from '../storage/manifest';
 import { createS3Client } from '../storage/s3-client';
 
@@ -116,7 +117,7 @@ async function downloadS3(store: ArtifactStore, source: string, key: string, scr
     const rest = object.key.slice(key.length + 1);
     if (!rest.includes('/')) names.add(rest);
   }
-  const runId = /^runs\/([^/]+)\//.exec(key)?.[1];
+  const runId = owningRunOf(key);
   if (names.has(CHECKPOINT_FILES.manifest))
     return downloadCheckpoint(store, source, key, scratch, runId ? await readManifest(store, runId) : undefined);
   if (names.has(HF_FILES.config)) {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { saveModelCheckpoint } from '../../engine/checkpoint';
 import { loadLocalModel } from '../../engine/hf';
-import { joinKey, runPrefix } from '../../storage/keys';
+import { joinKey } from '../../storage/keys';
+import { runKeys } from '../../storage/layout';
 import { updateManifest } from '../../storage/manifest';
 import { RunStore } from '../../storage/run-store';
 import { fixtureDir, readReference } from '../unit/engine/hf/fixture-helpers';
@@ -45,8 +46,8 @@ describe('remote model sources', () => {
     const runId = uniqueRunId('sources');
     const local = join(scratch, 'ckpt');
     saveModelCheckpoint(local, await loadLocalModel(fixtureDir('llama-sharded')));
-    const key = joinKey(runPrefix(runId), 'coldStartSft', 'ckpt', 'step-000003');
     const run = new RunStore(store, runId);
+    const key = run.key(runKeys.checkpoint('coldStartSft', 3));
     await run.record(await putFolder(key, local));
     await updateManifest(store, runId, (m) => {
       m.stages.coldStartSft = {
