@@ -61,39 +61,50 @@ async function benchTrain(cfg: LlamaConfig, B: number, T: number, ceiling: (runs
 }
 
 /**
- * One whole-rollout Loop run: batch 32, prompts of 16 tokens, 64 new tokens (no stop token), with
- * primitive ops (the default) or opset-23's fused RMSNormalization/RotaryEmbedding/Attention.
+ * Whole-rollout Loop runs: batch 32, prompts of 16 tokens, 64 new tokens (no stop token), with
+ * primitive ops (the default) and with opset-23's fused RMSNormalization/RotaryEmbedding/Attention,
+ * their rounds interleaved so both see the same load.
  */
-async function benchDecode(cfg: LlamaConfig, fused: boolean) {
-  const sampler = RolloutSampler.create(llamaDecoder(cfg, { fused }), initParams(cfg, 3), {
-    device: 'cpu',
-    intraOpThreads: THREADS,
-  });
+async function benchDecode(cfg: LlamaConfig) {
+  const params = initParams(cfg, 3);
+  const variants = [false, true].map((fused) => ({
+    fused,
+    sampler: RolloutSampler.create(llamaDecoder(cfg, { fused }), params, { device: 'cpu', intraOpThreads: THREADS }),
+    firstRunMs: 0,
+    times: [] as number[],
+    generated: 0,
+  }));
   const rng = new SeededRng(4);
   const prompts = Array.from({ length: 32 }, () => Array.from({ length: 16 }, () => rng.nextUint32() % cfg.vocabSize));
-  const seeds = prompts.map((_, i) => i);
+  const request = { prompts, seeds: prompts.map((_, i) => i) };
   const options = { maxNewTokens: 64, temperature: 1, stopTokens: [], padToken: 0 };
-  const c0 = performance.now();
-  await sampler.sample({ prompts, seeds }, options, 'loop');
-  const firstRunMs = performance.now() - c0;
-  const times: number[] = [];
-  let generated = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    const out = await sampler.sample({ prompts, seeds }, options, 'loop');
-    times.push(performance.now() - t0);
-    generated = out.reduce((n, c) => n + c.tokens.length, 0);
+  for (const v of variants) {
+    const c0 = performance.now();
+    await v.sampler.sample(request, options, 'loop');
+    v.firstRunMs = performance.now() - c0;
   }
-  await sampler.release();
-  const ms = median(times);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const v of variants) {
+      const t0 = performance.now();
+      const out = await v.sampler.sample(request, options, 'loop');
+      v.times.push(performance.now() - t0);
+      v.generated = out.reduce((n, c) => n + c.tokens.length, 0);
+    }
+  }
+  const view = (v: (typeof variants)[number]) => ({
+    firstRunMsWithCompile: Math.round(v.firstRunMs),
+    runMs: Math.round(median(v.times)),
+    tokensPerSec: Math.round(v.generated / (median(v.times) / 1e3)),
+    allRunsMs: v.times.map(Math.round),
+  });
+  for (const v of variants) await v.sampler.release();
   return {
     batch: 32,
     promptTokens: 16,
     newTokens: 64,
-    generatedPerRun: generated,
-    firstRunMsWithCompile: Math.round(firstRunMs),
-    runMs: Math.round(ms),
-    tokensPerSec: Math.round(generated / (ms / 1e3)),
+    generatedPerRun: variants[0].generated,
+    primitiveOps: view(variants[0]),
+    fusedOps: view(variants[1]),
   };
 }
 
@@ -192,8 +203,7 @@ async function main() {
       params: countParams(cfg),
       config: { V: cfg.vocabSize, D: cfg.dModel, L: cfg.nLayers, H: cfg.nHeads, KV: cfg.nKvHeads, F: cfg.dFF },
       train: await benchTrain(cfg, label === '10M' ? 8 : 4, 128, ceiling),
-      decode: await benchDecode(cfg, false),
-      decodeFusedOps: await benchDecode(cfg, true),
+      decode: await benchDecode(cfg),
     });
   }
   const load = process.env.SKIP_LOAD ? null : await benchLoad();
