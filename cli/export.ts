@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportHfDirectory, writePolicyOnnx, type ExportDtype } from '../engine/export';
 import { countParams } from '../engine/model';
-import { loadSource } from './model-source';
+import { CONTEXT_LENGTH_OPTION, loadSource, sourceOptions } from './model-source';
 import { fail } from './output';
 
-export const EXPORT_USAGE = 'usage: r1flow export SOURCE --format hf|onnx --out DIR [--dtype f32|bf16]';
+export const EXPORT_USAGE =
+  'usage: r1flow export SOURCE --format hf|onnx --out DIR [--dtype f32|bf16] [--context-length N]';
 
 /** Protobuf caps an ONNX model at 2 GiB; weights stored inside it must stay below that. */
 const ONNX_MAX_WEIGHT_BYTES = 2 ** 31 - 64 * 2 ** 20;
@@ -17,7 +18,12 @@ const ONNX_MAX_WEIGHT_BYTES = 2 ** 31 - 64 * 2 ** 20;
 export async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { format: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' } },
+    options: {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      dtype: { type: 'string' },
+      ...CONTEXT_LENGTH_OPTION,
+    },
     strict: true,
     allowPositionals: true,
   });
@@ -28,7 +34,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (dtype !== 'f32' && dtype !== 'bf16') fail(`--dtype must be f32 or bf16, got ${JSON.stringify(values.dtype)}`);
   if (values.format === 'onnx' && dtype !== 'f32') fail('--dtype bf16 applies to --format hf only');
 
-  const model = await loadSource(source);
+  const model = await loadSource(source, sourceOptions(values));
   const out = values.out;
   if (values.format === 'hf') {
     const result = exportHfDirectory(out, model, { dtype });

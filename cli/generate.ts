@@ -5,11 +5,11 @@
 import { parseArgs } from 'node:util';
 import { EngineRuntime } from '../engine/runtime';
 import { loadTokenizer, type Tokenizer } from '../engine/tokenizer';
-import { loadSource } from './model-source';
+import { CONTEXT_LENGTH_OPTION, loadSource, sourceOptions } from './model-source';
 import { fail } from './output';
 
 export const GENERATE_USAGE =
-  'usage: r1flow generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]';
+  'usage: r1flow generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json] [--context-length N]';
 
 function numberOption(value: string | undefined, name: string, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -44,6 +44,7 @@ export async function generateCommand(args: string[]): Promise<number> {
       'top-p': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...CONTEXT_LENGTH_OPTION,
     },
     strict: true,
     allowPositionals: true,
@@ -55,7 +56,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   const topP = numberOption(values['top-p'], 'top-p', 1);
   const seed = numberOption(values.seed, 'seed', 0, true);
 
-  const model = await loadSource(source);
+  const model = await loadSource(source, sourceOptions(values));
   const tokenizer = loadTokenizer(model.tokenizerFiles, source);
   if (tokenizer.vocabSize > model.config.vocabSize)
     fail(`SOURCE ${source}: its tokenizer has ${tokenizer.vocabSize} ids but the model only ${model.config.vocabSize}`);

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { countParams, isLlamaConfig } from '../engine/model';
 import { loadTokenizer } from '../engine/tokenizer';
-import { loadSource } from './model-source';
+import { CONTEXT_LENGTH_OPTION, loadSource, sourceOptions } from './model-source';
 import { fail } from './output';
 
 export interface ModelSummary {
@@ -26,13 +26,13 @@ export interface ModelSummary {
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false } },
+    options: { json: { type: 'boolean', default: false }, ...CONTEXT_LENGTH_OPTION },
     strict: true,
     allowPositionals: true,
   });
   const source = positionals[0];
-  if (!source || positionals.length > 1) fail('usage: r1flow inspect SOURCE [--json]');
-  const model = await loadSource(source);
+  if (!source || positionals.length > 1) fail('usage: r1flow inspect SOURCE [--json] [--context-length N]');
+  const model = await loadSource(source, sourceOptions(values));
   const tokenizer = loadTokenizer(model.tokenizerFiles, source);
   const cfg = model.config;
   const dtypes: Record<string, number> = {};

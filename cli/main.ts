@@ -44,7 +44,8 @@ Usage: r1flow <command> [options]
                             a model as a Hugging Face folder or a standalone ONNX model
   inspect SOURCE [--json]   architecture, parameters, dtypes, tokenizer and context length of a model
                             SOURCE: a run id (its final checkpoint), RUN/STAGE, an s3:// checkpoint or
-                            Hugging Face prefix, a local checkpoint, a Hugging Face folder or a .gguf file
+                            Hugging Face prefix, a local checkpoint, a Hugging Face folder or a .gguf file;
+                            --context-length N loads it with a shorter context than its position table
   config schema             print the config's JSON Schema
   config check FILE         validate a JSON/YAML config and list every problem
   config show FILE|PRESET   print the full config with defaults

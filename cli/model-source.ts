@@ -21,6 +21,21 @@ export interface SourceOptions {
   contextLength?: number;
 }
 
+/**
+ * `--context-length N`, as the model commands take it: load a Hugging Face model or GGUF file
+ * with a shorter context than its position table (e.g. a Mistral whose sliding window is shorter).
+ */
+export const CONTEXT_LENGTH_OPTION = { 'context-length': { type: 'string' } } as const;
+
+export function sourceOptions(values: { 'context-length'?: string }): SourceOptions {
+  const raw = values['context-length'];
+  if (raw === undefined) return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new SourceError(`--context-length must be a positive integer, got ${JSON.stringify(raw)}.`);
+  return { contextLength: n };
+}
+
 /** Files of a Hugging Face model prefix worth downloading (weights, configs, tokenizer, template). */
 const HF_FILE = /\.(json|safetensors|jinja)$/;
 

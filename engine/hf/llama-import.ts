@@ -146,6 +146,8 @@ export function llamaConfigFromHf(config: Json, source: string, options: LlamaIm
   const attentionBias = boolField(config, 'attention_bias', where, false);
   const hfExtra: Json = {};
   for (const [k, v] of Object.entries(config)) if (!READ_FIELDS.has(k)) hfExtra[k] = v;
+  // Kept as well: a model loaded with a shorter context still exports its own position table size.
+  hfExtra.max_position_embeddings = maxPositions;
   try {
     return llamaConfig({
       architecture,

@@ -77,6 +77,26 @@ describe('r1flow generate and export on every fixture', () => {
     assert.match(inspect.out, /sha256 +[0-9a-f]{64}/);
   });
 
+  test('--context-length loads a model whose sliding window is shorter than its position table', () => {
+    const dir = path.join(scratch, 'mistral-window');
+    fs.cpSync(fixtureDir('mistral'), dir, { recursive: true });
+    const configFile = path.join(dir, 'config.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), sliding_window: 64 }),
+    );
+    const refused = r1flowSync('inspect', dir);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /field "sliding_window" is 64, shorter than the context length 128/);
+    const r = r1flowSync('inspect', dir, '--json', '--context-length', '64');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).contextLength, 64);
+    const out = path.join(scratch, 'mistral-window-export');
+    assert.equal(r1flowSync('export', dir, '--format', 'hf', '--out', out, '--context-length', '64').code, 0);
+    const exported = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    assert.deepEqual([exported.max_position_embeddings, exported.sliding_window], [128, 64]);
+  });
+
   test('a SOURCE that is nothing the CLI knows is one sentence naming it', () => {
     const missing = r1flowSync('inspect', path.join(scratch, 'nothing', 'here'));
     assert.equal(missing.code, 1);
