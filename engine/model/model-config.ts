@@ -39,10 +39,3 @@ export function parseModelConfig(json: unknown, where: string): ModelConfig {
     `${where}: config field "kind" is ${JSON.stringify(kind)}; expected "llama", or no kind for the GPT.`,
   );
 }
-
-/** Key/value heads and head width: what a KV cache is shaped by. */
-export function attentionShape(cfg: ModelConfig): { layers: number; kvHeads: number; headDim: number } {
-  return isLlamaConfig(cfg)
-    ? { layers: cfg.nLayers, kvHeads: cfg.nKvHeads, headDim: cfg.headDim }
-    : { layers: cfg.nLayers, kvHeads: cfg.nHeads, headDim: cfg.dModel / cfg.nHeads };
-}

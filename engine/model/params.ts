@@ -1,9 +1,9 @@
 // Parameter names, shapes and seeded initialisation. The GPT stores linear weights [in, out] so a
 // layer is x @ W + b; the Llama family keeps transformers' [out, in] (llama-params.ts).
 
+import { architectureOf } from './architecture';
 import type { GptConfig } from './config';
-import { llamaParamSpecs } from './llama-params';
-import { type ModelConfig, isLlamaConfig } from './model-config';
+import type { ModelConfig } from './model-config';
 import { SeededRng } from './rng';
 
 export interface ParamSpec {
@@ -20,7 +20,7 @@ export type Params = Record<string, Float32Array>;
 
 /** The parameters of either model family, in the order every graph declares them. */
 export function paramSpecs(cfg: ModelConfig): ParamSpec[] {
-  return isLlamaConfig(cfg) ? llamaParamSpecs(cfg) : gptParamSpecs(cfg);
+  return architectureOf(cfg).paramSpecs(cfg);
 }
 
 export function gptParamSpecs(cfg: GptConfig): ParamSpec[] {
