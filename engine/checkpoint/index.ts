@@ -21,5 +21,4 @@ export {
   saveModelCheckpoint,
   type GptCheckpoint,
   type ModelCheckpoint,
-  type TokenizerFileMap,
 } from './model-checkpoint';

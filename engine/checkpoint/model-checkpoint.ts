@@ -11,7 +11,7 @@ import {
   paramSpecs,
   parseModelConfig,
 } from '../model';
-import { CharTokenizer } from '../tokenizer';
+import { CharTokenizer, type TokenizerFiles } from '../tokenizer';
 import {
   CHECKPOINT_FILES,
   checkpointHash,
@@ -20,9 +20,6 @@ import {
   type TensorMap,
 } from './bundle';
 import { loadCheckpoint, saveCheckpoint } from './directory';
-
-/** Files that recreate a tokenizer (file name → parsed JSON); `tokenizer.json` is always one. */
-export type TokenizerFileMap = Record<string, unknown>;
 
 export interface ModelCheckpoint {
   config: ModelConfig;
@@ -33,7 +30,7 @@ export interface ModelCheckpoint {
    * The tokenizer as files: the character tokenizer's `tokenizer.json`, or a Hugging Face
    * tokenizer's `tokenizer.json`, `tokenizer_config.json` and the model's `generation_config.json`.
    */
-  tokenizerFiles: TokenizerFileMap;
+  tokenizerFiles: TokenizerFiles;
   metadata?: Record<string, string>;
 }
 

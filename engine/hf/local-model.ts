@@ -4,10 +4,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHECKPOINT_FILES, loadModelCheckpoint, type TokenizerFileMap } from '../checkpoint';
+import { CHECKPOINT_FILES, loadModelCheckpoint } from '../checkpoint';
 import { openGgufModel } from '../gguf';
 import type { ModelConfig, Params } from '../model';
-import { GENERATION_CONFIG_FILE, HF_TOKENIZER_CONFIG_FILE, HF_TOKENIZER_FILE } from '../tokenizer';
+import { GENERATION_CONFIG_FILE, HF_TOKENIZER_CONFIG_FILE, HF_TOKENIZER_FILE, type TokenizerFiles } from '../tokenizer';
 import { HF_FILES, openHfDirectory } from './hf-directory';
 import { importLlama, type LlamaImportOptions } from './llama-import';
 import type { HfModelFiles } from './model-files';
@@ -21,7 +21,7 @@ export interface LoadedModel {
   config: ModelConfig;
   params: Params;
   /** The tokenizer as files (loadTokenizer turns them into a Tokenizer). */
-  tokenizerFiles: TokenizerFileMap;
+  tokenizerFiles: TokenizerFiles;
   /** Parameter name → the dtype it was stored in (all computed in float32). */
   dtypes: Record<string, string>;
   /** Checkpoint metadata (stage, step…), for r1flow checkpoints. */
@@ -31,8 +31,8 @@ export interface LoadedModel {
 }
 
 /** The tokenizer files an importer found (tokenizer.json, tokenizer_config.json, generation_config.json). */
-export function tokenizerFilesOf(files: HfModelFiles): TokenizerFileMap {
-  const out: TokenizerFileMap = {};
+export function tokenizerFilesOf(files: HfModelFiles): TokenizerFiles {
+  const out: Record<string, unknown> = {};
   if (files.tokenizerJson) out[HF_TOKENIZER_FILE] = files.tokenizerJson;
   if (files.tokenizerConfig) out[HF_TOKENIZER_CONFIG_FILE] = files.tokenizerConfig;
   if (files.generationConfig) out[GENERATION_CONFIG_FILE] = files.generationConfig;

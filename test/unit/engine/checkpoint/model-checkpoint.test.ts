@@ -14,6 +14,7 @@ import {
 } from '../../../../engine/checkpoint';
 import { importLlama } from '../../../../engine/hf/llama-import';
 import { openHfDirectory } from '../../../../engine/hf/hf-directory';
+import { tokenizerFilesOf } from '../../../../engine/hf';
 import { CharTokenizer } from '../../../../engine/tokenizer';
 import { adamwStateToTensors, createAdamWState, DEFAULT_ADAMW } from '../../../../engine/optim';
 import { EngineRuntime } from '../../../../engine/runtime';
@@ -31,11 +32,7 @@ async function trainedQwen3() {
   const optState = createAdamWState(params);
   const batch = packSequences([{ tokens: [1, 5, 9, 33, 70, 12], lossStart: 1 }], 0);
   await engine.trainer(config).sftStep(params, optState, batch, { optimizer: { ...DEFAULT_ADAMW, lr: 1e-3 } });
-  const tokenizerFiles = {
-    'tokenizer.json': files.tokenizerJson,
-    'tokenizer_config.json': files.tokenizerConfig,
-    'generation_config.json': files.generationConfig,
-  };
+  const tokenizerFiles = tokenizerFilesOf(files);
   return { config, params, optimizer: adamwStateToTensors(optState), tokenizerFiles, metadata: { stage: 'sft' } };
 }
 

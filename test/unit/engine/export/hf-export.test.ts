@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { exportHfDirectory, exportPolicyOnnx } from '../../../../engine/export';
 import { importLlama } from '../../../../engine/hf/llama-import';
 import { openHfDirectory } from '../../../../engine/hf/hf-directory';
+import { tokenizerFilesOf } from '../../../../engine/hf';
 import { llamaConfigKey, type ModelConfig } from '../../../../engine/model';
 import { readSafetensorsHeader } from '../../../../engine/safetensors';
 import { FIXTURES, FIXTURE_ROOT, fixtureDir, maxAbsDiff, modelLogits, readReference } from '../hf/fixture-helpers';
@@ -40,12 +41,7 @@ const checks = JSON.parse(fs.readFileSync(path.join(FIXTURE_ROOT, 'export-check.
 async function importFixture(name: string) {
   const files = openHfDirectory(fixtureDir(name));
   try {
-    const model = await importLlama(files);
-    const tokenizerFiles: Record<string, unknown> = {};
-    if (files.tokenizerJson) tokenizerFiles['tokenizer.json'] = files.tokenizerJson;
-    if (files.tokenizerConfig) tokenizerFiles['tokenizer_config.json'] = files.tokenizerConfig;
-    if (files.generationConfig) tokenizerFiles['generation_config.json'] = files.generationConfig;
-    return { ...model, tokenizerFiles };
+    return { ...(await importLlama(files)), tokenizerFiles: tokenizerFilesOf(files) };
   } finally {
     await files.tensors.close();
   }
