@@ -4,7 +4,7 @@
 // round (same load).
 import * as ort from 'onnxruntime-node';
 import { createSession } from '../engine/device';
-import { gptConfig, SeededRng, type GptConfig, type Params } from '../engine/model';
+import { gptConfig, SeededRng, type GptConfig, type ModelConfig, type Params } from '../engine/model';
 import { GraphBuilder, encodeModel } from '../engine/onnx';
 import { DEFAULT_ADAMW, type AdamWState } from '../engine/optim';
 import { packSequences, type TokenBatch, type Trainer } from '../engine/train';
@@ -55,7 +55,12 @@ export function trainStepFlops(cfg: GptConfig, rows: number, tokens: number): nu
 }
 
 /** B rows of T random tokens, trained on all but the first. */
-export function randomBatch(cfg: GptConfig, rows: number, tokens: number, seed: number): TokenBatch {
+export function randomBatch(
+  cfg: Pick<ModelConfig, 'vocabSize'>,
+  rows: number,
+  tokens: number,
+  seed: number,
+): TokenBatch {
   const rng = new SeededRng(seed);
   return packSequences(
     Array.from({ length: rows }, () => ({

@@ -5,6 +5,9 @@ import { configCommand } from './config';
 import { demoCommand } from './demo';
 import { devCommand } from './dev';
 import { doctorCommand } from './doctor';
+import { exportCommand } from './export';
+import { generateCommand } from './generate';
+import { inspectCommand } from './inspect';
 import { listCommand } from './list';
 import { UsageError } from './output';
 import { reportCommand } from './report';
@@ -35,6 +38,14 @@ Usage: r1flow <command> [options]
   dev up|down|status        the embedded Temporal dev server + SeaweedFS S3
   doctor                    check Temporal, search attributes, workers and S3 end to end
   worker [--queues Q]       run a worker (control,gpu by default)
+  generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]
+                            a completion from a model (temperature 0 is greedy)
+  export SOURCE --format hf|onnx --out DIR [--dtype f32|bf16]
+                            a model as a Hugging Face folder or a standalone ONNX model
+  inspect SOURCE [--json]   architecture, parameters, dtypes, tokenizer and context length of a model
+                            SOURCE: a run id (its final checkpoint), RUN/STAGE, an s3:// checkpoint or
+                            Hugging Face prefix, a local checkpoint, a Hugging Face folder or a .gguf file;
+                            --context-length N loads it with a shorter context than its position table
   config schema             print the config's JSON Schema
   config check FILE         validate a JSON/YAML config and list every problem
   config show FILE|PRESET   print the full config with defaults
@@ -67,6 +78,12 @@ async function main(argv: string[]): Promise<number> {
       return scheduleCommand(rest);
     case 'report':
       return reportCommand(rest);
+    case 'generate':
+      return generateCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
     case undefined:
     case 'help':
     case '--help':

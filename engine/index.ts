@@ -27,6 +27,8 @@ export {
   type TokenizerFiles,
 } from './tokenizer';
 export { openGgufModel, readGgufHeader, type GgufHeader } from './gguf';
+// Hugging Face model folders and any local model (checkpoint, HF folder, GGUF file).
+export * from './hf';
 export * from './export';
 
 // Devices and the runtime that owns compiled sessions, trainers and samplers per device.

@@ -24,6 +24,11 @@ export interface CheckpointBundle {
   optimizer?: TensorMap;
   config: unknown;
   tokenizer: unknown;
+  /**
+   * Further JSON files by name (a Hugging Face tokenizer's tokenizer_config.json, a model's
+   * generation_config.json…), written beside tokenizer.json. Absent for the GPT's checkpoints.
+   */
+  extraJson?: Record<string, unknown>;
   /** Small string facts (stage, step, run id…), stored in the params file's `__metadata__`. */
   metadata?: Record<string, string>;
 }
@@ -103,6 +108,11 @@ export function encodeCheckpoint(bundle: CheckpointBundle): {
   }
   files.set(CHECKPOINT_FILES.config, Buffer.from(canonicalJson(bundle.config, 'config') + '\n', 'utf8'));
   files.set(CHECKPOINT_FILES.tokenizer, Buffer.from(canonicalJson(bundle.tokenizer, 'tokenizer') + '\n', 'utf8'));
+  for (const [name, json] of Object.entries(bundle.extraJson ?? {})) {
+    if (files.has(name) || name === CHECKPOINT_FILES.manifest || !/^[\w.-]+\.json$/.test(name))
+      throw new Error(`Checkpoint extra file name ${JSON.stringify(name)} must be a new plain *.json file name.`);
+    files.set(name, Buffer.from(canonicalJson(json, name) + '\n', 'utf8'));
+  }
   const entries: Record<string, CheckpointFileEntry> = {};
   for (const [name, bytes] of files) entries[name] = { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
   const manifest: CheckpointManifest = {

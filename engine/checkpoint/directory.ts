@@ -38,8 +38,11 @@ function writeAtomically(file: string, bytes: Uint8Array): void {
 export function saveCheckpoint(dir: string, bundle: CheckpointBundle): CheckpointManifest {
   const { files, manifest } = encodeCheckpoint(bundle);
   fs.mkdirSync(dir, { recursive: true });
+  const previous = fs.existsSync(path.join(dir, CHECKPOINT_FILES.manifest))
+    ? Object.keys(readCheckpointManifest(dir).files)
+    : [];
   fs.rmSync(path.join(dir, CHECKPOINT_FILES.manifest), { force: true });
-  for (const name of Object.values(CHECKPOINT_FILES)) {
+  for (const name of new Set([...Object.values(CHECKPOINT_FILES), ...previous])) {
     if (name !== CHECKPOINT_FILES.manifest && !files.has(name)) fs.rmSync(path.join(dir, name), { force: true });
   }
   for (const [name, bytes] of files) writeAtomically(path.join(dir, name), bytes);
@@ -111,11 +114,16 @@ export function loadCheckpoint(dir: string): { bundle: CheckpointBundle; manifes
     }
   };
   const { format: _format, ...metadata } = params.metadata;
+  const known = new Set<string>(Object.values(CHECKPOINT_FILES));
+  const extraNames = Object.keys(manifest.files)
+    .filter((name) => !known.has(name))
+    .sort();
   const bundle: CheckpointBundle = {
     params: params.tensors,
     ...(optimizer ? { optimizer } : {}),
     config: parseJson(CHECKPOINT_FILES.config),
     tokenizer: parseJson(CHECKPOINT_FILES.tokenizer),
+    ...(extraNames.length ? { extraJson: Object.fromEntries(extraNames.map((name) => [name, parseJson(name)])) } : {}),
     metadata,
   };
   return { bundle, manifest };

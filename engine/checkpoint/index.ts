@@ -12,4 +12,13 @@ export {
 } from './bundle';
 export { loadCheckpoint, readCheckpointManifest, saveCheckpoint } from './directory';
 export { canonicalJson } from './canonical-json';
-export { gptCheckpointHash, loadGptCheckpoint, saveGptCheckpoint, type GptCheckpoint } from './gpt-checkpoint';
+export {
+  gptCheckpointHash,
+  loadGptCheckpoint,
+  loadModelCheckpoint,
+  modelCheckpointHash,
+  saveGptCheckpoint,
+  saveModelCheckpoint,
+  type GptCheckpoint,
+  type ModelCheckpoint,
+} from './model-checkpoint';

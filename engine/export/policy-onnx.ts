@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { GraphBuilder } from '../onnx/graph-builder';
 import { encodeModel } from '../onnx/encode';
-import { type GptConfig, type Params, checkParams, declareWeightInitializers, gptForward } from '../model';
+import { type ModelConfig, type Params, checkParams, declareWeightInitializers, modelForward } from '../model';
 import { canonicalJson } from '../checkpoint/canonical-json';
 
 /**
@@ -12,18 +12,18 @@ import { canonicalJson } from '../checkpoint/canonical-json';
  *
  * Protobuf caps a model at 2 GiB, far above the sizes this engine trains.
  */
-export function exportPolicyOnnx(cfg: GptConfig, params: Params): Uint8Array {
+export function exportPolicyOnnx(cfg: ModelConfig, params: Params): Uint8Array {
   checkParams(cfg, params);
   const g = new GraphBuilder('r1flow_policy');
   const weights = declareWeightInitializers(g, cfg, params);
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-  const { logits } = gptForward(g, cfg, weights, inputIds);
+  const { logits } = modelForward(g, cfg, weights, inputIds);
   g.output(logits, 'logits');
   return encodeModel(g, { docString: canonicalJson({ r1flow: 'policy', config: cfg }) });
 }
 
 /** Writes the standalone model to `path` (via a temporary name, so readers never see half a file). */
-export function writePolicyOnnx(path: string, cfg: GptConfig, params: Params): number {
+export function writePolicyOnnx(path: string, cfg: ModelConfig, params: Params): number {
   const bytes = exportPolicyOnnx(cfg, params);
   const temporary = `${path}.partial-${process.pid}`;
   fs.writeFileSync(temporary, bytes);

@@ -5,10 +5,13 @@
 
 import type { DType, GraphBuilder, Value } from '../onnx';
 import type { GptConfig } from './config';
+import type { ModelConfig } from './model-config';
 import { type Params, numel, paramSpecs } from './params';
 
 /** Graph values of every parameter, keyed by ParamSpec.name. */
 export type GptWeights = Record<string, Value>;
+/** The same for either model family. */
+export type ModelWeights = GptWeights;
 
 /** One layer's attention cache, [batch, heads, cached_len, head_dim]. */
 export interface KvCache {
@@ -26,6 +29,12 @@ export interface ForwardOptions {
   positions?: Value;
   /** [batch, past_len + seq] bool, true where a key may be attended (false for padding). */
   keyMask?: Value;
+  /**
+   * Llama family only: use opset-23's fused RMSNormalization, RotaryEmbedding and Attention.
+   * They have no gradient rules, so only rollout graphs (encoded at opset 23) use them; needs
+   * `positions` [batch, seq] and `keyMask`. The GPT ignores it.
+   */
+  fused?: boolean;
 }
 
 export interface ForwardResult {
@@ -38,14 +47,14 @@ export interface ForwardResult {
 }
 
 /** Declare every parameter as a graph input named like its ParamSpec. */
-export function declareWeightInputs(g: GraphBuilder, cfg: GptConfig, dtype: DType = 'float32'): GptWeights {
+export function declareWeightInputs(g: GraphBuilder, cfg: ModelConfig, dtype: DType = 'float32'): GptWeights {
   const w: GptWeights = {};
   for (const s of paramSpecs(cfg)) w[s.name] = g.input(s.name, dtype, s.shape);
   return w;
 }
 
 /** Embed parameters as initializers (standalone models). */
-export function declareWeightInitializers(g: GraphBuilder, cfg: GptConfig, params: Params): GptWeights {
+export function declareWeightInitializers(g: GraphBuilder, cfg: ModelConfig, params: Params): GptWeights {
   const w: GptWeights = {};
   for (const s of paramSpecs(cfg)) {
     const a = params[s.name];
@@ -56,6 +65,38 @@ export function declareWeightInitializers(g: GraphBuilder, cfg: GptConfig, param
 }
 
 const MASKED_SCORE = -1e9;
+
+export interface AttentionMask {
+  /** Runtime shape of the tokens, [2] int64. */
+  tokShape: Value;
+  /** Cache slot of each new token, [T] int64 (past_len + 0..T-1): the default positions. */
+  qSlots: Value;
+  /** Additive score mask, 0 where allowed and -1e9 elsewhere: [T, Tk], or [B, 1, T, Tk] with a key mask. */
+  maskBias: Value;
+}
+
+/**
+ * The causal mask by cache slot: query i sits at slot past_len + i and sees slots <= its own (and,
+ * with a key mask, only real keys). Additive (0 or -1e9) and built once: adding it needs no extra
+ * pass in the backward pass, unlike a Where per layer.
+ */
+export function attentionMask(g: GraphBuilder, tokens: Value, opts: ForwardOptions, dt: DType): AttentionMask {
+  const T = tokens.shape[1];
+  const past = opts.past;
+  const P = past ? past[0].key.shape[2] : 0;
+  const Tk = past ? `${P}+${T}` : T;
+  const tokShape = g.shapeOf(tokens);
+  const seqLen = g.gather(tokShape, g.constant([1], 'int64', []), 0);
+  const pastLen = past ? g.gather(g.shapeOf(past[0].key), g.constant([2], 'int64', []), 0) : g.scalar(0, 'int64');
+  const totalLen = past ? g.add(pastLen, seqLen) : seqLen;
+  const one = g.scalar(1, 'int64');
+  const qSlots = g.range(pastLen, totalLen, one, T);
+  const kSlots = past ? g.range(g.scalar(0, 'int64'), totalLen, one, Tk) : qSlots;
+  let allowed = g.lessOrEqual(g.unsqueeze(kSlots, [0]), g.unsqueeze(qSlots, [1])); // [T, Tk]
+  if (opts.keyMask) allowed = g.and(allowed, g.unsqueeze(opts.keyMask, [1, 2])); // [B, 1, T, Tk]
+  const maskBias = g.where(allowed, g.scalar(0, dt), g.scalar(MASKED_SCORE, dt));
+  return { tokShape, qSlots, maskBias };
+}
 
 export function gptForward(
   g: GraphBuilder,
@@ -75,23 +116,9 @@ export function gptForward(
     throw new Error(`gptForward: past has ${opts.past.length} layers, config has ${cfg.nLayers}.`);
   const [B, T] = tokens.shape;
   const past = opts.past;
-  const P = past ? past[0].key.shape[2] : 0;
-  const Tk = past ? `${P}+${T}` : T;
 
   return g.scope('gpt', () => {
-    const tokShape = g.shapeOf(tokens);
-    const seqLen = g.gather(tokShape, g.constant([1], 'int64', []), 0);
-    const pastLen = past ? g.gather(g.shapeOf(past[0].key), g.constant([2], 'int64', []), 0) : g.scalar(0, 'int64');
-    const totalLen = past ? g.add(pastLen, seqLen) : seqLen;
-    const one = g.scalar(1, 'int64');
-    // Causal mask by cache slot: query i sits at slot past_len + i and sees slots <= its own.
-    const qSlots = g.range(pastLen, totalLen, one, T);
-    const kSlots = past ? g.range(g.scalar(0, 'int64'), totalLen, one, Tk) : qSlots;
-    let allowed = g.lessOrEqual(g.unsqueeze(kSlots, [0]), g.unsqueeze(qSlots, [1])); // [T, Tk]
-    if (opts.keyMask) allowed = g.and(allowed, g.unsqueeze(opts.keyMask, [1, 2])); // [B, 1, T, Tk]
-    // Additive mask (0 or -1e9), built once: adding it needs no extra pass in the backward
-    // pass, unlike a Where per layer.
-    const maskBias = g.where(allowed, g.scalar(0, dt), g.scalar(MASKED_SCORE, dt));
+    const { tokShape, qSlots, maskBias } = attentionMask(g, tokens, opts, dt);
 
     const tokEmb = g.gather(w.wte, tokens, 0); // [B, T, D]
     const posEmb = g.gather(w.wpe, opts.positions ?? qSlots, 0); // [T, D] or [B, T, D]

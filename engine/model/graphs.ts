@@ -3,7 +3,7 @@
 
 import { gradients } from '../autodiff';
 import { type DType, GraphBuilder, type Value, encodeModel } from '../onnx';
-import type { GptConfig } from './config';
+import type { ModelConfig } from './model-config';
 import { declareWeightInputs } from './forward';
 import { alignToTargets, grpoLoss, maskedMean, scoreTargets, shiftTokens, tokenEntropy } from './heads';
 import { paramSpecs } from './params';
@@ -22,7 +22,7 @@ export interface BuiltGraph {
 /** Name of the gradient output for a parameter. */
 export const gradName = (param: string) => `grad.${param}`;
 
-function finish(g: GraphBuilder, cfg: GptConfig): BuiltGraph {
+function finish(g: GraphBuilder, cfg: ModelConfig): BuiltGraph {
   return {
     bytes: encodeModel(g),
     graph: g,
@@ -43,7 +43,7 @@ export interface TrainGraphOptions {
 
 function outputGradsOrUpdate(
   g: GraphBuilder,
-  cfg: GptConfig,
+  cfg: ModelConfig,
   w: Record<string, Value>,
   loss: Value,
   opts: TrainGraphOptions,
@@ -73,7 +73,7 @@ function batchInputs(g: GraphBuilder, dtype: DType): { tokens: Value; mask: Valu
  * Inputs: params, tokens [B,T] int32. Outputs: logprobs [B,T] (entry t = log p(token t | tokens < t),
  * entry 0 = 0) and entropy [B,T] (entry t = entropy of the distribution token t was drawn from).
  */
-export function buildLogprobsGraph(cfg: GptConfig, dtype: DType = 'float32'): BuiltGraph {
+export function buildLogprobsGraph(cfg: ModelConfig, dtype: DType = 'float32'): BuiltGraph {
   const g = new GraphBuilder('logprobs');
   const w = declareWeightInputs(g, cfg, dtype);
   const tokens = g.input('tokens', 'int32', ['batch', 'seq']);
@@ -89,7 +89,7 @@ export function buildLogprobsGraph(cfg: GptConfig, dtype: DType = 'float32'): Bu
  * Inputs: params, tokens [B,T] int32, mask [B,T] (1 where token t is trained on; t = 0 is ignored).
  * Outputs: loss (masked mean token cross-entropy), token_count, grad.<param> for every parameter.
  */
-export function buildSftGraph(cfg: GptConfig, dtype: DType = 'float32', opts: TrainGraphOptions = {}): BuiltGraph {
+export function buildSftGraph(cfg: ModelConfig, dtype: DType = 'float32', opts: TrainGraphOptions = {}): BuiltGraph {
   const g = new GraphBuilder('sft');
   const w = declareWeightInputs(g, cfg, dtype);
   const { tokens, mask } = batchInputs(g, dtype);
@@ -122,7 +122,7 @@ export interface GrpoVariant {
  * Outputs: loss, grad.<param>..., clip_fraction, entropy, kl (variant).
  */
 export function buildGrpoGraph(
-  cfg: GptConfig,
+  cfg: ModelConfig,
   variant: GrpoVariant,
   dtype: DType = 'float32',
   opts: TrainGraphOptions = {},

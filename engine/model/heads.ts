@@ -3,8 +3,9 @@
 // and predicts tokens[:, 1:], so per-token tensors inside the graphs are [batch, seq-1].
 
 import type { GraphBuilder, Value } from '../onnx';
-import type { GptConfig } from './config';
-import { type GptWeights, gptForward } from './forward';
+import { modelForward } from './architecture';
+import type { ModelWeights } from './forward';
+import type { ModelConfig } from './model-config';
 
 const TO_END = 2 ** 31 - 1;
 
@@ -37,8 +38,8 @@ export interface TokenScores {
 }
 
 /** Run the model on shifted tokens and pick out each target's log-probability. */
-export function scoreTargets(g: GraphBuilder, cfg: GptConfig, w: GptWeights, batch: ShiftedBatch): TokenScores {
-  const { logits2d } = gptForward(g, cfg, w, batch.inputs);
+export function scoreTargets(g: GraphBuilder, cfg: ModelConfig, w: ModelWeights, batch: ShiftedBatch): TokenScores {
+  const { logits2d } = modelForward(g, cfg, w, batch.inputs);
   return g.scope('head', () => {
     const logp2d = g.logSoftmax(logits2d, 1);
     const idx = g.reshape(batch.targets, [-1, 1]);

@@ -1,7 +1,9 @@
-// Parameter names, shapes and seeded initialisation. Linear weights are stored [in, out] so a
-// layer is x @ W + b; the token table is [vocab, d_model].
+// Parameter names, shapes and seeded initialisation. The GPT stores linear weights [in, out] so a
+// layer is x @ W + b; the Llama family keeps transformers' [out, in] (llama-params.ts).
 
+import { architectureOf } from './architecture';
 import type { GptConfig } from './config';
+import type { ModelConfig } from './model-config';
 import { SeededRng } from './rng';
 
 export interface ParamSpec {
@@ -16,7 +18,12 @@ export interface ParamSpec {
 /** Named float32 parameter tensors, keyed by ParamSpec.name. */
 export type Params = Record<string, Float32Array>;
 
-export function paramSpecs(cfg: GptConfig): ParamSpec[] {
+/** The parameters of either model family, in the order every graph declares them. */
+export function paramSpecs(cfg: ModelConfig): ParamSpec[] {
+  return architectureOf(cfg).paramSpecs(cfg);
+}
+
+export function gptParamSpecs(cfg: GptConfig): ParamSpec[] {
   const { vocabSize: V, dModel: D, dFF: F, nLayers: L, contextLength: C } = cfg;
   const std = 0.02;
   // Residual projections scaled down with depth so the residual stream variance stays ~constant.
@@ -54,12 +61,12 @@ export function numel(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
 
-export function countParams(cfg: GptConfig): number {
+export function countParams(cfg: ModelConfig): number {
   return paramSpecs(cfg).reduce((s, p) => s + numel(p.shape), 0);
 }
 
 /** Fresh parameters drawn from one seeded stream in paramSpecs order. */
-export function initParams(cfg: GptConfig, seed: number): Params {
+export function initParams(cfg: ModelConfig, seed: number): Params {
   const rng = new SeededRng(seed);
   const out: Params = {};
   for (const spec of paramSpecs(cfg)) {
@@ -72,7 +79,7 @@ export function initParams(cfg: GptConfig, seed: number): Params {
 }
 
 /** Check that `params` holds exactly the tensors of `cfg` with the right sizes. */
-export function checkParams(cfg: GptConfig, params: Params): void {
+export function checkParams(cfg: ModelConfig, params: Params): void {
   const specs = paramSpecs(cfg);
   for (const s of specs) {
     const a = params[s.name];

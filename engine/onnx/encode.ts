@@ -5,7 +5,8 @@ import type { AttrValue, GraphBuilder, Value } from './graph-builder';
 import { ProtoWriter } from './proto-writer';
 
 export const OPSET_VERSION = 20;
-const IR_VERSION = 9; // pairs with opset 20
+/** The IR version each opset we emit pairs with (ONNX's versioning table). */
+const IR_VERSION_OF: Record<number, number> = { 20: 9, 21: 10, 22: 10, 23: 11 };
 
 const ATTR_FLOAT = 1,
   ATTR_INT = 2,
@@ -91,6 +92,11 @@ function writeGraph(w: ProtoWriter, g: GraphBuilder): void {
 export interface EncodeOptions {
   /** Extra opset imports, e.g. { 'com.microsoft': 1 } for contrib ops. */
   extraOpsets?: Record<string, number>;
+  /**
+   * Default-domain opset, 20 unless a graph uses newer ops (23 brings RMSNormalization,
+   * RotaryEmbedding and Attention).
+   */
+  opset?: 20 | 21 | 22 | 23;
   producerName?: string;
   docString?: string;
 }
@@ -98,12 +104,13 @@ export interface EncodeOptions {
 /** ONNX ModelProto bytes for a top-level graph. */
 export function encodeModel(g: GraphBuilder, opts: EncodeOptions = {}): Uint8Array {
   const w = new ProtoWriter();
-  w.varint(1, IR_VERSION);
+  const opset = opts.opset ?? OPSET_VERSION;
+  w.varint(1, IR_VERSION_OF[opset]);
   w.string(2, opts.producerName ?? 'r1flow');
   w.string(3, '0.1.0');
   if (opts.docString) w.string(6, opts.docString);
   w.message(7, (gw) => writeGraph(gw, g));
-  w.message(8, (o) => o.string(1, '').varint(2, OPSET_VERSION));
+  w.message(8, (o) => o.string(1, '').varint(2, opset));
   for (const [domain, version] of Object.entries(opts.extraOpsets ?? {})) {
     w.message(8, (o) => o.string(1, domain).varint(2, version));
   }

@@ -2,8 +2,8 @@
 // and a sampler per model config. Nothing in the engine is process-global, so a worker serving
 // runs on two devices keeps two runtimes, and a test or a bench builds its own and releases it.
 import { defaultIntraOpThreads, requireDevice, type Device, type SessionTuning } from '../device';
-import { configKey, type GptConfig, type Params } from '../model';
-import { gptDecoder, RolloutSampler } from '../sampler';
+import { modelConfigKey, type ModelConfig, type Params } from '../model';
+import { modelDecoder, RolloutSampler } from '../sampler';
 import { createTrainer, SessionCache, type Trainer } from '../train';
 
 export class EngineRuntime {
@@ -21,8 +21,8 @@ export class EngineRuntime {
   }
 
   /** The trainer of a model config; its graphs compile once and serve every checkpoint. */
-  trainer(config: GptConfig): Trainer {
-    const key = configKey(config);
+  trainer(config: ModelConfig): Trainer {
+    const key = modelConfigKey(config);
     let trainer = this.trainers.get(key);
     if (!trainer) {
       trainer = createTrainer(config, this.sessions);
@@ -32,11 +32,11 @@ export class EngineRuntime {
   }
 
   /** The rollout sampler of a model config, loaded with `params`. */
-  sampler(config: GptConfig, params: Params): RolloutSampler {
-    const key = configKey(config);
+  sampler(config: ModelConfig, params: Params): RolloutSampler {
+    const key = modelConfigKey(config);
     let sampler = this.samplers.get(key);
     if (!sampler) {
-      sampler = RolloutSampler.create(gptDecoder(config), params, { ...this.tuning, device: this.device });
+      sampler = RolloutSampler.create(modelDecoder(config), params, { ...this.tuning, device: this.device });
       this.samplers.set(key, sampler);
     } else sampler.setParams(params);
     return sampler;

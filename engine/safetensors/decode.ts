@@ -157,22 +157,27 @@ export function decodeSafetensors(
   return { tensors, metadata: header.metadata };
 }
 
+/** Reads and checks the header of an open file (its data section is not touched). */
+function readHeaderOf(fd: number, path: string, options: SafetensorsReadOptions): ParsedHeader {
+  const source = `file ${path}`;
+  const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const totalBytes = fs.fstatSync(fd).size;
+  const prefix = Buffer.alloc(8);
+  if (totalBytes >= 8) readExactly(fd, prefix, 0);
+  const length = headerLength(source, prefix, totalBytes, max);
+  const headerBytes = Buffer.alloc(length);
+  readExactly(fd, headerBytes, 8);
+  return parseHeader(source, headerBytes, totalBytes);
+}
+
 /**
  * Reads a safetensors file: the header first (so a bad file fails before its data are read),
  * then the data section in one read.
  */
 export function readSafetensorsFile(path: string, options: SafetensorsReadOptions = {}): SafetensorsContents {
-  const source = `file ${path}`;
-  const max = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const fd = fs.openSync(path, 'r');
   try {
-    const totalBytes = fs.fstatSync(fd).size;
-    const prefix = Buffer.alloc(8);
-    readExactly(fd, prefix, 0);
-    const length = headerLength(source, prefix, totalBytes, max);
-    const headerBytes = Buffer.alloc(length);
-    readExactly(fd, headerBytes, 8);
-    const header = parseHeader(source, headerBytes, totalBytes);
+    const header = readHeaderOf(fd, path, options);
     const data = Buffer.alloc(header.dataLength);
     readExactly(fd, data, header.dataStart);
     const tensors = new Map<string, SafetensorsTensor>();
@@ -185,7 +190,43 @@ export function readSafetensorsFile(path: string, options: SafetensorsReadOption
   }
 }
 
-function readExactly(fd: number, target: Buffer, position: number): void {
+/** Where one tensor's bytes lie in a safetensors file. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: SafetensorsTensor['dtype'];
+  shape: number[];
+  /** Absolute byte offset of the tensor's data in the file. */
+  offset: number;
+  byteLength: number;
+}
+
+/**
+ * Reads and checks only the header of a safetensors file (the data section is not read), so
+ * callers can then load tensors one at a time. A truncated file fails here, naming the tensor
+ * that runs past its end.
+ */
+export function readSafetensorsHeader(
+  path: string,
+  options: SafetensorsReadOptions = {},
+): { entries: SafetensorsEntry[]; metadata: SafetensorsMetadata } {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const header = readHeaderOf(fd, path, options);
+    const entries = header.entries.map((e) => ({
+      name: e.name,
+      dtype: e.dtype,
+      shape: e.shape,
+      offset: header.dataStart + e.begin,
+      byteLength: e.end - e.begin,
+    }));
+    return { entries, metadata: header.metadata };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads `target.length` bytes at `position` of an open file. */
+export function readExactly(fd: number, target: Uint8Array, position: number): void {
   let done = 0;
   while (done < target.length) {
     const got = fs.readSync(fd, target, done, target.length - done, position + done);

@@ -13,7 +13,10 @@ export { encodeSafetensors, writeSafetensorsFile, type SafetensorsEntries, type 
 export {
   DEFAULT_MAX_HEADER_BYTES,
   decodeSafetensors,
+  readExactly,
   readSafetensorsFile,
+  readSafetensorsHeader,
   type SafetensorsContents,
+  type SafetensorsEntry,
   type SafetensorsReadOptions,
 } from './decode';

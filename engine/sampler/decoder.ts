@@ -40,4 +40,6 @@ export interface CachedDecoder {
   /** Parameter inputs in a fixed order: name and static shape. */
   readonly paramSpecs: ReadonlyArray<{ name: string; shape: readonly number[] }>;
   emitForward(g: GraphBuilder, params: ReadonlyMap<string, Value>, args: CachedForwardArgs): CachedForwardResult;
+  /** Default-domain opset the rollout graphs are encoded at (20 unless the decoder uses newer ops). */
+  readonly opset?: 20 | 23;
 }

@@ -1,5 +1,5 @@
 export type { CachedDecoder, CachedForwardArgs, CachedForwardResult, LayerCache } from './decoder';
-export { gptDecoder } from './gpt-decoder';
+export { gptDecoder, llamaDecoder, modelDecoder, type DecoderOptions } from './model-decoder';
 export { leftPadPrompts, type PaddedPrompts } from './prompts';
 export { SampleRng, deriveSampleSeed, uniformsForBatch, type SampleSeed, type SampleSeedParts } from './rng';
 export { emitSampleHead, type SampleHeadInputs, type SampleHeadOutputs } from './sample-head';

@@ -160,7 +160,7 @@ export function buildPrefillGraph(decoder: CachedDecoder): RolloutGraph {
   g.output(out.logprob, 'logprob');
   g.output(out.logits, 'logits');
   const present = outputCache(g, out.present);
-  return { bytes: encodeModel(g, { docString: 'r1flow rollout prefill' }), present };
+  return { bytes: encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout prefill' }), present };
 }
 
 /** Step graph: one fed token per row + cache → next sampled token, log-prob, logits, grown cache. */
@@ -185,7 +185,7 @@ export function buildStepGraph(decoder: CachedDecoder): RolloutGraph {
   g.output(out.logits, 'logits');
   g.output(out.keyMask, 'key_mask');
   const present = outputCache(g, out.present);
-  return { bytes: encodeModel(g, { docString: 'r1flow rollout decode step' }), present };
+  return { bytes: encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout decode step' }), present };
 }
 
 /**
@@ -270,5 +270,5 @@ export function buildLoopGraph(decoder: CachedDecoder): Uint8Array {
   const scanLogprobs = loopOutputs[loopOutputs.length - 1];
   g.output(g.concat([g.unsqueeze(first.token, [0]), scanTokens], 0), 'tokens');
   g.output(g.concat([g.unsqueeze(first.logprob, [0]), scanLogprobs], 0), 'logprobs');
-  return encodeModel(g, { docString: 'r1flow rollout as one Loop' });
+  return encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout as one Loop' });
 }

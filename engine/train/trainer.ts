@@ -3,13 +3,13 @@
 
 import * as ort from 'onnxruntime-node';
 import {
-  type GptConfig,
+  type ModelConfig,
   type Params,
   buildGrpoGraph,
   buildLogprobsGraph,
   buildSftGraph,
   checkParams,
-  configKey,
+  modelConfigKey,
   gradName,
   paramSpecs,
 } from '../model';
@@ -70,7 +70,7 @@ export interface LossAndGrads {
 }
 
 export interface Trainer {
-  readonly config: GptConfig;
+  readonly config: ModelConfig;
   /** Per-token log-probs and entropies [B*T] aligned with tokens (entry t=0 of each row is 0). */
   logprobs(
     params: Params,
@@ -90,8 +90,8 @@ function maskSum(mask: Float32Array, T: number): number {
 }
 
 /** A trainer for one model config whose graphs compile on `sessions`' device. */
-export function createTrainer(config: GptConfig, sessions: GraphSessions): Trainer {
-  const key = configKey(config);
+export function createTrainer(config: ModelConfig, sessions: GraphSessions): Trainer {
+  const key = modelConfigKey(config);
   const specs = paramSpecs(config);
   const order = specs.map((s) => s.name);
 

@@ -1,10 +1,10 @@
 // Helpers for whole-model tests: random (non-tiny) parameters in float64 and feeds for built graphs.
 
 import * as ort from 'onnxruntime-node';
-import { type GptConfig, SeededRng, paramSpecs } from '../../../engine/model';
+import { type LlamaConfig, type ModelConfig, SeededRng, llamaConfig, paramSpecs } from '../../../engine/model';
 
 /** Parameters with unit-scale noise so every nonlinearity is exercised (init's 0.02 is too flat). */
-export function randomParams64(cfg: GptConfig, seed: number): Record<string, Float64Array> {
+export function randomParams64(cfg: ModelConfig, seed: number): Record<string, Float64Array> {
   const rng = new SeededRng(seed);
   const out: Record<string, Float64Array> = {};
   for (const s of paramSpecs(cfg)) {
@@ -17,7 +17,7 @@ export function randomParams64(cfg: GptConfig, seed: number): Record<string, Flo
 }
 
 export function paramFeeds(
-  cfg: GptConfig,
+  cfg: ModelConfig,
   params: Record<string, Float64Array>,
   dtype: 'float32' | 'float64',
 ): Record<string, ort.Tensor> {
@@ -36,4 +36,20 @@ export function floatTensor(dtype: 'float32' | 'float64', data: ArrayLike<number
   return dtype === 'float64'
     ? new ort.Tensor('float64', Float64Array.from(data), dims)
     : new ort.Tensor('float32', Float32Array.from(data), dims);
+}
+
+/** A small Qwen3-shaped Llama: grouped-query attention (2 query heads per kv head), q/k norm, head_dim ≠ d/heads. */
+export function smallQwen3(vocabSize: number, contextLength: number): LlamaConfig {
+  return llamaConfig({
+    architecture: 'Qwen3ForCausalLM',
+    vocabSize,
+    dModel: 32,
+    nLayers: 2,
+    nHeads: 4,
+    nKvHeads: 2,
+    headDim: 16,
+    dFF: 64,
+    contextLength,
+    qkNorm: true,
+  });
 }

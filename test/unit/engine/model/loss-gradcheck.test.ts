@@ -9,12 +9,14 @@ import * as ort from 'onnxruntime-node';
 import {
   type BuiltGraph,
   type GptConfig,
+  type ModelConfig,
   SeededRng,
   buildGrpoGraph,
   buildLogprobsGraph,
   buildSftGraph,
   gptConfig,
   gradName,
+  llamaConfig,
   paramSpecs,
 } from '../../../../engine/model';
 import { relNormError } from '../gradcheck-helpers';
@@ -32,13 +34,19 @@ function tinyConfig(tied: boolean, nLayers = 1): GptConfig {
   return gptConfig({ vocabSize: 7, dModel: 8, nLayers, nHeads: 2, dFF: 12, contextLength: 8, tiedEmbeddings: tied });
 }
 
+/**
+ * float64 sessions stop at basic graph optimisations: the extended ones fuse x·sigmoid(x) (SwiGLU)
+ * into com.microsoft.QuickGelu, which onnxruntime's CPU provider implements for float32 only.
+ */
+const FLOAT64_SESSION = { device: 'cpu', intraOpThreads: 1, graphOptimization: 'basic' } as const;
+
 async function runAll(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>) {
   return session.run(feeds);
 }
 
 /** For every parameter: autodiff gradient vs central differences of the graph's own loss output. */
-async function checkAllParams(cfg: GptConfig, built: BuiltGraph, extra: Record<string, ort.Tensor>, seed: number) {
-  const session = await createSession(built.bytes, { device: 'cpu', intraOpThreads: 1 });
+async function checkAllParams(cfg: ModelConfig, built: BuiltGraph, extra: Record<string, ort.Tensor>, seed: number) {
+  const session = await createSession(built.bytes, FLOAT64_SESSION);
   const params = randomParams64(cfg, seed);
   const base = await runAll(session, { ...paramFeeds(cfg, params, 'float64'), ...extra });
   const failures: string[] = [];
@@ -69,8 +77,8 @@ async function checkAllParams(cfg: GptConfig, built: BuiltGraph, extra: Record<s
   return { failures, base };
 }
 
-async function logprobs64(cfg: GptConfig, seed: number): Promise<Float64Array> {
-  const s = await createSession(buildLogprobsGraph(cfg, 'float64').bytes, { device: 'cpu', intraOpThreads: 1 });
+async function logprobs64(cfg: ModelConfig, seed: number): Promise<Float64Array> {
+  const s = await createSession(buildLogprobsGraph(cfg, 'float64').bytes, FLOAT64_SESSION);
   const out = await s.run({
     ...paramFeeds(cfg, randomParams64(cfg, seed), 'float64'),
     tokens: new ort.Tensor('int32', tokens, [B, T]),
@@ -218,5 +226,72 @@ describe('loss graph consistency', () => {
       assert.ok(r.relErr <= 1e-9, `${sp.name}: ${r.relErr}`);
     }
     assert.equal(outs[0].clip_fraction.data[0], 0);
+  });
+});
+
+// The Llama family: RMSNorm, rotary embeddings, grouped-query attention, SwiGLU, q/k/v biases
+// (Qwen2), per-head q/k norm (Qwen3) and llama3 rope scaling, all through primitive ops.
+function tinyLlama(overrides: Parameters<typeof llamaConfig>[0]) {
+  return llamaConfig({
+    dModel: 8,
+    nLayers: 1,
+    nHeads: 4,
+    nKvHeads: 2,
+    headDim: 4,
+    dFF: 12,
+    contextLength: 8,
+    rmsNormEps: 1e-6,
+    ...overrides,
+  });
+}
+
+describe('Llama-family losses vs finite differences (float64)', () => {
+  const batch = () => ({
+    tokens: new ort.Tensor('int32', tokens, [B, T]),
+    mask: new ort.Tensor('float64', mask, [B, T]),
+  });
+
+  test('SFT, Qwen2-style: q/k/v biases, grouped-query attention, untied head', async () => {
+    const cfg = tinyLlama({ architecture: 'Qwen2ForCausalLM', vocabSize: 7, qkvBias: true, tiedEmbeddings: false });
+    const { failures } = await checkAllParams(cfg, buildSftGraph(cfg, 'float64'), batch(), 21);
+    assert.deepEqual(failures, []);
+  });
+
+  test('SFT, Qwen3-style: per-head q/k norm, head width ≠ d/heads, llama3 rope scaling, tied head', async () => {
+    const cfg = tinyLlama({
+      architecture: 'Qwen3ForCausalLM',
+      vocabSize: 7,
+      headDim: 6,
+      qkNorm: true,
+      outputBias: true,
+      ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 4 },
+    });
+    const { failures } = await checkAllParams(cfg, buildSftGraph(cfg, 'float64'), batch(), 22);
+    assert.deepEqual(failures, []);
+  });
+
+  test('GRPO token-mean with reference KL, Llama with MLP biases', async () => {
+    const cfg = tinyLlama({ vocabSize: 7, mlpBias: true });
+    const lp = await logprobs64(cfg, 23);
+    const built = buildGrpoGraph(
+      cfg,
+      { aggregation: 'token-mean', useReference: true, oldLogprobs: 'input' },
+      'float64',
+    );
+    const { failures } = await checkAllParams(
+      cfg,
+      built,
+      {
+        ...batch(),
+        advantages: floatTensor('float64', [1.0, -0.7, 0.4], [B]),
+        old_logprobs: new ort.Tensor('float64', noisy(lp, 3, 0.3), [B, T]),
+        ref_logprobs: new ort.Tensor('float64', noisy(lp, 4, 0.2), [B, T]),
+        beta: floatTensor('float64', [0.3], []),
+        eps_low: floatTensor('float64', [0.2], []),
+        eps_high: floatTensor('float64', [0.28], []),
+      },
+      23,
+    );
+    assert.deepEqual(failures, []);
   });
 });
