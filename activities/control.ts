@@ -8,6 +8,8 @@ import type {
   RecordStageInput,
   ReportInput,
   ReportResult,
+  ResumePoint,
+  ResumePointInput,
   ScoreInput,
   ScoreResult,
 } from '../contracts/activities';
@@ -22,6 +24,7 @@ import { RunStore } from '../storage/run-store';
 import { score, scoreStepMetrics, type Rollout } from '../steps';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
+import { findResumePoint } from './checkpoint-recovery';
 import { BadDataError } from './errors';
 import { writeRunReport } from './report-data';
 
@@ -163,6 +166,17 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
         metrics: scoreStepMetrics(scored.metrics),
         usableSamples: scored.rollouts.filter((r) => r.used).length,
       };
+    },
+
+    async findResumePoint(input: ResumePointInput): Promise<ResumePoint | undefined> {
+      const point = await findResumePoint(deps.store, input);
+      deps.log.warn(
+        { runId: input.runId, stage: input.stage, failedAt: input.atMostStep, resumeAt: point?.iteration ?? null },
+        point
+          ? 'a stored object failed to verify; resuming from the newest good checkpoint'
+          : 'no good checkpoint left',
+      );
+      return point;
     },
 
     async buildReport(input: ReportInput): Promise<ReportResult> {

@@ -44,7 +44,6 @@ import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
 import { startHeartbeat } from './heartbeat';
 import { reasoningPool } from './problem-source';
-import { reportStep } from './progress';
 
 function grpoStage(stage: StageName): GrpoStageName {
   if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
@@ -81,7 +80,6 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         deps,
         runId: input.runId,
         stage: 'pretrain',
-        progressTo: input.progressTo,
         start: async () => freshOptimizer(initPolicy(cfg)),
         total: pretrainTotalSteps(cfg),
         run: (policy, from, to, onStep) => pretrainSteps(engine, policy, cfg, corpusOf(policy, cfg), from, to, onStep),
@@ -138,9 +136,7 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         const update = await grpoUpdate(engine, policy, scored, grpo, input.step, input.totalSteps, reference);
         const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
         await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
-        const ref = await uploadPolicy(deps, input.runId, stage, policy, metrics);
-        reportStep(input.progressTo, stage, input.step + 1, input.totalSteps, metrics);
-        return ref;
+        return await uploadPolicy(deps, input.runId, stage, policy, metrics);
       } finally {
         heartbeat.stop();
       }
@@ -177,7 +173,6 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         deps,
         runId: input.runId,
         stage: input.stage,
-        progressTo: input.progressTo,
         start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
         total: sftTotalSteps(dataset.examples.length, sft),
         run: (policy, from, to, onStep) =>

@@ -51,7 +51,9 @@ export async function devCommand(args: string[]): Promise<number> {
       console.log(
         r.alreadyRunning
           ? 'The embedded stack is already running and healthy.'
-          : 'The embedded stack is up and healthy.',
+          : r.started.length === 1
+            ? `Started ${r.started[0]} again (it was not running); the embedded stack is up and healthy.`
+            : 'The embedded stack is up and healthy.',
       );
       printStackInfo(r.settings);
       console.log('Stop it with: r1flow dev down');

@@ -29,6 +29,7 @@ import {
   type PipelineResultView,
 } from './progress-view';
 import { checkRunId, generateRunId, runUiLink } from './run-id';
+import { liveProgress } from './live-progress';
 
 /** The pipeline's workflow type, for list queries and schedules (runs start by function reference). */
 export const PIPELINE_WORKFLOW = r1Pipeline.name;
@@ -186,7 +187,7 @@ export async function followRun(client: Client, runId: string, options: FollowOp
 
   while (!closed && !options.signal?.aborted) {
     try {
-      const next = await queryProgress(client, runId);
+      const next = await liveProgress(client, runId);
       failingSince = undefined;
       if (tty) {
         const columns = (out as NodeJS.WriteStream).columns;

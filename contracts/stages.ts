@@ -6,8 +6,6 @@ import type { CheckpointRef } from '../storage/manifest';
 
 export interface StageWorkflowInput {
   runId: string;
-  /** the pipeline's workflow id, to signal step progress back */
-  parentWorkflowId: string;
   stage: StageName;
   config: PipelineConfig;
   /** the policy the stage starts from (for pretrain: a reused base model, which is then only evaluated) */

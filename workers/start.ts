@@ -58,6 +58,9 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         activities: activitiesFor(kind, deps),
         maxConcurrentActivityTaskExecutions: kind === 'gpu' ? (opts.gpuConcurrency ?? 1) : 8,
         shutdownGraceTime: opts.shutdownGraceTime ?? '2 minutes',
+        // heartbeat details carry the live step of pretraining and SFT (contracts/progress): let
+        // them reach the server about once a second instead of every 0.8 heartbeat timeouts
+        maxHeartbeatThrottleInterval: '1 second',
       }),
     );
   }

@@ -326,6 +326,11 @@ export const WorkflowSchema = z.strictObject({
   continueAsNewAfter: int(1)
     .default(100)
     .describe('a GRPO stage workflow continues as new after this many iterations (or when Temporal suggests it)'),
+  pipelineHistoryEvents: int(10)
+    .default(5000)
+    .describe(
+      'the pipeline continues as new at its next stage boundary once its history has this many events (or when Temporal suggests it); it grows only with stages and resumes',
+    ),
   activityRetries: int(1)
     .default(3)
     .describe('attempts of an activity before its stage fails and the run waits for a resume'),
