@@ -16,6 +16,7 @@ import { loadPolicyForTraining, uploadPolicy } from './checkpoint-io';
 import { newestGoodCheckpoint } from './checkpoint-recovery';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
+import { isDraining, WorkerDrainingError } from './draining';
 import { resumeDetails, startHeartbeat } from './heartbeat';
 
 /** Where a chunked training activity stands; sent with heartbeats, read back on retry. */
@@ -89,6 +90,7 @@ export async function trainInChunks(t: ChunkedTraining): Promise<CheckpointRef> 
     while (policy.step < t.total) {
       const to = Math.min(t.total, policy.step + chunk);
       await t.run(policy, policy.step, to, (m) => {
+        if (isDraining()) throw new WorkerDrainingError(`${t.stage} at step ${m.step + 1}`);
         curve.push({ step: m.step + 1, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm });
         const metrics = pickMetrics(trainStepMetrics(m), PROGRESS_METRICS);
         heartbeat.progress({

@@ -42,7 +42,7 @@ import { trainInChunks } from './chunked-training';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
-import { startHeartbeat } from './heartbeat';
+import { resumeDetails, startHeartbeat } from './heartbeat';
 import { reasoningPool } from './problem-source';
 
 function grpoStage(stage: StageName): GrpoStageName {
@@ -84,8 +84,18 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         total: pretrainTotalSteps(cfg),
         run: (policy, from, to, onStep) => pretrainSteps(engine, policy, cfg, corpusOf(policy, cfg), from, to, onStep),
       });
-      // the base model is reusable by any later run with the same pretraining settings
-      await deps.store.putBytes(globalKeys.pretrainCache(input.pretrainHash), JSON.stringify(ref), 'application/json');
+      // the base model is reusable by any later run with the same pretraining settings; a retry
+      // of this write (a storage outage) keeps heartbeating with the finished model as its resume point
+      const heartbeat = startHeartbeat({ step: ref.step, checkpoint: ref });
+      try {
+        await deps.store.putBytes(
+          globalKeys.pretrainCache(input.pretrainHash),
+          JSON.stringify(ref),
+          'application/json',
+        );
+      } finally {
+        heartbeat.stop();
+      }
       return ref;
     },
 
@@ -167,7 +177,10 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     async sft(input: SftInput): Promise<CheckpointRef> {
       const engine = engineFor(input);
       const run = new RunStore(deps.store, input.runId);
-      const dataset = await getJson<SftDataset>(run, runKeys.sftDataset(input.stage));
+      // beats while the data loads (a storage outage can make that minutes), repeating what an
+      // earlier attempt recorded so that its resume point survives
+      const heartbeat = startHeartbeat(resumeDetails());
+      const dataset = await getJson<SftDataset>(run, runKeys.sftDataset(input.stage)).finally(() => heartbeat.stop());
       const sft = sftConfigOf(input.config, input.stage);
       return trainInChunks({
         deps,

@@ -37,7 +37,8 @@ Usage: r1flow <command> [options]
   report RUN [--out DIR]    rebuild a run's report (HTML + JSON) in S3 and locally
   dev up|down|status        the embedded Temporal dev server + SeaweedFS S3
   doctor                    check Temporal, search attributes, workers and S3 end to end
-  worker [--queues Q]       run a worker (control,gpu by default)
+  worker [--queues Q] [--cache-dir DIR]
+                            run a worker (control,gpu by default; checkpoints cached in DIR)
   generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]
                             a completion from a model (temperature 0 is greedy)
   export SOURCE --format hf|onnx --out DIR [--dtype f32|bf16]

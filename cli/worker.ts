@@ -1,13 +1,18 @@
-// r1flow worker [--queues control,gpu]: the all-in-one dev worker by default.
+// r1flow worker [--queues control,gpu] [--cache-dir DIR]: the all-in-one dev worker by default.
 import { parseArgs } from 'node:util';
 import { loadConnection } from '../infra/connection';
 import { logger } from '../infra/logger';
 import type { QueueKind } from '../contracts/queues';
 import { startWorkers } from '../workers/start';
+import { startDraining } from '../activities/draining';
 import { fail } from './output';
 
 export async function workerCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { queues: { type: 'string', default: 'control,gpu' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { queues: { type: 'string', default: 'control,gpu' }, 'cache-dir': { type: 'string' } },
+    strict: true,
+  });
   const queues = values
     .queues!.split(',')
     .map((q) => q.trim())
@@ -15,9 +20,15 @@ export async function workerCommand(args: string[]): Promise<number> {
   for (const q of queues)
     if (q !== 'control' && q !== 'gpu') fail(`--queues takes control and/or gpu, got ${JSON.stringify(q)}`);
   const log = logger();
-  const workers = await startWorkers({ connection: loadConnection(), queues: queues as QueueKind[], log });
+  const workers = await startWorkers({
+    connection: loadConnection(),
+    queues: queues as QueueKind[],
+    log,
+    cacheDir: values['cache-dir'],
+  });
   const stop = () => {
-    log.info('shutting down: letting running activities finish');
+    log.info('shutting down: short activities finish, training activities hand over at their next step');
+    startDraining();
     void workers.shutdown();
   };
   process.once('SIGINT', stop);

@@ -8,6 +8,7 @@ import { connectWorker } from '../infra/temporal-client';
 import { installTemporalRuntime } from '../infra/temporal-logging';
 import { ArtifactStore } from '../storage/artifact-store';
 import { createS3Client } from '../storage/s3-client';
+import { DEFAULT_OUTAGE_MS } from '../storage/retry';
 import { queueName, type QueueKind } from '../contracts/queues';
 import { activitiesFor } from './activities';
 import { defaultCacheDir, type ActivityDeps } from '../activities/deps';
@@ -31,13 +32,23 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
+/** How long activities wait for an unreachable S3 before failing (`R1FLOW_S3_OUTAGE_SECONDS`, default 300). */
+export function outageMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.R1FLOW_S3_OUTAGE_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_OUTAGE_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new Error(`R1FLOW_S3_OUTAGE_SECONDS must be a number of seconds ≥ 0, got ${JSON.stringify(raw)}`);
+  return seconds * 1000;
+}
+
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
   installTemporalRuntime(opts.log.child({ component: 'temporal' }), 'WARN');
   const connection = await connectWorker(opts.connection.temporal);
   const s3 = createS3Client(opts.connection.s3);
-  const store = new ArtifactStore(s3, opts.connection.s3.bucket);
+  const store = new ArtifactStore(s3, opts.connection.s3.bucket, { retry: { outageMs: outageMsFromEnv() } });
   const deps: ActivityDeps = {
     store,
     log: opts.log,

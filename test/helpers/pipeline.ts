@@ -9,16 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { ArtifactStore } from '../../storage/artifact-store';
+import { readManifest } from '../../storage/manifest';
 import { createLogger } from '../../infra/logger';
-import { CONTROL_QUEUE } from '../../contracts/queues';
+import { CONTROL_QUEUE, type QueueKind } from '../../contracts/queues';
 import { connectClient } from '../../infra/temporal-client';
 import { startWorkers, type RunningWorkers } from '../../workers/start';
 import { testConnection, testStore } from './services';
 
-export async function startTestWorkers(): Promise<RunningWorkers> {
+export async function startTestWorkers(queues: QueueKind[] = ['control', 'gpu']): Promise<RunningWorkers> {
   return startWorkers({
     connection: testConnection(),
-    queues: ['control', 'gpu'],
+    queues,
     log: createLogger('test-worker', { level: 'warn', format: 'json' }),
     cacheDir: mkdtempSync(join(tmpdir(), 'r1flow-worker-cache-')),
     shutdownGraceTime: '5 seconds',
@@ -38,6 +39,24 @@ export const FAST_FAILURE = { workflow: { heartbeatTimeoutSeconds: 10, activityR
 
 export async function startPipeline(client: Client, runId: string, rawConfig: Record<string, unknown>) {
   return client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [rawConfig] });
+}
+
+/** The same config run from start to end on an in-process worker: what a fault run must equal. */
+export async function uninterruptedRun(client: Client, prefix: string, rawConfig: Record<string, unknown>) {
+  const workers = await startTestWorkers();
+  try {
+    return await (await startPipeline(client, newRunId(prefix), rawConfig)).result();
+  } finally {
+    await workers.shutdown();
+  }
+}
+
+/** Every object a run's manifest lists reads back and verifies against its sha256 and size. */
+export async function assertManifestVerifies(store: ArtifactStore, runId: string): Promise<number> {
+  const manifest = await readManifest(store, runId);
+  if (!manifest) throw new Error(`run ${runId} has no manifest`);
+  for (const [key, entry] of Object.entries(manifest.objects)) await store.getBytes(key, entry);
+  return Object.keys(manifest.objects).length;
 }
 
 export async function waitForProgress(

@@ -1,10 +1,8 @@
 // SIGKILL the worker in the middle of an RL stage, start a new one: the run completes with no
 // step lost or done twice, and its final checkpoint equals that of an uninterrupted run.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { projectRoot } from '../../infra/paths';
 import { readManifest } from '../../storage/manifest';
 import {
   FAST_FAILURE,
@@ -15,29 +13,17 @@ import {
   waitForObjects,
 } from '../helpers/pipeline';
 import { testStore } from '../helpers/services';
+import { killWorker, spawnWorker } from '../helpers/worker-process';
 
 let client: Client;
 const store = testStore();
-const children: ChildProcess[] = [];
 before(async () => {
   client = await testClient();
 });
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   await client.connection.close();
   store.client.destroy();
 });
-
-/** A worker in its own process, so that it can be killed like a crashed machine. */
-function spawnWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker'], {
-    cwd: projectRoot,
-    env: { ...process.env, R1FLOW_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
 
 const CONFIG = {
   preset: 'micro',
@@ -62,8 +48,7 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
   // mid-stage: the second reasoning-RL update has written its metrics (progress signals are
   // rate-limited, so the pipeline's progress query may skip that step)
   await waitForObjects(store, `runs/${runId}/reasoningRl/metrics/`, 2);
-  first.kill('SIGKILL');
-  await new Promise((resolve) => first.once('exit', resolve));
+  await killWorker(first);
   spawnWorker();
   const result = await handle.result();
 
