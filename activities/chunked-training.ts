@@ -58,7 +58,7 @@ async function resumePoint(
   try {
     return { ref: named, policy: await loadPolicyForTraining(t.deps, named) };
   } catch (err) {
-    if (!isRepairableStorageFailure(err)) throw err;
+    if (!isRepairableStorageFailure(err, t.runId)) throw err;
     const older = await newestGoodCheckpoint(t.deps.store, t.runId, t.stage, named.step - 1);
     t.deps.log.warn(
       { runId: t.runId, stage: t.stage, error: (err as Error).message, resumeAt: older?.step ?? 0 },

@@ -32,11 +32,17 @@ export const NON_RETRYABLE_ERRORS = [
  */
 export const REPAIRABLE_STORAGE_ERRORS = ['ChecksumMismatchError', 'ObjectNotFoundError', 'ManifestError'];
 
-/** True when the failure (or what it wraps: activity and child failures) is a repairable storage error. */
-export function isRepairableStorageFailure(err: unknown): boolean {
+/**
+ * True when the failure (or what it wraps: activity and child failures) is a repairable storage
+ * error about an object of this run: its message names the key (storage/errors), and only what
+ * the run wrote itself can be written again. A missing dataset or another run's checkpoint is
+ * for a person to fix.
+ */
+export function isRepairableStorageFailure(err: unknown, runId: string): boolean {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; depth++) {
     const type = (e as { type?: unknown }).type;
-    if (REPAIRABLE_STORAGE_ERRORS.includes(typeof type === 'string' ? type : e.name)) return true;
+    if (REPAIRABLE_STORAGE_ERRORS.includes(typeof type === 'string' ? type : e.name))
+      return e.message.includes(`runs/${runId}/`);
     e = (e as { cause?: unknown }).cause;
   }
   return false;

@@ -30,6 +30,8 @@ export interface GrpoLoopState {
   iteration: number;
   /** the policy after them */
   policy: CheckpointRef;
+  /** repairs after a stored object failed to verify, over every run of the loop (bounded) */
+  repairs?: number;
 }
 
 export interface PipelineResult {

@@ -34,7 +34,7 @@ export interface StageActivities {
   findResumePoint(input: ResumePointInput, summary: string): Promise<ResumePoint | undefined>;
 }
 
-/** Repairs per run of a GRPO loop before a damaged store is left to a person (the run then waits). */
+/** Repairs of a GRPO stage before a damaged store is left to a person (the run then waits). */
 export const MAX_REPAIRS = 3;
 
 function missing(input: StageWorkflowInput, what: string): never {
@@ -91,9 +91,10 @@ export async function grpoStage(
   const ctx = { runId: input.runId, stage, config: input.config };
   let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
   let iteration = loop.state?.iteration ?? 0;
-  let repairs = 0;
-  for (let sinceStart = 0; iteration < grpo.steps; sinceStart++) {
-    await loop.beforeIteration?.({ iteration, policy }, sinceStart);
+  let repairs = loop.state?.repairs ?? 0;
+  for (let sinceStart = 0; iteration < grpo.steps;) {
+    await loop.beforeIteration?.({ iteration, policy, repairs }, sinceStart);
+    sinceStart++;
     const label = `${stage} step ${iteration + 1}/${grpo.steps}`;
     try {
       await acts.rollouts({ ...ctx, step: iteration, policy }, `${label}: rollouts`);
@@ -110,7 +111,7 @@ export async function grpoStage(
         `${label}: update`,
       );
     } catch (err) {
-      if (!isRepairableStorageFailure(err) || repairs >= MAX_REPAIRS) throw err;
+      if (!isRepairableStorageFailure(err, input.runId) || repairs >= MAX_REPAIRS) throw err;
       repairs++;
       const point = await acts.findResumePoint(
         { ...ctx, atMostStep: iteration, init: input.init },
@@ -121,7 +122,7 @@ export async function grpoStage(
       continue;
     }
     iteration++;
-    loop.afterIteration?.({ iteration, policy });
+    loop.afterIteration?.({ iteration, policy, repairs });
     if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
       await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
     }
