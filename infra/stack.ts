@@ -73,7 +73,8 @@ function tail(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
-async function temporalHealthy(s: StackSettings): Promise<boolean> {
+/** True once Temporal answers and knows r1flow's search attributes. */
+export async function temporalHealthy(s: StackSettings): Promise<boolean> {
   const connection = await TemporalConnection.connect({ address: temporalAddress(s), connectTimeout: 2000 });
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: s.namespace });
@@ -119,34 +120,48 @@ function result(s: StackSettings, started: StackService[]): DevUpResult {
   };
 }
 
+/**
+ * `temporal server start-dev` arguments for the stack's settings, on a SQLite file, with extra
+ * dynamic config values (JSON values, e.g. `['limit.historyCount.error', '400']`) after ours.
+ */
+export function temporalServerArgs(
+  s: StackSettings,
+  dbFile: string,
+  extraDynamicConfig: Array<[string, string]> = [],
+): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    s.host,
+    '--port',
+    String(s.temporalPort),
+    '--ui-port',
+    String(s.temporalUiPort),
+    '--namespace',
+    s.namespace,
+    '--log-level',
+    'warn',
+    '--ui-disable-news-fetch',
+    // WAL with synchronous=NORMAL survives a crash of any process (not a power cut) and cuts the
+    // per-event fsync that otherwise dominates a small pipeline's round trips
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+    ...[...DEV_SERVER_DYNAMIC_CONFIG, ...extraDynamicConfig].flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
+    ...Object.entries(searchAttributeTypes()).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+}
+
 /** The command line of one service. Temporal keeps its SQLite file and SeaweedFS its data folder across restarts. */
 function serviceCommand(service: StackService, s: StackSettings, dir: string): string[] {
-  if (service === 'temporal')
-    return [
-      'server',
-      'start-dev',
-      '--db-filename',
-      join(dir, 'temporal.sqlite'),
-      '--ip',
-      s.host,
-      '--port',
-      String(s.temporalPort),
-      '--ui-port',
-      String(s.temporalUiPort),
-      '--namespace',
-      s.namespace,
-      '--log-level',
-      'warn',
-      '--ui-disable-news-fetch',
-      // WAL with synchronous=NORMAL survives a crash of any process (not a power cut) and cuts the
-      // per-event fsync that otherwise dominates a small pipeline's round trips
-      '--sqlite-pragma',
-      'journal_mode=wal',
-      '--sqlite-pragma',
-      'synchronous=normal',
-      ...DEV_SERVER_DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
-      ...Object.entries(searchAttributeTypes()).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    ];
+  if (service === 'temporal') return temporalServerArgs(s, join(dir, 'temporal.sqlite'));
   const dataDir = join(dir, 'seaweedfs');
   mkdirSync(dataDir, { recursive: true });
   const s3ConfigPath = join(dir, 'seaweedfs-s3.json');

@@ -1,9 +1,10 @@
 // `npm test`: installs the tools, starts the test stack, runs every test file with Node's test
 // runner against it, and stops the stack again, whatever the outcome. Unit tests (test/unit)
 // need no services: when only they are selected, no stack is started.
-//   npm test                       all tests
+//   npm test                       all tests except the long fault tests
 //   npm test -- test/integration   only the files under the given paths
 //   npm run test:unit              the unit tests, without the stack
+//   npm run test:faults            the long fault tests (test/faults: minutes each)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -13,12 +14,16 @@ import { devDown, devUp } from './stack';
 import { ensureTool } from './tools';
 import { testStackSettings, testStateDir } from './test-stack';
 
-function findTests(path: string): string[] {
+/** Run only when named: each takes minutes (a storage outage, a soak), so `npm test` stays short. */
+const FAULTS_DIR = join(projectRoot, 'test', 'faults');
+
+function findTests(path: string, named = true): string[] {
   const st = statSync(path);
   if (st.isFile()) return path.endsWith('.test.ts') ? [path] : [];
+  if (!named && path === FAULTS_DIR) return [];
   return readdirSync(path)
     .sort()
-    .flatMap((name) => findTests(join(path, name)));
+    .flatMap((name) => findTests(join(path, name), false));
 }
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -39,7 +44,7 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function main(): Promise<number> {
   const roots = process.argv.slice(2);
   const files = (roots.length ? roots : ['test'])
-    .flatMap((r) => findTests(join(projectRoot, r)))
+    .flatMap((r) => findTests(join(projectRoot, r), true))
     .map((f) => relative(projectRoot, f));
   if (files.length === 0) {
     console.error(`no test files under ${roots.join(' ')}`);

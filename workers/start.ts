@@ -13,6 +13,7 @@ import { queueName, type QueueKind } from '../contracts/queues';
 import { activitiesFor } from './activities';
 import { defaultCacheDir, type ActivityDeps } from '../activities/deps';
 import { WorkerCaches } from '../activities/worker-caches';
+import { cacheMaxBytesFromEnv } from '../activities/checkpoint-cache';
 
 export interface StartWorkersOptions {
   connection: Connection;
@@ -22,6 +23,8 @@ export interface StartWorkersOptions {
   gpuConcurrency?: number;
   /** local folder for downloaded checkpoints (default: the state folder's cache) */
   cacheDir?: string;
+  /** cap of the checkpoint cache on disk (default: R1FLOW_CACHE_MAX_GB, or a few GB) */
+  cacheMaxBytes?: number;
   /** time given to running activities on shutdown; longer than a checkpoint write */
   shutdownGraceTime?: string;
 }
@@ -53,6 +56,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     store,
     log: opts.log,
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
+    cacheMaxBytes: opts.cacheMaxBytes ?? cacheMaxBytesFromEnv(),
     caches: new WorkerCaches(),
     uiUrl: opts.connection.temporal.uiUrl,
     namespace: opts.connection.temporal.namespace,
