@@ -9,8 +9,8 @@ import { loadConnection, type Connection } from '../infra/connection';
 import { connectClient } from '../infra/temporal-client';
 import {
   ConfigError,
+  isPresetName,
   parseConfigText,
-  PRESETS,
   presetNames,
   resolveConfig,
   type PipelineConfig,
@@ -89,7 +89,7 @@ export function rawConfigFromFlags(
     raw = parsed as Record<string, unknown>;
   } else {
     const preset = flags.preset ?? 'tiny';
-    if (!(preset in PRESETS))
+    if (!isPresetName(preset))
       fail(`--preset ${JSON.stringify(preset)} is not a preset (known: ${presetNames().join(', ')})`);
     source = `preset ${preset}`;
     raw = { preset };
