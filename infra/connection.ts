@@ -38,7 +38,11 @@ export function loadConnection(env: NodeJS.ProcessEnv = process.env): Connection
       address: address ?? base.temporal.address,
       namespace: env.R1FLOW_TEMPORAL_NAMESPACE ?? env.TEMPORAL_NAMESPACE ?? base.temporal.namespace,
       apiKey: env.R1FLOW_TEMPORAL_API_KEY ?? env.TEMPORAL_API_KEY,
-      tls: env.R1FLOW_TEMPORAL_TLS === 'true' || Boolean(env.R1FLOW_TEMPORAL_API_KEY ?? env.TEMPORAL_API_KEY),
+      // an API key turns TLS on unless R1FLOW_TEMPORAL_TLS says otherwise (a local TLS-terminating proxy)
+      tls:
+        env.R1FLOW_TEMPORAL_TLS !== undefined && env.R1FLOW_TEMPORAL_TLS !== ''
+          ? env.R1FLOW_TEMPORAL_TLS === 'true'
+          : Boolean(env.R1FLOW_TEMPORAL_API_KEY ?? env.TEMPORAL_API_KEY),
       uiUrl: env.R1FLOW_TEMPORAL_UI_URL ?? (address ? undefined : base.temporal.uiUrl),
     },
     s3: {

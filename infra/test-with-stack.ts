@@ -50,11 +50,13 @@ async function main(): Promise<number> {
     console.error(`no test files under ${roots.join(' ')}`);
     return 1;
   }
-  process.env.R1FLOW_STATE_DIR = testStateDir();
+  // once: testStateDir() is relative to the state folder, which this line moves
+  const stateDir = testStateDir();
+  process.env.R1FLOW_STATE_DIR = stateDir;
   if (files.every((f) => f.startsWith(`test${sep}unit${sep}`))) {
     // the workflow unit tests start their own throwaway Temporal server from the tools folder
     ensureTool('temporal', (m) => console.log(`[tools] ${m}`));
-    return runNodeTest(files, { ...process.env, R1FLOW_STATE_DIR: testStateDir() });
+    return runNodeTest(files, { ...process.env, R1FLOW_STATE_DIR: stateDir });
   }
   const started = Date.now();
   const stack = await devUp(testStackSettings(), (m) => console.log(`[test stack] ${m}`));
@@ -63,7 +65,8 @@ async function main(): Promise<number> {
   try {
     return await runNodeTest(files, {
       ...process.env,
-      R1FLOW_STATE_DIR: testStateDir(),
+      // the tests share the stack's state folder, so fault tests can find its processes
+      R1FLOW_STATE_DIR: stateDir,
       R1FLOW_TEMPORAL_ADDRESS: conn.temporal.address,
       R1FLOW_TEMPORAL_NAMESPACE: conn.temporal.namespace,
       R1FLOW_S3_ENDPOINT: conn.s3.endpoint,
