@@ -1,9 +1,10 @@
 // Retries an operation on transient failures (network resets, 5xx, throttling) with exponential
 // backoff and jitter. The SDK already retries single requests; this covers whole operations
 // whose body is a stream the SDK cannot replay (a file upload is re-read from the start). A
-// store that cannot be reached at all (connection refused, 502–504: restarting, failing over)
+// store that cannot be reached at all (connection refused, 5xx: restarting, failing over)
 // is waited for much longer, so an activity rides out a storage outage of minutes in place
-// instead of failing its attempts one after another.
+// instead of failing its attempts one after another. A store that answers 5xx to everything is
+// down too (SeaweedFS's S3 gateway answers 500 while its filer stops or starts).
 
 export interface RetryOptions {
   attempts?: number;
@@ -47,12 +48,14 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
-/** The store is not there at all (down, restarting, unreachable), as opposed to refusing one request. */
+/** The store is not there (down, restarting, unreachable, failing every request), as opposed to refusing one request. */
 export function isUnreachable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
-  return (e.code !== undefined && UNREACHABLE_CODES.has(e.code)) || status === 502 || status === 503 || status === 504;
+  return (
+    (e.code !== undefined && UNREACHABLE_CODES.has(e.code)) || (status !== undefined && status >= 500 && status < 600)
+  );
 }
 
 export function isTransient(err: unknown): boolean {

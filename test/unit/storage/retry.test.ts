@@ -80,7 +80,8 @@ test('a store that cannot be reached is waited for past the attempt limit, up to
 test('classification of transient errors', () => {
   assert.equal(isUnreachable({ code: 'ECONNREFUSED' }), true);
   assert.equal(isUnreachable({ $metadata: { httpStatusCode: 503 } }), true);
-  assert.equal(isUnreachable({ $metadata: { httpStatusCode: 500 } }), false);
+  assert.equal(isUnreachable({ $metadata: { httpStatusCode: 500 } }), true);
+  assert.equal(isUnreachable({ name: 'SlowDown', $metadata: { httpStatusCode: 429 } }), false);
   assert.equal(isTransient({ name: 'SlowDown' }), true);
   assert.equal(isTransient({ $metadata: { httpStatusCode: 429 } }), true);
   assert.equal(isTransient({ $metadata: { httpStatusCode: 404 } }), false);
