@@ -104,12 +104,13 @@ export interface PipelineTestContext {
 /**
  * Registers before/after hooks that start an in-process worker and a client for the file's
  * tests and stop them afterwards; the returned object is filled in once `before` has run.
+ * `workers: false` for tests that run their workers themselves (in processes they kill).
  */
-export function usePipelineTestContext(): PipelineTestContext {
+export function usePipelineTestContext(options: { workers?: boolean } = {}): PipelineTestContext {
   const ctx = { store: testStore() } as PipelineTestContext;
   let workers: RunningWorkers | undefined;
   before(async () => {
-    workers = await startTestWorkers();
+    if (options.workers !== false) workers = await startTestWorkers();
     ctx.client = await testClient();
   });
   after(async () => {

@@ -2,8 +2,7 @@
 // an error naming the key, the stage goes on from the newest checkpoint that still verifies, and
 // the run ends with the same final checkpoint as an uninterrupted one.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Client } from '@temporalio/client';
+import { test } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { RolloutsInput } from '../../contracts/activities';
 import { CHECKPOINT_FILES } from '../../engine/checkpoint';
@@ -13,30 +12,21 @@ import {
   newRunId,
   startPipeline,
   startTestWorkers,
-  testClient,
   uninterruptedRun,
+  usePipelineTestContext,
   waitForObjects,
 } from '../helpers/pipeline';
-import { testStore } from '../helpers/services';
 import { exited, killWorker, spawnWorker } from '../helpers/worker-process';
 
-let client: Client;
-const store = testStore();
-before(async () => {
-  client = await testClient();
-});
-after(async () => {
-  await client.connection.close();
-  store.client.destroy();
-});
+const ctx = usePipelineTestContext({ workers: false });
 
 const CONFIG = { preset: 'micro', seed: 21, ...FAST_FAILURE, stages: { reasoningRl: { grpo: { steps: 6 } } } };
 
 /** Every event of every run of a workflow id (a GRPO stage continues as new). */
 async function eventsOf(workflowId: string) {
   const events = [];
-  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
-    events.push(...((await client.workflow.getHandle(workflowId, w.runId).fetchHistory()).events ?? []));
+  for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    events.push(...((await ctx.client.workflow.getHandle(workflowId, w.runId).fetchHistory()).events ?? []));
   return events;
 }
 
@@ -46,7 +36,7 @@ test(
     timeout: 600_000,
   },
   async () => {
-    const reference = await uninterruptedRun(client, 'corrupt-reference', CONFIG);
+    const reference = await uninterruptedRun(ctx.client, 'corrupt-reference', CONFIG);
 
     const runId = newRunId('corrupt');
     const stageId = `${runId}/reasoningRl`;
@@ -54,12 +44,12 @@ test(
     const control = await startTestWorkers(['control']);
     const gpuA = spawnWorker({ queues: 'gpu' });
     try {
-      const handle = await startPipeline(client, runId, CONFIG);
-      await waitForObjects(store, `runs/${runId}/reasoningRl/ckpt/step-000003/${CHECKPOINT_FILES.manifest}`, 1);
+      const handle = await startPipeline(ctx.client, runId, CONFIG);
+      await waitForObjects(ctx.store, `runs/${runId}/reasoningRl/ckpt/step-000003/${CHECKPOINT_FILES.manifest}`, 1);
       gpuA.kill('SIGSTOP');
       // let the workflow side settle, then find the policy the next gpu activity reads
       await new Promise((r) => setTimeout(r, 1500));
-      const scheduled = (await client.workflow.getHandle(stageId).fetchHistory()).events!.filter(
+      const scheduled = (await ctx.client.workflow.getHandle(stageId).fetchHistory()).events!.filter(
         (e) => e.activityTaskScheduledEventAttributes?.activityType?.name !== undefined,
       );
       const last = scheduled.at(-1)!.activityTaskScheduledEventAttributes!;
@@ -69,9 +59,9 @@ test(
         `the next activity reads a reasoning-RL checkpoint (step ${input.policy.step})`,
       );
       const badKey = `${input.policy.key}/${CHECKPOINT_FILES.params}`;
-      const bytes = Buffer.from(await store.getBytes(badKey));
+      const bytes = Buffer.from(await ctx.store.getBytes(badKey));
       bytes[bytes.length - 1] ^= 0xff;
-      await store.putBytes(badKey, bytes);
+      await ctx.store.putBytes(badKey, bytes);
       await killWorker(gpuA);
 
       // a fresh worker has nothing cached: it must read the altered object from S3
@@ -102,7 +92,7 @@ test(
       );
       assert.ok(recovered, 'the stage looked for the newest good checkpoint');
       // the altered object was written again by the re-run step: everything verifies now
-      assert.ok((await assertManifestVerifies(store, runId)) > 20);
+      assert.ok((await assertManifestVerifies(ctx.store, runId)) > 20);
     } finally {
       if (gpuA.exitCode === null && gpuA.signalCode === null) gpuA.kill('SIGKILL');
       await control.shutdown();

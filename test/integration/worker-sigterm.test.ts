@@ -4,8 +4,7 @@
 // is ever read as valid: the run ends with the uninterrupted run's checkpoints and every object
 // its manifest lists verifies.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Client } from '@temporalio/client';
+import { test } from 'node:test';
 import { pretrainHashOf } from '../../activities/control';
 import { CHECKPOINT_FILES } from '../../engine/checkpoint';
 import { resolveConfig } from '../../recipe/config';
@@ -15,21 +14,12 @@ import {
   FAST_FAILURE,
   newRunId,
   startPipeline,
-  testClient,
   uninterruptedRun,
+  usePipelineTestContext,
 } from '../helpers/pipeline';
-import { testStore } from '../helpers/services';
 import { exited, spawnWorker } from '../helpers/worker-process';
 
-let client: Client;
-const store = testStore();
-before(async () => {
-  client = await testClient();
-});
-after(async () => {
-  await client.connection.close();
-  store.client.destroy();
-});
+const ctx = usePipelineTestContext({ workers: false });
 
 const CONFIG = {
   preset: 'micro',
@@ -45,19 +35,19 @@ test(
     timeout: 600_000,
   },
   async () => {
-    const reference = await uninterruptedRun(client, 'sigterm-reference', CONFIG);
+    const reference = await uninterruptedRun(ctx.client, 'sigterm-reference', CONFIG);
     // this run must pretrain itself, not reuse the reference's base model
-    await store.delete(globalKeys.pretrainCache(pretrainHashOf(resolveConfig(CONFIG))));
+    await ctx.store.delete(globalKeys.pretrainCache(pretrainHashOf(resolveConfig(CONFIG))));
 
     const runId = newRunId('sigterm');
     const first = spawnWorker();
-    const handle = await startPipeline(client, runId, CONFIG);
+    const handle = await startPipeline(ctx.client, runId, CONFIG);
     // the first object of an intermediate pretraining checkpoint is there: the write is under way
     const prefix = `runs/${runId}/pretrain/ckpt/`;
     const seen: string[] = [];
     for (const deadline = Date.now() + 240_000; seen.length === 0;) {
       assert.ok(Date.now() < deadline, 'no pretraining checkpoint write seen');
-      for await (const o of store.list(prefix)) seen.push(o.key);
+      for await (const o of ctx.store.list(prefix)) seen.push(o.key);
     }
     first.kill('SIGTERM');
     const completeWhenSignalled = seen.some((k) => k.endsWith(`/${CHECKPOINT_FILES.manifest}`));
@@ -77,6 +67,6 @@ test(
         reference.stages[stage]!.checkpoint.sha256,
         `${stage}: same checkpoint as the uninterrupted run`,
       );
-    await assertManifestVerifies(store, runId);
+    await assertManifestVerifies(ctx.store, runId);
   },
 );
