@@ -12,6 +12,8 @@ import { testConnection } from './services';
 
 export const ARTIFACTS_DIR = join(projectRoot, 'test', 'artifacts');
 export const README_SCREENSHOTS_DIR = join(projectRoot, 'docs', 'ui');
+/** the Web UI's navigation column at the tests' viewport width */
+const NAV_WIDTH = 256;
 
 /** The test stack's UI and namespace, e.g. `http://127.0.0.1:17234/namespaces/default`. */
 export function uiNamespaceUrl(): string {
@@ -60,7 +62,11 @@ export function useBrowser(): UiBrowser {
 export async function screenshot(page: Page, name: string, options: { readme?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path });
+  // the README's leave out the UI's navigation column, to stay small
+  const size = page.viewportSize();
+  const clip =
+    options.readme && size ? { x: NAV_WIDTH, y: 0, width: size.width - NAV_WIDTH, height: size.height } : undefined;
+  await page.screenshot({ path, clip });
   if (options.readme && process.env.R1FLOW_README_SCREENSHOTS === '1') {
     mkdirSync(README_SCREENSHOTS_DIR, { recursive: true });
     copyFileSync(path, join(README_SCREENSHOTS_DIR, `${name}.png`));

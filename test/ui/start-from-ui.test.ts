@@ -68,7 +68,7 @@ test(
     const timeline = page.getByRole('heading', { name: 'Timeline', exact: true });
     await timeline.waitFor();
     await timeline.evaluate((e) => e.scrollIntoView());
-    await screenshot(page, 'run-timeline', { readme: true });
+    await screenshot(page, 'run-timeline');
   },
 );
 
