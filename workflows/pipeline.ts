@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   executeChild,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import { CONTROL_QUEUE } from '../contracts/queues';
@@ -15,11 +16,15 @@ import type { StageName } from '../recipe/config/stage-names';
 import { controlLocalActivities } from './activity-proxies';
 import { loadResolver, validateConfig } from './config-resolver';
 import { PipelineControl } from './pipeline-control';
+import { stageStartMetadata } from './run-metadata';
 import { RunProgress } from './run-progress';
 import { runIdFromWorkflowId, stageWorkflowId } from './run-id';
 import { runStagesInOrder } from './stage-order';
 import { stageInput } from './stage-plan';
 import { stageWorkflowOf } from './stages';
+
+/** The change that rebuilds the report after every stage (workflow versioning: `patched`). */
+const REPORT_PER_STAGE_PATCH = 'report-after-each-stage';
 
 export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promise<PipelineResult> {
   const { workflowId } = workflowInfo();
@@ -52,7 +57,7 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
             workflowId: stageWorkflowId(workflowId, stage),
             taskQueue: CONTROL_QUEUE,
             args: [input],
-            staticSummary: `${stage} of run ${runId}`,
+            ...stageStartMetadata(input),
           }),
         );
       } catch (err) {
@@ -69,6 +74,19 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
     }
   }
 
+  /** Rebuilds the report so the details' link shows the stages so far. A view only: failing to refresh it never stops the run. */
+  async function refreshReport(after: StageName): Promise<void> {
+    try {
+      const report = await bookkeeping().buildReport.executeWithOptions(
+        { summary: `refresh the report after ${after}` },
+        [{ runId, config, stages: results }],
+      );
+      state.reportRefreshed(report);
+    } catch {
+      // the previous link stays; the final report is built (and must succeed) at the end
+    }
+  }
+
   await runStagesInOrder(results, {
     enabled: (stage) => config.stages[stage].enabled,
     skipped: (stage) => state.skipped(stage),
@@ -78,6 +96,8 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
       await bookkeeping().recordStage.executeWithOptions({ summary: `record ${stage} in the run manifest` }, [
         { runId, stage, result },
       ]);
+      // runs started before this step existed replay without it
+      if (patched(REPORT_PER_STAGE_PATCH)) await refreshReport(stage);
     },
   });
 
@@ -89,6 +109,7 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
   const report = await bookkeeping().buildReport.executeWithOptions({ summary: 'write the run report' }, [
     { runId, config, stages: results },
   ]);
+  state.reportRefreshed(report);
   state.finished(report.htmlUri);
   return { runId, stages: results, reportUri: report.jsonUri, reportHtmlUri: report.htmlUri };
 

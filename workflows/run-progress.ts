@@ -2,6 +2,7 @@
 // query's answer, the UI's current details and the search attributes together, so the three
 // never disagree.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ReportResult } from '../contracts/activities';
 import type { PipelineProgress, StageProgress, StageStepUpdate } from '../contracts/progress';
 import type { StageResult } from '../contracts/stages';
 import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
@@ -9,12 +10,17 @@ import type { PipelineConfig } from '../recipe/config/schema';
 import { STAGE_NAMES, type StageName } from '../recipe/config/stage-names';
 import { pickMetrics, PROGRESS_METRICS } from '../recipe/metrics';
 import { progressMarkdown } from './details';
+import { pipelineSummary } from './run-metadata';
 import { totalStepsOf } from './stage-plan';
 
 export class RunProgress {
   readonly progress: PipelineProgress;
 
+  /** the run's one-line summary (workflows/run-metadata), shown atop the details */
+  private summary: string;
+
   constructor(runId: string, config: PipelineConfig) {
+    this.summary = pipelineSummary(config);
     this.progress = {
       runId,
       preset: config.preset,
@@ -34,7 +40,7 @@ export class RunProgress {
   }
 
   publish(): void {
-    setCurrentDetails(progressMarkdown(this.progress));
+    setCurrentDetails(progressMarkdown(this.progress, this.summary));
   }
 
   starting(config: PipelineConfig): void {
@@ -114,6 +120,13 @@ export class RunProgress {
   reporting(): void {
     this.progress.currentStage = undefined;
     upsertSearchAttributes([{ key: STAGE_KEY, value: 'report' }]);
+    this.publish();
+  }
+
+  /** The report was rebuilt (after a stage, or at the end): the details link to it. */
+  reportRefreshed(report: Pick<ReportResult, 'htmlUri' | 'link' | 'exportedModelUri'>): void {
+    this.progress.reportLink = report.link;
+    this.progress.exportedModelUri = report.exportedModelUri;
     this.publish();
   }
 
