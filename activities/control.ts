@@ -13,6 +13,7 @@ import type {
   ScoreInput,
   ScoreResult,
 } from '../contracts/activities';
+import type { ReportLink } from '../contracts/progress';
 import type { StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
 import { configHash, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
@@ -20,6 +21,7 @@ import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
 import { globalKeys, runKeys } from '../storage/layout';
 import { CheckpointRefSchema, readManifest, updateManifest, type CheckpointRef } from '../storage/manifest';
+import { presignedGetUrl } from '../storage/presign';
 import { RunStore } from '../storage/run-store';
 import { score, scoreStepMetrics, type Rollout } from '../steps';
 import { getJson, putJson } from './data-io';
@@ -47,6 +49,16 @@ export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): 
 }
 
 export function createControlActivities(deps: ActivityDeps): ControlActivities {
+  /** report.html as a browser link; a client that cannot sign (no credentials) gives none, and the run goes on. */
+  async function reportLink(htmlKey: string): Promise<ReportLink | undefined> {
+    try {
+      return await presignedGetUrl(deps.store, htmlKey);
+    } catch (err) {
+      deps.log.warn({ err, key: htmlKey }, 'cannot presign a report link; the details show the s3:// URI only');
+      return undefined;
+    }
+  }
+
   /** A stored checkpoint reference, if it parses and its checkpoint still exists. */
   async function readRef(key: string): Promise<CheckpointRef | undefined> {
     let text: string;
@@ -183,13 +195,15 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
       const uiUrl = deps.uiUrl
         ? `${deps.uiUrl}/namespaces/${deps.namespace ?? 'default'}/workflows/${encodeURIComponent(input.runId)}`
         : undefined;
-      const { report, jsonKey, htmlKey } = await writeRunReport(deps.store, input.runId, uiUrl);
+      const { report, jsonKey, htmlKey, exportedModelUri } = await writeRunReport(deps.store, input.runId, uiUrl);
       const targets = report.targets ?? [];
       return {
         jsonUri: deps.store.uri(jsonKey),
         htmlUri: deps.store.uri(htmlKey),
         targetsMet: targets.filter((t) => t.met).length,
         targetsTotal: targets.length,
+        link: await reportLink(htmlKey),
+        exportedModelUri,
       };
     },
 

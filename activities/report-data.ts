@@ -12,7 +12,7 @@ import {
 } from '../recipe/report';
 import type { ArtifactStore } from '../storage/artifact-store';
 import { runKeys, stepOfMetricsKey } from '../storage/layout';
-import type { RunManifest } from '../storage/manifest';
+import { exportedModelOf, type RunManifest } from '../storage/manifest';
 import { RunStore } from '../storage/run-store';
 import type { SftDataset } from '../steps';
 import type { TrainCurvePoint } from './chunked-training';
@@ -150,6 +150,8 @@ export interface WrittenReport {
   html: string;
   jsonKey: string;
   htmlKey: string;
+  /** the exported model, when the manifest records one */
+  exportedModelUri?: string;
 }
 
 /** Builds a run's report from S3 and stores report.json and report.html under the run. */
@@ -161,5 +163,5 @@ export async function writeRunReport(store: ArtifactStore, runId: string, uiUrl?
   const html = renderReportHtml(report);
   const json = await putJson(run, runKeys.reportJson(), report);
   const page = await run.putBytes(runKeys.reportHtml(), html, 'text/html; charset=utf-8');
-  return { report, html, jsonKey: json.key, htmlKey: page.key };
+  return { report, html, jsonKey: json.key, htmlKey: page.key, exportedModelUri: exportedModelOf(manifest) };
 }

@@ -6,15 +6,13 @@ import { parseArgs } from 'node:util';
 import { connectionFromStack } from '../infra/connection';
 import { runDoctor } from '../infra/doctor';
 import { logger } from '../infra/logger';
-import { CONTROL_QUEUE } from '../contracts/queues';
 import { devDown, devUp } from '../infra/stack';
 import { connectClient } from '../infra/temporal-client';
 import { startWorkers } from '../workers/start';
 import { printStackInfo } from './dev';
 import { printChecks } from './output';
 import { printReportLocation, saveReportLocally } from './report';
-import { r1Pipeline } from '../workflows/pipeline';
-import { followRun, rawConfigFromFlags } from './run';
+import { followRun, rawConfigFromFlags, startPipelineRun } from './run';
 import { generateRunId, runUiLink } from './run-id';
 
 export async function demoCommand(args: string[]): Promise<number> {
@@ -28,10 +26,11 @@ export async function demoCommand(args: string[]): Promise<number> {
     strict: true,
   });
   const stopAfter = values.stop || process.env.CI === 'true';
-  const { raw, source } = rawConfigFromFlags({
+  const started = rawConfigFromFlags({
     preset: values.preset ?? (values.config ? undefined : 'tiny'),
     config: values.config,
   });
+  const { raw, source } = started;
   const stack = await devUp({}, (m) => console.log(m));
   printStackInfo(stack.settings);
   const connection = connectionFromStack(stack.settings);
@@ -49,7 +48,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     const client = await connectClient(connection.temporal);
     try {
       const runId = generateRunId(typeof raw.preset === 'string' ? raw.preset : undefined);
-      await client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
+      await startPipelineRun(client, runId, started);
       const uiLink = runUiLink(connection.temporal, runId);
       console.log(`\nStarted run ${runId} (${source})${uiLink ? `\nTemporal UI: ${uiLink}` : ''}\n`);
       const followed = await followRun(client, runId, { uiLink });

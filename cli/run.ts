@@ -18,6 +18,7 @@ import {
 import { progressQuery } from '../contracts/messages';
 import type { PipelineProgress } from '../contracts/progress';
 import { r1Pipeline } from '../workflows/pipeline';
+import { pipelineStartMetadata } from '../workflows/run-metadata';
 import { fail } from './output';
 import {
   asPipelineResult,
@@ -33,6 +34,19 @@ import { liveProgress } from './live-progress';
 
 /** The pipeline's workflow type, for list queries and schedules (runs start by function reference). */
 export const PIPELINE_WORKFLOW = r1Pipeline.name;
+
+/**
+ * Starts r1Pipeline as every r1flow starter does: with the config exactly as written, and the
+ * static summary and details of the resolved config, so the run is readable in the UI.
+ */
+export function startPipelineRun(client: Client, runId: string, started: Pick<RawConfig, 'raw' | 'config'>) {
+  return client.workflow.start(r1Pipeline, {
+    taskQueue: CONTROL_QUEUE,
+    workflowId: runId,
+    args: [started.raw],
+    ...pipelineStartMetadata(started.config),
+  });
+}
 
 export interface CliClient {
   client: Client;
@@ -280,7 +294,8 @@ export async function runCommand(args: string[]): Promise<number> {
     fail(
       `unexpected argument ${JSON.stringify(positionals[0])}; usage: r1flow run [--preset P | --config FILE] [--id RUN] [--follow]`,
     );
-  const { raw, source } = rawConfigFromFlags(values);
+  const started = rawConfigFromFlags(values);
+  const { raw, source } = started;
   const runId =
     values.id !== undefined
       ? checkRunId(values.id, '--id')
@@ -289,7 +304,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const cli = await openClient();
   try {
     try {
-      await cli.client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [raw] });
+      await startPipelineRun(cli.client, runId, started);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         fail(`a run with id ${runId} is already running; pick another --id`);

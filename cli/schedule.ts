@@ -16,6 +16,7 @@ import { CONTROL_QUEUE } from '../contracts/queues';
 import { fail } from './output';
 import { formatDuration, formatTable } from './progress-view';
 import { r1Pipeline } from '../workflows/pipeline';
+import { pipelineStartMetadata } from '../workflows/run-metadata';
 import { openClient, PIPELINE_WORKFLOW, rawConfigFromFlags } from './run';
 
 /** A schedule's name is also its lineage and the prefix of its runs' ids, so it follows the lineage rule. */
@@ -243,7 +244,7 @@ async function createSchedule(args: string[]): Promise<number> {
   );
   const { spec, text } = scheduleSpec(values);
   const overlap = parseOverlap(values.overlap!);
-  const { raw, source } = rawConfigFromFlags(values, { lineage: name });
+  const { raw, config, source } = rawConfigFromFlags(values, { lineage: name });
 
   const cli = await openClient();
   try {
@@ -258,6 +259,7 @@ async function createSchedule(args: string[]): Promise<number> {
           args: [raw],
           // Temporal appends the scheduled time, so each run has its own id under this prefix.
           workflowId: name,
+          ...pipelineStartMetadata(config),
         },
         policies: { overlap, pauseOnFailure: values['pause-on-failure'] },
         memo: { r1flowSpec: text, r1flowConfig: source },

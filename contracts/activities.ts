@@ -6,6 +6,7 @@ import type { EvalSummary } from '../recipe/eval/metrics';
 import type { StepMetrics } from '../recipe/metrics';
 import type { DatasetReport } from '../steps/datasets';
 import type { CheckpointRef } from '../storage/manifest';
+import type { ReportLink } from './progress';
 import type { StageResult } from './stages';
 
 export type { CheckpointRef } from '../storage/manifest';
@@ -116,6 +117,10 @@ export interface ReportResult {
   jsonUri: string;
   targetsMet: number;
   targetsTotal: number;
+  /** report.html as a presigned URL; absent when the worker's S3 client cannot sign one */
+  link?: ReportLink;
+  /** the exported model, once the manifest records one (see storage/manifest `exportedModelOf`) */
+  exportedModelUri?: string;
 }
 
 export interface ControlActivities {
@@ -132,7 +137,7 @@ export interface ControlActivities {
   findResumePoint(input: ResumePointInput): Promise<ResumePoint | undefined>;
   /** records the final checkpoint and moves the lineage pointer */
   finishRun(input: FinishRunInput): Promise<void>;
-  /** writes report.json and report.html under the run */
+  /** writes report.json and report.html under the run (after every stage, and once more at the end) */
   buildReport(input: ReportInput): Promise<ReportResult>;
 }
 

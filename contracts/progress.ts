@@ -32,6 +32,16 @@ export interface PipelineProgress {
   /** set while the pipeline waits after a failed stage */
   waiting?: { stage: StageName; error: string; since: string };
   reportUri?: string;
+  /** a link that opens the report in a browser, refreshed after every stage */
+  reportLink?: ReportLink;
+  /** where the exported model is, once the run's manifest records one */
+  exportedModelUri?: string;
+}
+
+/** A browser link to the run's report.html: a presigned S3 URL, which stops working at `expiresAt`. */
+export interface ReportLink {
+  url: string;
+  expiresAt: string;
 }
 
 /**

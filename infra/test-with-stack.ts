@@ -5,9 +5,11 @@
 //   npm test -- test/integration   only the files under the given paths
 //   npm run test:unit              the unit tests, without the stack
 //   npm run test:faults            the long fault tests (test/faults: minutes each)
+//   npm run test:ui                the browser tests (installs Debian's chromium when it is missing)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { ensureChromium } from './browser';
 import { connectionFromStack } from './connection';
 import { projectRoot } from './paths';
 import { devDown, devUp } from './stack';
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
     ensureTool('temporal', (m) => console.log(`[tools] ${m}`));
     return runNodeTest(files, { ...process.env, R1FLOW_STATE_DIR: stateDir });
   }
+  if (files.some((f) => f.startsWith(`test${sep}ui${sep}`))) ensureChromium((m) => console.log(`[browser] ${m}`));
   const started = Date.now();
   const stack = await devUp(testStackSettings(), (m) => console.log(`[test stack] ${m}`));
   console.log(`[test stack] healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -69,6 +72,8 @@ async function main(): Promise<number> {
       R1FLOW_STATE_DIR: stateDir,
       R1FLOW_TEMPORAL_ADDRESS: conn.temporal.address,
       R1FLOW_TEMPORAL_NAMESPACE: conn.temporal.namespace,
+      // the test stack's Web UI, which the browser tests open
+      R1FLOW_TEMPORAL_UI_URL: conn.temporal.uiUrl,
       R1FLOW_S3_ENDPOINT: conn.s3.endpoint,
       R1FLOW_S3_BUCKET: conn.s3.bucket,
       R1FLOW_S3_ACCESS_KEY_ID: conn.s3.accessKeyId,

@@ -47,6 +47,21 @@ export const RunManifestSchema = z.object({
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 
+/**
+ * The manifest's slot for the run's exported model: `info.exportedModel`, an `s3://` URI (or an
+ * object with a `uri`) that the export step writes once the final policy has been exported. The
+ * UI details and the report show it when it is there.
+ */
+export const EXPORTED_MODEL_INFO = 'exportedModel';
+
+export function exportedModelOf(manifest: RunManifest): string | undefined {
+  const value = manifest.info[EXPORTED_MODEL_INFO];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { uri?: unknown }).uri === 'string')
+    return (value as { uri: string }).uri;
+  return undefined;
+}
+
 export function manifestKey(runId: string): string {
   return joinKey(runPrefix(runId), runKeys.manifest());
 }

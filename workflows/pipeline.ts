@@ -10,6 +10,7 @@ import {
   ChildWorkflowFailure,
   continueAsNew,
   executeChild,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InitRunResult } from '../contracts/activities';
@@ -20,11 +21,15 @@ import type { StageName } from '../recipe/config/stage-names';
 import { controlLocalActivities } from './activity-proxies';
 import { loadResolver, validateConfig } from './config-resolver';
 import { PipelineControl } from './pipeline-control';
+import { stageStartMetadata } from './run-metadata';
 import { RunProgress } from './run-progress';
 import { runIdFromWorkflowId, stageWorkflowId } from './run-id';
 import { runStagesInOrder } from './stage-order';
 import { stageInput } from './stage-plan';
 import { stageWorkflowOf } from './stages';
+
+/** The change that rebuilds the report after every stage (workflow versioning: `patched`). */
+const REPORT_PER_STAGE_PATCH = 'report-after-each-stage';
 
 /** What a pipeline run hands to the run it continues as new into. */
 export interface PipelineCarry {
@@ -78,7 +83,7 @@ export async function r1Pipeline(
             workflowId: childId,
             taskQueue: CONTROL_QUEUE,
             args: [input],
-            staticSummary: `${stage} of run ${runId}`,
+            ...stageStartMetadata(input),
           }),
         );
       } catch (err) {
@@ -96,6 +101,19 @@ export async function r1Pipeline(
     }
   }
 
+  /** Rebuilds the report so the details' link shows the stages so far. A view only: failing to refresh it never stops the run. */
+  async function refreshReport(after: StageName): Promise<void> {
+    try {
+      const report = await bookkeeping().buildReport.executeWithOptions(
+        { summary: `refresh the report after ${after}` },
+        [{ runId, config, stages: results }],
+      );
+      state.reportRefreshed(report);
+    } catch {
+      // the previous link stays; the final report is built (and must succeed) at the end
+    }
+  }
+
   await runStagesInOrder(results, {
     enabled: (stage) => config.stages[stage].enabled,
     skipped: (stage) => state.skipped(stage),
@@ -105,6 +123,8 @@ export async function r1Pipeline(
       await bookkeeping().recordStage.executeWithOptions({ summary: `record ${stage} in the run manifest` }, [
         { runId, stage, result },
       ]);
+      // runs started before this step existed replay without it
+      if (patched(REPORT_PER_STAGE_PATCH)) await refreshReport(stage);
       await continueAsNewIfLong();
     },
   });
@@ -117,6 +137,7 @@ export async function r1Pipeline(
   const report = await bookkeeping().buildReport.executeWithOptions({ summary: 'write the run report' }, [
     { runId, config, stages: results },
   ]);
+  state.reportRefreshed(report);
   state.finished(report.htmlUri);
   return { runId, stages: results, reportUri: report.jsonUri, reportHtmlUri: report.htmlUri };
 

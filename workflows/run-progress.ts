@@ -4,6 +4,7 @@
 // (a running stage's steps are on the stage's own workflow, see contracts/progress) — so the
 // pipeline's history does not grow with a stage's length.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ReportResult } from '../contracts/activities';
 import type { PipelineProgress, StageProgress } from '../contracts/progress';
 import type { StageResult } from '../contracts/stages';
 import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
@@ -11,13 +12,18 @@ import type { PipelineConfig } from '../recipe/config/schema';
 import { STAGE_NAMES, type StageName } from '../recipe/config/stage-names';
 import { pickMetrics, PROGRESS_METRICS } from '../recipe/metrics';
 import { progressMarkdown } from './details';
+import { pipelineSummary } from './run-metadata';
 import { totalStepsOf } from './stage-plan';
 
 export class RunProgress {
   readonly progress: PipelineProgress;
 
+  /** the run's one-line summary (workflows/run-metadata), shown atop the details */
+  private summary: string;
+
   /** `carried`: the progress of the run this one continued as new from. */
   constructor(runId: string, config: PipelineConfig, carried?: PipelineProgress) {
+    this.summary = pipelineSummary(config);
     this.progress = carried ?? {
       runId,
       preset: config.preset,
@@ -37,7 +43,7 @@ export class RunProgress {
   }
 
   publish(): void {
-    setCurrentDetails(progressMarkdown(this.progress));
+    setCurrentDetails(progressMarkdown(this.progress, this.summary));
   }
 
   starting(config: PipelineConfig): void {
@@ -109,6 +115,13 @@ export class RunProgress {
   reporting(): void {
     this.progress.currentStage = undefined;
     upsertSearchAttributes([{ key: STAGE_KEY, value: 'report' }]);
+    this.publish();
+  }
+
+  /** The report was rebuilt (after a stage, or at the end): the details link to it. */
+  reportRefreshed(report: Pick<ReportResult, 'htmlUri' | 'link' | 'exportedModelUri'>): void {
+    this.progress.reportLink = report.link;
+    this.progress.exportedModelUri = report.exportedModelUri;
     this.publish();
   }
 

@@ -12,9 +12,13 @@ import { totalStepsOf } from './stage-plan';
 export class StageLive {
   private readonly progress: LiveStageProgress;
 
-  /** `note`: where else to look, e.g. the pending activity's heartbeat details for pretraining and SFT. */
+  /**
+   * `range`: the steps this workflow run covers; `note`: where else to look, e.g. the pending
+   * activity's heartbeat details for pretraining and SFT.
+   */
   constructor(
     private readonly input: StageWorkflowInput,
+    private readonly range: string,
     private readonly note?: string,
   ) {
     this.progress = { stage: input.stage, step: 0, totalSteps: totalStepsOf(input.stage, input.config), metrics: {} };
@@ -30,6 +34,6 @@ export class StageLive {
   }
 
   private publish(): void {
-    setCurrentDetails(stageMarkdown(this.input.runId, this.progress, this.note));
+    setCurrentDetails(stageMarkdown(this.input.runId, this.progress, this.range, this.note));
   }
 }

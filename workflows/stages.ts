@@ -7,6 +7,7 @@ import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
 import type { StageName } from '../recipe/config/stage-names';
 import { stageActivities } from './activity-proxies';
+import { stepRangeText } from './run-metadata';
 import { grpoStage, pretrainStage, sftStage } from './stage-bodies';
 import { StageLive } from './stage-progress';
 
@@ -15,7 +16,7 @@ const HEARTBEAT_NOTE =
 
 /** Runs a pretraining or SFT body and shows its final step when it ends. */
 async function withFinalStep(input: StageWorkflowInput, run: () => Promise<StageResult>): Promise<StageResult> {
-  const live = new StageLive(input, HEARTBEAT_NOTE);
+  const live = new StageLive(input, stepRangeText(input.stage, input.config), HEARTBEAT_NOTE);
   const result = await run();
   live.step(result.checkpoint.step, result.checkpoint.metrics);
   return result;
@@ -30,7 +31,12 @@ export async function sftStageWorkflow(input: StageWorkflowInput): Promise<Stage
 }
 
 export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoLoopState): Promise<StageResult> {
-  const live = new StageLive(input);
+  // a run continued as new has no static summary of its own: its details say which steps it covers
+  const from = state?.iteration ?? 0;
+  const live = new StageLive(
+    input,
+    stepRangeText(input.stage, input.config, from, from + input.config.workflow.continueAsNewAfter),
+  );
   if (state) live.step(state.iteration, state.policy.metrics);
   return grpoStage(input, stageActivities(input.config), {
     state,

@@ -2,7 +2,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { progressQuery } from '../../contracts/messages';
 import type { PipelineProgress } from '../../contracts/progress';
-import { r1Pipeline } from '../../workflows/pipeline';
+import { type r1Pipeline } from '../../workflows/pipeline';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,10 @@ import { after, before } from 'node:test';
 import type { ArtifactStore } from '../../storage/artifact-store';
 import { readManifest } from '../../storage/manifest';
 import { createLogger } from '../../infra/logger';
-import { CONTROL_QUEUE, type QueueKind } from '../../contracts/queues';
+import type { QueueKind } from '../../contracts/queues';
+import { startPipelineRun } from '../../cli/run';
+import { resolveConfig } from '../../recipe/config';
+import { generateProblems } from '../../recipe/task/generate';
 import { connectClient } from '../../infra/temporal-client';
 import { startWorkers, type RunningWorkers } from '../../workers/start';
 import { testConnection, testStore } from './services';
@@ -37,8 +40,39 @@ export function newRunId(prefix: string): string {
 /** Test runs fail fast on a dead worker: short heartbeats, few retries. */
 export const FAST_FAILURE = { workflow: { heartbeatTimeoutSeconds: 10, activityRetries: 2 } };
 
-export async function startPipeline(client: Client, runId: string, rawConfig: Record<string, unknown>) {
-  return client.workflow.start(r1Pipeline, { taskQueue: CONTROL_QUEUE, workflowId: runId, args: [rawConfig] });
+/** A micro run of pretraining and R1-Zero only: enough for a stage to fail and be resumed. */
+export const ONLY_TWO_STAGES = {
+  stages: {
+    coldStartSft: { enabled: false },
+    reasoningRl: { enabled: false },
+    rejectionSft: { enabled: false },
+    finalRl: { enabled: false },
+  },
+};
+
+/**
+ * Writes a reasoning dataset whose third line is not JSON and returns its URI: with
+ * `onBadLine: 'fail'` the first RL stage cannot read it, with `'skip'` it can.
+ */
+export async function putDatasetWithBadLine(store: ArtifactStore, name: string): Promise<string> {
+  const problems = generateProblems(
+    { seed: 5, split: 'train', count: 6, kind: 'reasoning' },
+    { digits: 1, operations: ['add'] },
+  );
+  const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
+  lines.splice(2, 0, '{not json');
+  const key = `datasets/${name}.jsonl`;
+  await store.putBytes(key, `${lines.join('\n')}\n`);
+  return store.uri(key);
+}
+
+/** Starts a run as the CLI does (with its static summary and details). */
+export async function startPipeline(
+  client: Client,
+  runId: string,
+  rawConfig: Record<string, unknown>,
+): Promise<WorkflowHandle<typeof r1Pipeline>> {
+  return startPipelineRun(client, runId, { raw: rawConfig, config: resolveConfig(rawConfig) });
 }
 
 /** The same config run from start to end on an in-process worker: what a fault run must equal. */

@@ -58,6 +58,10 @@ test('run --follow, status and list', { timeout: 300_000 }, async () => {
   assert.equal(status.code, 0, status.out);
   for (const stage of ['pretrain', 'r1Zero', 'coldStartSft', 'reasoningRl', 'rejectionSft', 'finalRl'])
     assert.match(status.out, new RegExp(stage));
+  // what the UI shows for it: the static summary and the config table the CLI started it with
+  const described = await ctx.client.workflow.getHandle(runId).describe();
+  assert.match((await described.staticSummary()) ?? '', /^micro · GPT 1×32 \(2 heads, context 96\) · seed \d+/);
+  assert.match((await described.staticDetails()) ?? '', /^### Config\n\n\| setting \| value \|/);
   const list = await r1flow('list', '--limit', '20');
   assert.equal(list.code, 0, list.out);
   assert.match(list.out, new RegExp(runId));
@@ -87,6 +91,8 @@ test(
       assert.match((await r1flow('schedule', 'list')).out, new RegExp(name));
       assert.equal((await r1flow('schedule', 'trigger', name)).code, 0);
       const [first] = await waitForRuns(name, 1);
+      const scheduled = await ctx.client.workflow.getHandle(first!).describe();
+      assert.match((await scheduled.staticSummary()) ?? '', new RegExp(` · lineage ${name}$`));
       assert.equal((await r1flow('schedule', 'trigger', name)).code, 0);
       const runs = await waitForRuns(name, 2);
       const second = runs.find((id) => id !== first)!;

@@ -2,40 +2,31 @@
 // patch is refused; resumeFrom reuses a finished run's stages and re-runs the later ones.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateProblems } from '../../recipe/task/generate';
 import { abortUpdate, progressQuery, resumeUpdate } from '../../contracts/messages';
-import { FAST_FAILURE, newRunId, startPipeline, usePipelineTestContext, waitForProgress } from '../helpers/pipeline';
+import { generateProblems } from '../../recipe/task/generate';
+import {
+  FAST_FAILURE,
+  newRunId,
+  ONLY_TWO_STAGES,
+  putDatasetWithBadLine,
+  startPipeline,
+  usePipelineTestContext,
+  waitForProgress,
+} from '../helpers/pipeline';
 
 const ctx = usePipelineTestContext();
-
-const ONLY_TWO_STAGES = {
-  stages: {
-    coldStartSft: { enabled: false },
-    reasoningRl: { enabled: false },
-    rejectionSft: { enabled: false },
-    finalRl: { enabled: false },
-  },
-};
 
 test(
   'a failed stage waits for resume; a bad patch is refused; a good patch completes the run',
   { timeout: 300_000 },
   async () => {
-    // a dataset whose third line is not JSON: with onBadLine=fail the first RL stage cannot read it
-    const problems = generateProblems(
-      { seed: 5, split: 'train', count: 6, kind: 'reasoning' },
-      { digits: 1, operations: ['add'] },
-    );
-    const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
-    lines.splice(2, 0, '{not json');
-    const key = `datasets/${newRunId('resume')}.jsonl`;
-    await ctx.store.putBytes(key, `${lines.join('\n')}\n`);
+    const dataset = await putDatasetWithBadLine(ctx.store, newRunId('resume'));
     const runId = newRunId('resume');
     const handle = await startPipeline(ctx.client, runId, {
       preset: 'micro',
       ...FAST_FAILURE,
       ...ONLY_TWO_STAGES,
-      data: { reasoning: { uri: ctx.store.uri(key), onBadLine: 'fail' } },
+      data: { reasoning: { uri: dataset, onBadLine: 'fail' } },
     });
 
     const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');

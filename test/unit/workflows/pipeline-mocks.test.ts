@@ -124,7 +124,16 @@ class Mocks {
       finishRun: async (i) => void this.note('finishRun', { ...i }),
       buildReport: async (i) => (
         this.note('buildReport', { ...i }),
-        { htmlUri: 's3://b/report.html', jsonUri: 's3://b/report.json', targetsMet: 0, targetsTotal: 0 }
+        {
+          htmlUri: 's3://b/report.html',
+          jsonUri: 's3://b/report.json',
+          targetsMet: 0,
+          targetsTotal: 0,
+          link: {
+            url: `http://s3.test/report.html?build=${this.of('buildReport').length}`,
+            expiresAt: '2026-12-08T00:00:00.000Z',
+          },
+        }
       ),
     };
   }
@@ -327,4 +336,29 @@ describe('r1Pipeline with mocked activities', () => {
     assert.equal((mocks.of('rollouts', 'reasoningRl')[0]!.input.policy as CheckpointRef).sha256, 'coldStartSft-7');
     assert.equal(result.stages.pretrain!.eval?.pass1, 0.9);
   });
+
+  test(
+    'the report is rebuilt after every stage and linked from the details; a failed rebuild does not stop the run',
+    { timeout: 120_000 },
+    async () => {
+      const mocks = new Mocks();
+      // the first rebuild (after pretrain) fails on its only attempt
+      mocks.failures.set('buildReport:undefined', 1);
+      const config = { ...CONFIG, workflow: { continueAsNewAfter: 1, activityRetries: 1 } };
+      await withWorkers(mocks, async (taskQueue) => {
+        const handle = await env.client.workflow.start(r1Pipeline, { taskQueue, workflowId: runId(), args: [config] });
+        await handle.result();
+        const progress = await handle.query(progressQuery);
+        assert.equal(progress.status, 'done');
+        assert.equal(progress.reportLink?.url, 'http://s3.test/report.html?build=7', 'the final build’s link');
+      });
+      const builds = mocks.of('buildReport');
+      assert.equal(builds.length, 7, 'after each of the six stages, and at the end');
+      // each rebuild sees the stages done so far
+      assert.deepEqual(
+        builds.map((b) => Object.keys(b.input.stages as object).length),
+        [1, 2, 3, 4, 5, 6, 6],
+      );
+    },
+  );
 });
