@@ -49,8 +49,9 @@ export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): 
 }
 
 export function createControlActivities(deps: ActivityDeps): ControlActivities {
-  /** report.html as a browser link; a client that cannot sign (no credentials) gives none, and the run goes on. */
+  /** report.html as a browser link; without a read-only link credential there is none, and the run goes on. */
   async function reportLink(htmlKey: string): Promise<ReportLink | undefined> {
+    if (!deps.store.linkSigner) return undefined;
     try {
       return await presignedGetUrl(deps.store, htmlKey);
     } catch (err) {

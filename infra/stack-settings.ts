@@ -16,6 +16,9 @@ export const StackSettingsSchema = z.strictObject({
   bucket: z.string().default('r1flow'),
   accessKeyId: z.string().default('r1flow-dev'),
   secretAccessKey: z.string().default('r1flow-dev-secret'),
+  // a second, read-only identity that signs the report links the UI shows (storage/presign)
+  linkAccessKeyId: z.string().default('r1flow-dev-links'),
+  linkSecretAccessKey: z.string().default('r1flow-dev-links-secret'),
 });
 
 export type StackSettings = z.infer<typeof StackSettingsSchema>;

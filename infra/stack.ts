@@ -61,6 +61,11 @@ function seaweedS3Config(s: StackSettings): string {
           credentials: [{ accessKey: s.accessKeyId, secretKey: s.secretAccessKey }],
           actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
         },
+        {
+          name: 'r1flow-links',
+          credentials: [{ accessKey: s.linkAccessKeyId, secretKey: s.linkSecretAccessKey }],
+          actions: [`Read:${s.bucket}`],
+        },
       ],
     },
     null,

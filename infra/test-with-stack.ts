@@ -78,6 +78,8 @@ async function main(): Promise<number> {
       R1FLOW_S3_BUCKET: conn.s3.bucket,
       R1FLOW_S3_ACCESS_KEY_ID: conn.s3.accessKeyId,
       R1FLOW_S3_SECRET_ACCESS_KEY: conn.s3.secretAccessKey,
+      R1FLOW_S3_LINK_ACCESS_KEY_ID: conn.s3.linkAccessKeyId,
+      R1FLOW_S3_LINK_SECRET_ACCESS_KEY: conn.s3.linkSecretAccessKey,
       R1FLOW_TEST_STACK: '1',
     });
   } finally {

@@ -48,6 +48,8 @@ export interface ArtifactStoreOptions {
   queueSize?: number;
   /** retries of whole operations, and how long an unreachable store is waited for (storage/retry) */
   retry?: RetryOptions;
+  /** signs browser links (storage/presign) with a read-only credential; without it there are none */
+  linkSigner?: S3Client;
 }
 
 /** The bytes as a Buffer over the same memory (no copy). */
@@ -59,6 +61,7 @@ export class ArtifactStore {
   private readonly partSize: number;
   private readonly queueSize: number;
   private readonly retry: RetryOptions;
+  readonly linkSigner?: S3Client;
   /** false once the store has answered a conditional write with 501 Not Implemented */
   private conditionalWrites = true;
 
@@ -70,6 +73,7 @@ export class ArtifactStore {
     this.partSize = Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024);
     this.queueSize = options.queueSize ?? 2;
     this.retry = options.retry ?? {};
+    this.linkSigner = options.linkSigner;
   }
 
   private withRetry<T>(op: () => Promise<T>): Promise<T> {

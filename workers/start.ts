@@ -6,8 +6,7 @@ import type { Connection } from '../infra/connection';
 import type { Logger } from '../infra/logger';
 import { connectWorker } from '../infra/temporal-client';
 import { installTemporalRuntime } from '../infra/temporal-logging';
-import { ArtifactStore } from '../storage/artifact-store';
-import { createS3Client } from '../storage/s3-client';
+import { openArtifactStore } from '../storage/open-store';
 import { DEFAULT_OUTAGE_MS } from '../storage/retry';
 import { queueName, type QueueKind } from '../contracts/queues';
 import { activitiesFor } from './activities';
@@ -50,8 +49,7 @@ const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
   installTemporalRuntime(opts.log.child({ component: 'temporal' }), 'WARN');
   const connection = await connectWorker(opts.connection.temporal);
-  const s3 = createS3Client(opts.connection.s3);
-  const store = new ArtifactStore(s3, opts.connection.s3.bucket, { retry: { outageMs: outageMsFromEnv() } });
+  const store = openArtifactStore(opts.connection.s3, { retry: { outageMs: outageMsFromEnv() } });
   const deps: ActivityDeps = {
     store,
     log: opts.log,
@@ -81,7 +79,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   }
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
-    s3.destroy();
+    store.client.destroy();
     await deps.caches.release();
   });
   opts.log.info({ queues: opts.queues.map(queueName) }, 'worker polling');

@@ -23,6 +23,8 @@ const s3 = testConnection().s3;
 const SECRETS = {
   'S3 access key id': s3.accessKeyId!,
   'S3 secret key': s3.secretAccessKey!,
+  // the report link names the read-only link key by design (storage/presign), never its secret
+  'S3 link secret key': s3.linkSecretAccessKey!,
   'Temporal API key': TEMPORAL_API_KEY,
 };
 
