@@ -17,7 +17,7 @@ import { presetNames, resolveConfig } from '../recipe/config';
 import { globalKeys } from '../storage/layout';
 import { startWorkers } from '../workers/start';
 import { r1Pipeline } from '../workflows/pipeline';
-import { benchLogger, flag, storeOf, useTestStack } from './bench-env';
+import { benchLogger, flag, runBench, storeOf, useTestStack } from './bench-env';
 
 const preset = flag('preset') ?? 'tiny';
 if (!presetNames().includes(preset))
@@ -104,10 +104,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runBench(main);
