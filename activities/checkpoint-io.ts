@@ -2,8 +2,11 @@
 // (runs/<run>/<stage>/ckpt/step-000123/…), so a retried activity overwrites instead of
 // duplicating. Downloads are verified twice: each object against the owning run's manifest, and
 // the folder against the checkpoint's own manifest.json. A worker keeps recent policies in memory
-// by sha256, so consecutive activities on the same checkpoint do not reload it.
+// by sha256, so consecutive activities on the same checkpoint do not reload it, and recent
+// checkpoint folders on disk under a size cap (activities/checkpoint-cache): a folder is pinned
+// while it is read, and the least recently used unpinned ones are evicted after each addition.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import type { CheckpointDiskCache } from './checkpoint-cache';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CHECKPOINT_FILES, readCheckpointManifest } from '../engine/checkpoint';
@@ -22,8 +25,7 @@ export async function uploadPolicy(
   policy: Policy,
   metrics: Record<string, number>,
 ): Promise<CheckpointRef> {
-  const scratch = join(deps.cacheDir, 'scratch', randomUUID());
-  mkdirSync(scratch, { recursive: true });
+  const scratch = scratchDir(deps);
   try {
     // no run id in the metadata: the same training in another run must give the same hash
     const sha256 = savePolicy(scratch, policy, { stage });
@@ -46,22 +48,38 @@ export async function uploadPolicy(
   }
 }
 
+function diskCache(deps: ActivityDeps): CheckpointDiskCache {
+  return deps.caches.checkpointCache(deps.cacheDir, deps.cacheMaxBytes);
+}
+
+/** A scratch folder named after this process, so `r1flow gc` can tell a dead process's leftovers. */
+function scratchDir(deps: ActivityDeps): string {
+  const dir = join(deps.cacheDir, 'scratch', `${process.pid}-${randomUUID()}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 function keepInLocalCache(deps: ActivityDeps, sha256: string, dir: string): void {
-  const target = join(deps.cacheDir, 'checkpoints', sha256);
-  if (existsSync(target)) return;
-  mkdirSync(join(deps.cacheDir, 'checkpoints'), { recursive: true });
+  const cache = diskCache(deps);
+  const target = cache.dir(sha256);
+  if (existsSync(target)) return cache.touch(sha256);
+  mkdirSync(cache.checkpointsDir, { recursive: true });
   try {
     renameSync(dir, target);
   } catch {
     // another activity cached the same checkpoint first: theirs is identical
   }
+  cache.evict();
 }
 
 async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promise<string> {
-  const target = join(deps.cacheDir, 'checkpoints', ref.sha256);
-  if (existsSync(join(target, CHECKPOINT_FILES.manifest))) return target;
-  const tmp = join(deps.cacheDir, 'scratch', randomUUID());
-  mkdirSync(tmp, { recursive: true });
+  const cache = diskCache(deps);
+  const target = cache.dir(ref.sha256);
+  if (existsSync(join(target, CHECKPOINT_FILES.manifest))) {
+    cache.touch(ref.sha256);
+    return target;
+  }
+  const tmp = scratchDir(deps);
   try {
     const runId = owningRunOf(ref.key);
     const runManifest = runId ? await readManifest(deps.store, runId) : undefined;
@@ -85,7 +103,7 @@ async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promi
       const key = joinKey(ref.key, file);
       await deps.store.getToFile(key, join(tmp, file), expect(key));
     }
-    mkdirSync(join(deps.cacheDir, 'checkpoints'), { recursive: true });
+    mkdirSync(cache.checkpointsDir, { recursive: true });
     if (!existsSync(target)) renameSync(tmp, target);
     return target;
   } finally {
@@ -100,8 +118,10 @@ async function downloadCheckpoint(deps: ActivityDeps, ref: CheckpointRef): Promi
 export async function loadPolicyRef(deps: ActivityDeps, ref: CheckpointRef): Promise<Policy> {
   const cached = deps.caches.policies.get(ref.sha256);
   if (cached) return cached;
-  const dir = await downloadCheckpoint(deps, ref);
-  const policy = loadPolicy(dir);
+  const cache = diskCache(deps);
+  // pinned from download to load: an eviction for another activity never removes it half-read
+  const policy = await cache.pinned(ref.sha256, async () => loadPolicy(await downloadCheckpoint(deps, ref)));
+  cache.evict();
   if (policy.sha256 !== ref.sha256)
     throw new ManifestError(
       `checkpoint ${ref.uri} loads with sha256 ${policy.sha256}, expected ${ref.sha256}`,

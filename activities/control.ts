@@ -8,6 +8,8 @@ import type {
   RecordStageInput,
   ReportInput,
   ReportResult,
+  ResumePoint,
+  ResumePointInput,
   ScoreInput,
   ScoreResult,
 } from '../contracts/activities';
@@ -24,6 +26,7 @@ import { RunStore } from '../storage/run-store';
 import { score, scoreStepMetrics, type Rollout } from '../steps';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
+import { findResumePoint } from './checkpoint-recovery';
 import { BadDataError } from './errors';
 import { writeRunReport } from './report-data';
 
@@ -46,8 +49,9 @@ export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): 
 }
 
 export function createControlActivities(deps: ActivityDeps): ControlActivities {
-  /** report.html as a browser link; a client that cannot sign (no credentials) gives none, and the run goes on. */
+  /** report.html as a browser link; without a read-only link credential there is none, and the run goes on. */
   async function reportLink(htmlKey: string): Promise<ReportLink | undefined> {
+    if (!deps.store.linkSigner) return undefined;
     try {
       return await presignedGetUrl(deps.store, htmlKey);
     } catch (err) {
@@ -175,6 +179,17 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
         metrics: scoreStepMetrics(scored.metrics),
         usableSamples: scored.rollouts.filter((r) => r.used).length,
       };
+    },
+
+    async findResumePoint(input: ResumePointInput): Promise<ResumePoint | undefined> {
+      const point = await findResumePoint(deps.store, input);
+      deps.log.warn(
+        { runId: input.runId, stage: input.stage, failedAt: input.atMostStep, resumeAt: point?.iteration ?? null },
+        point
+          ? 'a stored object failed to verify; resuming from the newest good checkpoint'
+          : 'no good checkpoint left',
+      );
+      return point;
     },
 
     async buildReport(input: ReportInput): Promise<ReportResult> {

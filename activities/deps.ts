@@ -10,6 +10,8 @@ export interface ActivityDeps {
   log: Logger;
   /** local folder for downloaded checkpoints and scratch files */
   cacheDir: string;
+  /** cap of the checkpoint cache in cacheDir (default activities/checkpoint-cache DEFAULT_CACHE_MAX_BYTES) */
+  cacheMaxBytes?: number;
   /** engine runtimes, policies and data kept in memory between activities */
   caches: WorkerCaches;
   /** the Temporal UI base URL, for links in reports */

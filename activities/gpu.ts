@@ -42,9 +42,8 @@ import { trainInChunks } from './chunked-training';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
-import { startHeartbeat } from './heartbeat';
+import { resumeDetails, startHeartbeat } from './heartbeat';
 import { reasoningPool } from './problem-source';
-import { reportStep } from './progress';
 
 function grpoStage(stage: StageName): GrpoStageName {
   if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
@@ -81,13 +80,22 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         deps,
         runId: input.runId,
         stage: 'pretrain',
-        progressTo: input.progressTo,
         start: async () => freshOptimizer(initPolicy(cfg)),
         total: pretrainTotalSteps(cfg),
         run: (policy, from, to, onStep) => pretrainSteps(engine, policy, cfg, corpusOf(policy, cfg), from, to, onStep),
       });
-      // the base model is reusable by any later run with the same pretraining settings
-      await deps.store.putBytes(globalKeys.pretrainCache(input.pretrainHash), JSON.stringify(ref), 'application/json');
+      // the base model is reusable by any later run with the same pretraining settings; a retry
+      // of this write (a storage outage) keeps heartbeating with the finished model as its resume point
+      const heartbeat = startHeartbeat({ step: ref.step, checkpoint: ref });
+      try {
+        await deps.store.putBytes(
+          globalKeys.pretrainCache(input.pretrainHash),
+          JSON.stringify(ref),
+          'application/json',
+        );
+      } finally {
+        heartbeat.stop();
+      }
       return ref;
     },
 
@@ -138,9 +146,7 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         const update = await grpoUpdate(engine, policy, scored, grpo, input.step, input.totalSteps, reference);
         const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
         await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
-        const ref = await uploadPolicy(deps, input.runId, stage, policy, metrics);
-        reportStep(input.progressTo, stage, input.step + 1, input.totalSteps, metrics);
-        return ref;
+        return await uploadPolicy(deps, input.runId, stage, policy, metrics);
       } finally {
         heartbeat.stop();
       }
@@ -171,13 +177,15 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     async sft(input: SftInput): Promise<CheckpointRef> {
       const engine = engineFor(input);
       const run = new RunStore(deps.store, input.runId);
-      const dataset = await getJson<SftDataset>(run, runKeys.sftDataset(input.stage));
+      // beats while the data loads (a storage outage can make that minutes), repeating what an
+      // earlier attempt recorded so that its resume point survives
+      const heartbeat = startHeartbeat(resumeDetails());
+      const dataset = await getJson<SftDataset>(run, runKeys.sftDataset(input.stage)).finally(() => heartbeat.stop());
       const sft = sftConfigOf(input.config, input.stage);
       return trainInChunks({
         deps,
         runId: input.runId,
         stage: input.stage,
-        progressTo: input.progressTo,
         start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
         total: sftTotalSteps(dataset.examples.length, sft),
         run: (policy, from, to, onStep) =>

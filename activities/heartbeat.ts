@@ -5,6 +5,8 @@ import { Context } from '@temporalio/activity';
 export interface Heartbeat<T> {
   /** records progress; sent with the next beat */
   progress(details: T): void;
+  /** the details last recorded */
+  latest(): T | undefined;
   stop(): void;
 }
 
@@ -31,6 +33,7 @@ export function startHeartbeat<T>(initial?: T, everyMs = 2000): Heartbeat<T> {
       latest = details;
       beat();
     },
+    latest: () => latest,
     stop() {
       if (timer) clearInterval(timer);
     },

@@ -1,8 +1,10 @@
 // What a worker process keeps between activities, in one object: the engine runtime of each
 // device (compiled sessions, trainers, samplers), recent policies by checkpoint sha256, the
-// tokenized pretraining corpus and loaded datasets. Nothing here is needed for correctness — a
-// fresh worker rebuilds it all from S3 and the config — it only saves reloading and recompiling.
+// tokenized pretraining corpus and loaded datasets, and the capped checkpoint cache on disk.
+// Nothing here is needed for correctness — a fresh worker rebuilds it all from S3 and the config —
+// it only saves reloading and recompiling.
 import { EngineRuntime, type Device } from '../engine';
+import { CheckpointDiskCache, DEFAULT_CACHE_MAX_BYTES } from './checkpoint-cache';
 import type { Problem } from '../recipe/task/types';
 import type { Policy } from '../steps';
 
@@ -34,6 +36,17 @@ export class WorkerCaches {
   /** parsed reasoning datasets by source settings */
   readonly datasets = new Map<string, Problem[]>();
   private readonly engines = new Map<Device, EngineRuntime>();
+  private readonly disks = new Map<string, CheckpointDiskCache>();
+
+  /** The checkpoint cache under a worker's cache folder, capped at `maxBytes` (activities/checkpoint-cache). */
+  checkpointCache(root: string, maxBytes = DEFAULT_CACHE_MAX_BYTES): CheckpointDiskCache {
+    let cache = this.disks.get(root);
+    if (!cache) {
+      cache = new CheckpointDiskCache(root, maxBytes);
+      this.disks.set(root, cache);
+    }
+    return cache;
+  }
 
   /** The runtime of a device, created on first use (a missing provider is a DeviceUnavailableError). */
   engine(device: Device): EngineRuntime {

@@ -9,8 +9,8 @@ import type { Connection } from '../infra/connection';
 import { createLogger, type Logger } from '../infra/logger';
 import { devDown, devUp } from '../infra/stack';
 import { testStackSettings, testStateDir } from '../infra/test-stack';
-import { ArtifactStore } from '../storage/artifact-store';
-import { createS3Client } from '../storage/s3-client';
+import type { ArtifactStore } from '../storage/artifact-store';
+import { openArtifactStore } from '../storage/open-store';
 
 export function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +30,7 @@ export async function useTestStack(): Promise<{ stop: () => Promise<void>; alrea
 }
 
 export function storeOf(connection: Connection): ArtifactStore {
-  return new ArtifactStore(createS3Client(connection.s3), connection.s3.bucket);
+  return openArtifactStore(connection.s3);
 }
 
 /** Logs go to stderr: stdout carries the JSON. */
@@ -48,4 +48,15 @@ export function inProcessDeps(connection: Connection, store: ArtifactStore, name
     uiUrl: connection.temporal.uiUrl,
     namespace: connection.temporal.namespace,
   };
+}
+
+/** Runs a bench's main and exits: 0 when it finished, 1 with the stack trace when it threw. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
 }

@@ -21,6 +21,7 @@ export function directStageActivities(control: ControlActivities, gpu: GpuActivi
     sft: (input) => gpu.sft(input),
     rollouts: (input) => gpu.rollouts(input),
     scoreRollouts: (input) => control.scoreRollouts(input),
+    findResumePoint: (input) => control.findResumePoint(input),
     policyUpdate: (input) => gpu.policyUpdate(input),
   };
 }
@@ -50,7 +51,7 @@ export async function runPipelineInProcess(
     skipped: () => {},
     run: (stage) => {
       started = performance.now();
-      const input = stageInput(stage, { runId, parentWorkflowId: runId, config, init }, results);
+      const input = stageInput(stage, { runId, config, init }, results);
       return stageBodyOf(stage)(input, acts);
     },
     async done(stage, result) {

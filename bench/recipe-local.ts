@@ -11,7 +11,7 @@ import { pretrainHashOf } from '../activities/control';
 import { loadConnection } from '../infra/connection';
 import { presetNames, resolveConfig } from '../recipe/config';
 import { globalKeys } from '../storage/layout';
-import { flag, inProcessDeps, storeOf, useTestStack } from './bench-env';
+import { flag, inProcessDeps, runBench, storeOf, useTestStack } from './bench-env';
 import { runPipelineInProcess } from './plain-pipeline';
 
 const preset = process.argv.slice(2).find((a) => !a.startsWith('--') && a !== flag('seed')) ?? 'tiny';
@@ -74,10 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+runBench(main);

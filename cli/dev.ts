@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { devDown, devStatus, devUp } from '../infra/stack';
 import { s3Endpoint, temporalAddress, uiUrl, type StackSettings } from '../infra/stack-settings';
 import { fail } from './output';
+import { cacheMaxBytesFromEnv } from '../activities/checkpoint-cache';
+import { formatBytes, stateUsage } from '../infra/disk-usage';
+import { stateDir } from '../infra/paths';
 
 const PORT_FLAGS: Record<string, keyof StackSettings> = {
   'temporal-port': 'temporalPort',
@@ -43,6 +46,17 @@ export function printStackInfo(s: StackSettings): void {
   console.log(`S3 endpoint: ${s3Endpoint(s)} (bucket ${s.bucket})`);
 }
 
+function printDiskUsage(): void {
+  const parts = stateUsage(stateDir());
+  const cap = cacheMaxBytesFromEnv();
+  console.log(`\nDisk (${stateDir()}), ${formatBytes(parts.reduce((t, p) => t + p.bytes, 0))} in all:`);
+  for (const p of parts) {
+    const note = p.what === 'checkpoint cache' ? ` (cap ${formatBytes(cap)}, R1FLOW_CACHE_MAX_GB)` : '';
+    console.log(`  ${p.what.padEnd(20)} ${formatBytes(p.bytes).padStart(8)}${note}`);
+  }
+  console.log('Free the cache and leftovers with: r1flow gc');
+}
+
 export async function devCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -51,7 +65,9 @@ export async function devCommand(args: string[]): Promise<number> {
       console.log(
         r.alreadyRunning
           ? 'The embedded stack is already running and healthy.'
-          : 'The embedded stack is up and healthy.',
+          : r.started.length === 1
+            ? `Started ${r.started[0]} again (it was not running); the embedded stack is up and healthy.`
+            : 'The embedded stack is up and healthy.',
       );
       printStackInfo(r.settings);
       console.log('Stop it with: r1flow dev down');
@@ -65,12 +81,12 @@ export async function devCommand(args: string[]): Promise<number> {
     }
     case 'status': {
       const s = devStatus();
-      if (!s.record) {
-        console.log('The embedded stack is not running (start it with: r1flow dev up).');
-        return 1;
+      if (!s.record) console.log('The embedded stack is not running (start it with: r1flow dev up).');
+      else {
+        for (const p of s.processes) console.log(`${p.name} (pid ${p.pid}): ${p.alive ? 'running' : 'not running'}`);
+        printStackInfo(s.record.settings);
       }
-      for (const p of s.processes) console.log(`${p.name} (pid ${p.pid}): ${p.alive ? 'running' : 'not running'}`);
-      printStackInfo(s.record.settings);
+      printDiskUsage();
       return s.running ? 0 : 1;
     }
     default:

@@ -6,6 +6,7 @@ import { demoCommand } from './demo';
 import { devCommand } from './dev';
 import { doctorCommand } from './doctor';
 import { exportCommand } from './export';
+import { gcCommand } from './gc';
 import { generateCommand } from './generate';
 import { inspectCommand } from './inspect';
 import { listCommand } from './list';
@@ -37,7 +38,10 @@ Usage: r1flow <command> [options]
   report RUN [--out DIR]    rebuild a run's report (HTML + JSON) in S3 and locally
   dev up|down|status        the embedded Temporal dev server + SeaweedFS S3
   doctor                    check Temporal, search attributes, workers and S3 end to end
-  worker [--queues Q]       run a worker (control,gpu by default)
+  worker [--queues Q] [--cache-dir DIR] [--cache-max-gb N]
+                            run a worker (control,gpu by default; checkpoints cached in DIR, at most N GB)
+  gc [--dry-run] [--all-cache]
+                            free local disk (dead scratch, cache over its cap) and apply S3 retention
   generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]
                             a completion from a model (temperature 0 is greedy)
   export SOURCE --format hf|onnx --out DIR [--dtype f32|bf16]
@@ -84,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
+    case 'gc':
+      return gcCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -9,8 +9,8 @@ import { loadConnection, type Connection } from '../infra/connection';
 import { connectClient } from '../infra/temporal-client';
 import {
   ConfigError,
+  isPresetName,
   parseConfigText,
-  PRESETS,
   presetNames,
   resolveConfig,
   type PipelineConfig,
@@ -30,6 +30,7 @@ import {
   type PipelineResultView,
 } from './progress-view';
 import { checkRunId, generateRunId, runUiLink } from './run-id';
+import { liveProgress } from './live-progress';
 
 /** The pipeline's workflow type, for list queries and schedules (runs start by function reference). */
 export const PIPELINE_WORKFLOW = r1Pipeline.name;
@@ -102,7 +103,7 @@ export function rawConfigFromFlags(
     raw = parsed as Record<string, unknown>;
   } else {
     const preset = flags.preset ?? 'tiny';
-    if (!(preset in PRESETS))
+    if (!isPresetName(preset))
       fail(`--preset ${JSON.stringify(preset)} is not a preset (known: ${presetNames().join(', ')})`);
     source = `preset ${preset}`;
     raw = { preset };
@@ -200,7 +201,7 @@ export async function followRun(client: Client, runId: string, options: FollowOp
 
   while (!closed && !options.signal?.aborted) {
     try {
-      const next = await queryProgress(client, runId);
+      const next = await liveProgress(client, runId);
       failingSince = undefined;
       if (tty) {
         const columns = (out as NodeJS.WriteStream).columns;

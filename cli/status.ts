@@ -14,7 +14,8 @@ import {
   waitingLines,
   type PipelineResultView,
 } from './progress-view';
-import { detachOnInterrupt, failureMessage, followRun, openClient, queryProgress } from './run';
+import { liveProgress } from './live-progress';
+import { detachOnInterrupt, failureMessage, followRun, openClient } from './run';
 import { runUiLink } from './run-id';
 
 /** Describes a run or fails with a message naming it when there is none. */
@@ -80,7 +81,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     let progress: PipelineProgress | undefined;
     let queryError: string | undefined;
     try {
-      progress = await queryProgress(cli.client, runId, running ? 5000 : 3000);
+      progress = await liveProgress(cli.client, runId, running ? 5000 : 3000);
     } catch (err) {
       queryError = failureMessage(err);
     }

@@ -25,6 +25,30 @@ export const NON_RETRYABLE_ERRORS = [
   'DeviceUnavailableError',
 ];
 
+/**
+ * Failures of a stored object that re-running from an earlier checkpoint repairs: a checkpoint,
+ * rollouts or scored batch that no longer matches its manifest entry, or went missing. Every
+ * GRPO object sits at a key fixed by (stage, step), so re-running the steps from the newest
+ * checkpoint that still verifies writes the same bytes again.
+ */
+export const REPAIRABLE_STORAGE_ERRORS = ['ChecksumMismatchError', 'ObjectNotFoundError', 'ManifestError'];
+
+/**
+ * True when the failure (or what it wraps: activity and child failures) is a repairable storage
+ * error about an object of this run: its message names the key (storage/errors), and only what
+ * the run wrote itself can be written again. A missing dataset or another run's checkpoint is
+ * for a person to fix.
+ */
+export function isRepairableStorageFailure(err: unknown, runId: string): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (REPAIRABLE_STORAGE_ERRORS.includes(typeof type === 'string' ? type : e.name))
+      return e.message.includes(`runs/${runId}/`);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export interface RunContext {
   runId: string;
   config: PipelineConfig;
@@ -32,11 +56,6 @@ export interface RunContext {
 
 export interface StageContext extends RunContext {
   stage: StageName;
-}
-
-/** Training activities report each step to the pipeline workflow with this id. */
-export interface ReportsProgress {
-  progressTo?: string;
 }
 
 // ---- control queue ------------------------------------------------------------------------
@@ -72,6 +91,19 @@ export interface ScoreResult {
   usableSamples: number;
 }
 
+export interface ResumePointInput extends StageContext {
+  /** the resume point's step is at most this (the iteration that failed) */
+  atMostStep: number;
+  /** the policy the stage started from: the resume point at step 0 */
+  init?: CheckpointRef;
+}
+
+/** Where a GRPO loop can go on from after a stored object failed to verify. */
+export interface ResumePoint {
+  iteration: number;
+  policy: CheckpointRef;
+}
+
 export interface FinishRunInput extends RunContext {
   stages: Partial<Record<StageName, StageResult>>;
 }
@@ -98,6 +130,11 @@ export interface ControlActivities {
   recordStage(input: RecordStageInput): Promise<void>;
   /** scores a GRPO step's rollouts and computes advantages */
   scoreRollouts(input: ScoreInput): Promise<ScoreResult>;
+  /**
+   * The newest checkpoint of a stage, at or below a step, whose every object verifies against
+   * the run manifest (or the stage's init at step 0); undefined when none does.
+   */
+  findResumePoint(input: ResumePointInput): Promise<ResumePoint | undefined>;
   /** records the final checkpoint and moves the lineage pointer */
   finishRun(input: FinishRunInput): Promise<void>;
   /** writes report.json and report.html under the run (after every stage, and once more at the end) */
@@ -106,7 +143,7 @@ export interface ControlActivities {
 
 // ---- gpu queue ----------------------------------------------------------------------------
 
-export interface PretrainInput extends StageContext, ReportsProgress {
+export interface PretrainInput extends StageContext {
   pretrainHash: string;
 }
 
@@ -123,7 +160,7 @@ export interface RolloutsResult {
   truncatedFraction: number;
 }
 
-export interface UpdateInput extends StageContext, ReportsProgress {
+export interface UpdateInput extends StageContext {
   step: number;
   totalSteps: number;
   policy: CheckpointRef;
@@ -143,7 +180,7 @@ export interface SftDataResult {
   report: DatasetReport;
 }
 
-export interface SftInput extends StageContext, ReportsProgress {
+export interface SftInput extends StageContext {
   init: CheckpointRef;
 }
 

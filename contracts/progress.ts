@@ -19,6 +19,8 @@ export interface StageProgress {
   eval?: EvalSummary;
   checkpointUri?: string;
   error?: string;
+  /** the stage's own workflow, where its live steps are while it runs */
+  workflowId?: string;
 }
 
 export interface PipelineProgress {
@@ -43,13 +45,21 @@ export interface ReportLink {
 }
 
 /**
- * Sent to the pipeline by a training activity (a GRPO update, a chunk of pretraining or SFT), so
- * the pipeline's progress is live. The activity signals the pipeline itself: a signal sent by the
- * stage workflow would cost that workflow an extra workflow task per step.
+ * Where a running stage is, step by step. Nothing carries it into a workflow history: a GRPO
+ * stage workflow keeps it in memory (its `stageProgress` query and its current details, both
+ * answered without an event), and a pretraining or SFT activity sends it with its heartbeats,
+ * which the server keeps on the pending activity (read with describe). The pipeline itself only
+ * learns a stage's numbers when the stage finishes; `r1flow status` and `run --follow` put the
+ * two together (cli/live-progress).
  */
-export interface StageStepUpdate {
+export interface LiveStageProgress {
   stage: StageName;
   step: number;
   totalSteps: number;
   metrics: ProgressMetrics;
+}
+
+/** What a training activity's heartbeat details hold besides its own resume point. */
+export interface LiveHeartbeatDetails {
+  live?: LiveStageProgress;
 }

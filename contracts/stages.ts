@@ -6,8 +6,6 @@ import type { CheckpointRef } from '../storage/manifest';
 
 export interface StageWorkflowInput {
   runId: string;
-  /** the pipeline's workflow id, to signal step progress back */
-  parentWorkflowId: string;
   stage: StageName;
   config: PipelineConfig;
   /** the policy the stage starts from (for pretrain: a reused base model, which is then only evaluated) */
@@ -32,6 +30,8 @@ export interface GrpoLoopState {
   iteration: number;
   /** the policy after them */
   policy: CheckpointRef;
+  /** repairs after a stored object failed to verify, over every run of the loop (bounded) */
+  repairs?: number;
 }
 
 export interface PipelineResult {

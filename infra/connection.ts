@@ -24,7 +24,14 @@ export type TemporalSettings = Connection['temporal'];
 export function connectionFromStack(s: StackSettings): Connection {
   return ConnectionSchema.parse({
     temporal: { address: temporalAddress(s), namespace: s.namespace, uiUrl: `http://${s.host}:${s.temporalUiPort}` },
-    s3: { endpoint: s3Endpoint(s), bucket: s.bucket, accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
+    s3: {
+      endpoint: s3Endpoint(s),
+      bucket: s.bucket,
+      accessKeyId: s.accessKeyId,
+      secretAccessKey: s.secretAccessKey,
+      linkAccessKeyId: s.linkAccessKeyId,
+      linkSecretAccessKey: s.linkSecretAccessKey,
+    },
   });
 }
 
@@ -38,7 +45,11 @@ export function loadConnection(env: NodeJS.ProcessEnv = process.env): Connection
       address: address ?? base.temporal.address,
       namespace: env.R1FLOW_TEMPORAL_NAMESPACE ?? env.TEMPORAL_NAMESPACE ?? base.temporal.namespace,
       apiKey: env.R1FLOW_TEMPORAL_API_KEY ?? env.TEMPORAL_API_KEY,
-      tls: env.R1FLOW_TEMPORAL_TLS === 'true' || Boolean(env.R1FLOW_TEMPORAL_API_KEY ?? env.TEMPORAL_API_KEY),
+      // an API key turns TLS on unless R1FLOW_TEMPORAL_TLS says otherwise (a local TLS-terminating proxy)
+      tls:
+        env.R1FLOW_TEMPORAL_TLS !== undefined && env.R1FLOW_TEMPORAL_TLS !== ''
+          ? env.R1FLOW_TEMPORAL_TLS === 'true'
+          : Boolean(env.R1FLOW_TEMPORAL_API_KEY ?? env.TEMPORAL_API_KEY),
       uiUrl: env.R1FLOW_TEMPORAL_UI_URL ?? (address ? undefined : base.temporal.uiUrl),
     },
     s3: {
@@ -47,6 +58,11 @@ export function loadConnection(env: NodeJS.ProcessEnv = process.env): Connection
       bucket: env.R1FLOW_S3_BUCKET ?? base.s3.bucket,
       accessKeyId: env.R1FLOW_S3_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID ?? base.s3.accessKeyId,
       secretAccessKey: env.R1FLOW_S3_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY ?? base.s3.secretAccessKey,
+      // the embedded stack's link identity only while the store is the embedded one
+      linkAccessKeyId:
+        env.R1FLOW_S3_LINK_ACCESS_KEY_ID ?? (env.R1FLOW_S3_ENDPOINT ? undefined : base.s3.linkAccessKeyId),
+      linkSecretAccessKey:
+        env.R1FLOW_S3_LINK_SECRET_ACCESS_KEY ?? (env.R1FLOW_S3_ENDPOINT ? undefined : base.s3.linkSecretAccessKey),
       forcePathStyle: env.R1FLOW_S3_FORCE_PATH_STYLE !== 'false',
     },
   });

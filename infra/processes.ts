@@ -1,14 +1,19 @@
 // Starting and stopping the stack's own processes. A pid is only signalled after checking that
 // it still runs the binary we started (pids get reused), so `dev down` never ends a stranger.
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A zombie (exited, not yet reaped by its parent) counts as gone: it holds no port or file. */
+/**
+ * A zombie (exited, not yet reaped by its parent) counts as gone once it holds no port or file:
+ * its leader thread turns zombie first, and the files (sockets too) are released only when the
+ * last of its other threads has exited, a few milliseconds later for a Go server.
+ */
 function isZombie(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z') return false;
+    return readdirSync(`/proc/${pid}/task`).length <= 1;
   } catch {
     return false;
   }

@@ -16,6 +16,9 @@ export const StackSettingsSchema = z.strictObject({
   bucket: z.string().default('r1flow'),
   accessKeyId: z.string().default('r1flow-dev'),
   secretAccessKey: z.string().default('r1flow-dev-secret'),
+  // a second, read-only identity that signs the report links the UI shows (storage/presign)
+  linkAccessKeyId: z.string().default('r1flow-dev-links'),
+  linkSecretAccessKey: z.string().default('r1flow-dev-links-secret'),
 });
 
 export type StackSettings = z.infer<typeof StackSettingsSchema>;
@@ -23,18 +26,40 @@ export type StackSettings = z.infer<typeof StackSettingsSchema>;
 /** SeaweedFS gRPC ports are its HTTP ports + 10000; all of them must be free. */
 export const SEAWEED_GRPC_OFFSET = 10000;
 
-export function stackPorts(s: StackSettings): Array<{ port: number; what: string; flag: string }> {
+/** The two services of the embedded stack, by the names the stack record uses. */
+export type StackService = 'temporal' | 'seaweedfs';
+
+export function stackPorts(
+  s: StackSettings,
+): Array<{ port: number; what: string; flag: string; service: StackService }> {
+  const t = 'temporal' as const;
+  const w = 'seaweedfs' as const;
   return [
-    { port: s.temporalPort, what: 'Temporal gRPC', flag: '--temporal-port' },
-    { port: s.temporalUiPort, what: 'Temporal Web UI', flag: '--ui-port' },
-    { port: s.s3Port, what: 'SeaweedFS S3', flag: '--s3-port' },
-    { port: s.seaweedMasterPort, what: 'SeaweedFS master', flag: '--seaweed-master-port' },
-    { port: s.seaweedVolumePort, what: 'SeaweedFS volume', flag: '--seaweed-volume-port' },
-    { port: s.seaweedFilerPort, what: 'SeaweedFS filer', flag: '--seaweed-filer-port' },
-    { port: s.s3Port + SEAWEED_GRPC_OFFSET, what: 'SeaweedFS S3 gRPC', flag: '--s3-port' },
-    { port: s.seaweedMasterPort + SEAWEED_GRPC_OFFSET, what: 'SeaweedFS master gRPC', flag: '--seaweed-master-port' },
-    { port: s.seaweedVolumePort + SEAWEED_GRPC_OFFSET, what: 'SeaweedFS volume gRPC', flag: '--seaweed-volume-port' },
-    { port: s.seaweedFilerPort + SEAWEED_GRPC_OFFSET, what: 'SeaweedFS filer gRPC', flag: '--seaweed-filer-port' },
+    { port: s.temporalPort, what: 'Temporal gRPC', flag: '--temporal-port', service: t },
+    { port: s.temporalUiPort, what: 'Temporal Web UI', flag: '--ui-port', service: t },
+    { port: s.s3Port, what: 'SeaweedFS S3', flag: '--s3-port', service: w },
+    { port: s.seaweedMasterPort, what: 'SeaweedFS master', flag: '--seaweed-master-port', service: w },
+    { port: s.seaweedVolumePort, what: 'SeaweedFS volume', flag: '--seaweed-volume-port', service: w },
+    { port: s.seaweedFilerPort, what: 'SeaweedFS filer', flag: '--seaweed-filer-port', service: w },
+    { port: s.s3Port + SEAWEED_GRPC_OFFSET, what: 'SeaweedFS S3 gRPC', flag: '--s3-port', service: w },
+    {
+      port: s.seaweedMasterPort + SEAWEED_GRPC_OFFSET,
+      what: 'SeaweedFS master gRPC',
+      flag: '--seaweed-master-port',
+      service: w,
+    },
+    {
+      port: s.seaweedVolumePort + SEAWEED_GRPC_OFFSET,
+      what: 'SeaweedFS volume gRPC',
+      flag: '--seaweed-volume-port',
+      service: w,
+    },
+    {
+      port: s.seaweedFilerPort + SEAWEED_GRPC_OFFSET,
+      what: 'SeaweedFS filer gRPC',
+      flag: '--seaweed-filer-port',
+      service: w,
+    },
   ];
 }
 

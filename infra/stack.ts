@@ -16,6 +16,7 @@ import {
   StackSettingsSchema,
   temporalAddress,
   uiUrl,
+  type StackService,
   type StackSettings,
 } from './stack-settings';
 import { ensureTools } from './tools';
@@ -60,6 +61,11 @@ function seaweedS3Config(s: StackSettings): string {
           credentials: [{ accessKey: s.accessKeyId, secretKey: s.secretAccessKey }],
           actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
         },
+        {
+          name: 'r1flow-links',
+          credentials: [{ accessKey: s.linkAccessKeyId, secretKey: s.linkSecretAccessKey }],
+          actions: [`Read:${s.bucket}`],
+        },
       ],
     },
     null,
@@ -72,7 +78,8 @@ function tail(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
-async function temporalHealthy(s: StackSettings): Promise<boolean> {
+/** True once Temporal answers and knows r1flow's search attributes. */
+export async function temporalHealthy(s: StackSettings): Promise<boolean> {
   const connection = await TemporalConnection.connect({ address: temporalAddress(s), connectTimeout: 2000 });
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: s.namespace });
@@ -99,63 +106,39 @@ async function s3HealthyWithBucket(s: StackSettings): Promise<boolean> {
 
 export interface DevUpResult {
   alreadyRunning: boolean;
+  /** services started by this call: both on a fresh start, only the dead one when one had died */
+  started: StackService[];
   settings: StackSettings;
   uiUrl: string;
   temporalAddress: string;
   s3Endpoint: string;
 }
 
-export async function devUp(
-  input: Partial<StackSettings> = {},
-  log: (msg: string) => void = () => {},
-): Promise<DevUpResult> {
-  const status = devStatus();
-  if (status.running && status.record) {
-    const s = status.record.settings;
-    await waitFor(
-      'Temporal',
-      () => temporalHealthy(s),
-      30000,
-      () => `see ${join(stateDir(), 'temporal.log')}`,
-    );
-    await waitFor(
-      'SeaweedFS S3',
-      () => s3HealthyWithBucket(s),
-      30000,
-      () => `see ${join(stateDir(), 'seaweedfs.log')}`,
-    );
-    return {
-      alreadyRunning: true,
-      settings: s,
-      uiUrl: uiUrl(s),
-      temporalAddress: temporalAddress(s),
-      s3Endpoint: s3Endpoint(s),
-    };
-  }
-  if (status.record) {
-    // a half-dead stack from an earlier run: stop what is left before starting afresh
-    await devDown();
-  }
-  const s = StackSettingsSchema.parse(input);
-  for (const { port, what, flag } of stackPorts(s)) {
-    if (!(await checkPortFree(s.host, port))) {
-      throw new Error(
-        `port ${port} (${what}) on ${s.host} is already in use by another process; stop it or choose another port with ${flag}`,
-      );
-    }
-  }
-  const tools = ensureTools(log);
-  const dir = stateDir();
-  const dataDir = join(dir, 'seaweedfs');
-  mkdirSync(dataDir, { recursive: true });
-  const s3ConfigPath = join(dir, 'seaweedfs-s3.json');
-  writeFileSync(s3ConfigPath, seaweedS3Config(s), { mode: 0o600 });
+function result(s: StackSettings, started: StackService[]): DevUpResult {
+  return {
+    alreadyRunning: started.length === 0,
+    started,
+    settings: s,
+    uiUrl: uiUrl(s),
+    temporalAddress: temporalAddress(s),
+    s3Endpoint: s3Endpoint(s),
+  };
+}
 
-  const temporalArgs = [
+/**
+ * `temporal server start-dev` arguments for the stack's settings, on a SQLite file, with extra
+ * dynamic config values (JSON values, e.g. `['limit.historyCount.error', '400']`) after ours.
+ */
+export function temporalServerArgs(
+  s: StackSettings,
+  dbFile: string,
+  extraDynamicConfig: Array<[string, string]> = [],
+): string[] {
+  return [
     'server',
     'start-dev',
     '--db-filename',
-    join(dir, 'temporal.sqlite'),
+    dbFile,
     '--ip',
     s.host,
     '--port',
@@ -173,10 +156,22 @@ export async function devUp(
     'journal_mode=wal',
     '--sqlite-pragma',
     'synchronous=normal',
-    ...DEV_SERVER_DYNAMIC_CONFIG.flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
+    ...[...DEV_SERVER_DYNAMIC_CONFIG, ...extraDynamicConfig].flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
     ...Object.entries(searchAttributeTypes()).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
-  const weedArgs = [
+}
+
+/** The command line of one service. Temporal keeps its SQLite file and SeaweedFS its data folder across restarts. */
+function serviceCommand(service: StackService, s: StackSettings, dir: string): string[] {
+  if (service === 'temporal') return temporalServerArgs(s, join(dir, 'temporal.sqlite'));
+  const dataDir = join(dir, 'seaweedfs');
+  mkdirSync(dataDir, { recursive: true });
+  const s3ConfigPath = join(dir, 'seaweedfs-s3.json');
+  writeFileSync(s3ConfigPath, seaweedS3Config(s), { mode: 0o600 });
+  return [
     'server',
     `-ip=${s.host}`,
     `-ip.bind=${s.host}`,
@@ -193,50 +188,93 @@ export async function devUp(
     '-s3.port.iceberg=0',
     '-s3.port.lance=0',
   ];
-  const temporalLog = join(dir, 'temporal.log');
-  const weedLog = join(dir, 'seaweedfs.log');
-  const temporal = startDaemon(tools.temporal.path, temporalArgs, temporalLog, dir);
-  const weed = startDaemon(tools.weed.path, weedArgs, weedLog, dir);
+}
+
+const SERVICES: readonly StackService[] = ['temporal', 'seaweedfs'];
+const SERVICE_LOG: Record<StackService, string> = { temporal: 'temporal.log', seaweedfs: 'seaweedfs.log' };
+const SERVICE_TOOL: Record<StackService, 'temporal' | 'weed'> = { temporal: 'temporal', seaweedfs: 'weed' };
+
+async function waitHealthy(
+  service: StackService,
+  s: StackSettings,
+  timeoutMs: number,
+  proc?: { pid: number; binary: string },
+): Promise<void> {
+  const log = join(stateDir(), SERVICE_LOG[service]);
+  const what = service === 'temporal' ? 'Temporal' : 'SeaweedFS S3';
+  await waitFor(
+    what,
+    async () => {
+      if (proc && !isOurProcess(proc.pid, proc.binary)) throw new GaveUpError(`${service} exited:\n${tail(log)}`);
+      return service === 'temporal' ? temporalHealthy(s) : s3HealthyWithBucket(s);
+    },
+    timeoutMs,
+    () => `see ${log}`,
+  );
+}
+
+/**
+ * Starts the embedded stack, or whatever part of it is not running: a service that died (killed,
+ * crashed) is started again on its own state — Temporal on the same SQLite file, SeaweedFS on the
+ * same data folder — and the one still running is left alone.
+ */
+export async function devUp(
+  input: Partial<StackSettings> = {},
+  log: (msg: string) => void = () => {},
+): Promise<DevUpResult> {
+  const status = devStatus();
+  const recorded = status.record;
+  const alive = new Set(status.processes.filter((p) => p.alive).map((p) => p.name));
+  if (recorded && alive.size === 0) {
+    // nothing of an earlier stack is left: clean up its record and start afresh below
+    await devDown();
+  }
+  const s = recorded && alive.size > 0 ? recorded.settings : StackSettingsSchema.parse(input);
+  const services = SERVICES.filter((name) => !alive.has(name));
+  if (services.length === 0) {
+    await waitHealthy('temporal', s, 30000);
+    await waitHealthy('seaweedfs', s, 30000);
+    return result(s, []);
+  }
+  for (const { port, what, flag, service } of stackPorts(s)) {
+    if (!services.includes(service)) continue;
+    if (!(await checkPortFree(s.host, port))) {
+      throw new Error(
+        `port ${port} (${what}) on ${s.host} is already in use by another process; stop it or choose another port with ${flag}`,
+      );
+    }
+  }
+  const tools = ensureTools(log);
+  const dir = stateDir();
+  mkdirSync(dir, { recursive: true });
+  const started = services.map((service) => {
+    const binary = tools[SERVICE_TOOL[service]].path;
+    const logFile = join(dir, SERVICE_LOG[service]);
+    const proc = startDaemon(binary, serviceCommand(service, s, dir), logFile, dir);
+    return { name: service, pid: proc.pid, binary, log: logFile };
+  });
+  const kept = (recorded?.processes ?? []).filter((p) => alive.has(p.name));
   writeStackRecord({
     settings: s,
-    startedAt: new Date().toISOString(),
-    processes: [
-      { name: 'temporal', pid: temporal.pid, binary: tools.temporal.path, log: temporalLog },
-      { name: 'seaweedfs', pid: weed.pid, binary: tools.weed.path, log: weedLog },
-    ],
+    startedAt: recorded && kept.length > 0 ? recorded.startedAt : new Date().toISOString(),
+    processes: [...kept, ...started].sort((a, b) => SERVICES.indexOf(a.name) - SERVICES.indexOf(b.name)),
   });
-  log(`started temporal (pid ${temporal.pid}) and seaweedfs (pid ${weed.pid}); waiting until healthy`);
+  log(
+    `started ${started.map((p) => `${p.name} (pid ${p.pid})`).join(' and ')}${kept.length > 0 ? `; ${kept.map((p) => p.name).join(', ')} kept running` : ''}; waiting until healthy`,
+  );
   try {
-    await waitFor(
-      'Temporal',
-      async () => {
-        if (!isOurProcess(temporal.pid, tools.temporal.path))
-          throw new GaveUpError(`temporal exited:\n${tail(temporalLog)}`);
-        return temporalHealthy(s);
-      },
-      90000,
-      () => `see ${temporalLog}`,
-    );
-    await waitFor(
-      'SeaweedFS S3',
-      async () => {
-        if (!isOurProcess(weed.pid, tools.weed.path)) throw new GaveUpError(`seaweedfs exited:\n${tail(weedLog)}`);
-        return s3HealthyWithBucket(s);
-      },
-      90000,
-      () => `see ${weedLog}`,
-    );
+    for (const service of SERVICES)
+      await waitHealthy(
+        service,
+        s,
+        90000,
+        started.find((p) => p.name === service),
+      );
   } catch (err) {
-    await devDown();
+    if (kept.length === 0) await devDown();
     throw err;
   }
-  return {
-    alreadyRunning: false,
-    settings: s,
-    uiUrl: uiUrl(s),
-    temporalAddress: temporalAddress(s),
-    s3Endpoint: s3Endpoint(s),
-  };
+  return result(s, services);
 }
 
 export async function devDown(): Promise<Array<{ name: string; pid: number; result: 'stopped' | 'not-running' }>> {

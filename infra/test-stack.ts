@@ -23,6 +23,11 @@ export function testStackSettings(env: NodeJS.ProcessEnv = process.env): Partial
     seaweedVolumePort: 17340 + offset,
     seaweedFilerPort: 17888 + offset,
     bucket: 'r1flow-test',
+    // distinctive, so a test can search every log, history and report for them (secrets.test)
+    accessKeyId: 'R1FLOWTESTKEY7Q2XW9',
+    secretAccessKey: 'r1flow-test-secret-5b9e2c7d1a',
+    linkAccessKeyId: 'R1FLOWTESTLINKS4K8M',
+    linkSecretAccessKey: 'r1flow-test-link-secret-3f7a9e',
   };
 }
 

@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { AccessDeniedError, ChecksumMismatchError, ObjectNotFoundError } from './errors';
 import { HashingStream, sha256Hex, type Digest } from './hashing';
 import { validateKey } from './keys';
-import { withRetry } from './retry';
+import { withRetry as retryWith, type RetryOptions } from './retry';
 
 /** An object as written: what a manifest records and what a read verifies against. */
 export interface ObjectRecord extends Digest {
@@ -46,6 +46,10 @@ export interface ArtifactStoreOptions {
   partSize?: number;
   /** Parts in flight at once; memory use is about partSize × queueSize. */
   queueSize?: number;
+  /** retries of whole operations, and how long an unreachable store is waited for (storage/retry) */
+  retry?: RetryOptions;
+  /** signs browser links (storage/presign) with a read-only credential; without it there are none */
+  linkSigner?: S3Client;
 }
 
 /** The bytes as a Buffer over the same memory (no copy). */
@@ -56,6 +60,8 @@ function asBuffer(bytes: Uint8Array | string): Buffer {
 export class ArtifactStore {
   private readonly partSize: number;
   private readonly queueSize: number;
+  private readonly retry: RetryOptions;
+  readonly linkSigner?: S3Client;
   /** false once the store has answered a conditional write with 501 Not Implemented */
   private conditionalWrites = true;
 
@@ -66,6 +72,12 @@ export class ArtifactStore {
   ) {
     this.partSize = Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024);
     this.queueSize = options.queueSize ?? 2;
+    this.retry = options.retry ?? {};
+    this.linkSigner = options.linkSigner;
+  }
+
+  private withRetry<T>(op: () => Promise<T>): Promise<T> {
+    return retryWith(op, this.retry);
   }
 
   uri(key: string): string {
@@ -79,13 +91,13 @@ export class ArtifactStore {
   ): Promise<ObjectRecord> {
     validateKey(key);
     const chunk = asBuffer(bytes);
-    return withRetry(() => this.upload(key, Readable.from([chunk]), contentType));
+    return this.withRetry(() => this.upload(key, Readable.from([chunk]), contentType));
   }
 
   /** Streams a local file up (multipart above the part size); a transient failure re-reads the file. */
   async putFile(key: string, path: string, contentType = 'application/octet-stream'): Promise<ObjectRecord> {
     validateKey(key);
-    return withRetry(() => this.upload(key, createReadStream(path), contentType));
+    return this.withRetry(() => this.upload(key, createReadStream(path), contentType));
   }
 
   private async upload(key: string, source: Readable, contentType: string): Promise<ObjectRecord> {
@@ -113,7 +125,7 @@ export class ArtifactStore {
    */
   async getStream(key: string, expected?: Digest): Promise<Readable> {
     validateKey(key);
-    const response = await withRetry(() =>
+    const response = await this.withRetry(() =>
       this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
     ).catch((err) => {
       throw this.translate(err, key);
@@ -158,7 +170,9 @@ export class ArtifactStore {
   async getVersioned(key: string): Promise<VersionedBytes | undefined> {
     validateKey(key);
     try {
-      const response = await withRetry(() => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+      const response = await this.withRetry(() =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+      );
       const bytes = Buffer.from(await response.Body!.transformToByteArray());
       return { bytes, etag: response.ETag };
     } catch (err) {
@@ -193,7 +207,7 @@ export class ArtifactStore {
         }),
       );
     try {
-      await withRetry(() => put(this.conditionalWrites));
+      await this.withRetry(() => put(this.conditionalWrites));
       return record;
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -201,7 +215,7 @@ export class ArtifactStore {
       if (status === 412 || status === 409) return undefined;
       if (status === 501 && this.conditionalWrites) {
         this.conditionalWrites = false;
-        await withRetry(() => put(false)).catch((e) => {
+        await this.withRetry(() => put(false)).catch((e) => {
           throw this.translate(e, key);
         });
         return record;
@@ -213,7 +227,7 @@ export class ArtifactStore {
   async head(key: string): Promise<ObjectInfo | undefined> {
     validateKey(key);
     try {
-      const r = await withRetry(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+      const r = await this.withRetry(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
       return { key, size: r.ContentLength ?? 0, etag: r.ETag, lastModified: r.LastModified };
     } catch (err) {
       const translated = this.translate(err, key);
@@ -230,7 +244,7 @@ export class ArtifactStore {
     if (prefix !== '') validateKey(prefix);
     let token: string | undefined;
     do {
-      const page = await withRetry(() =>
+      const page = await this.withRetry(() =>
         this.client.send(
           new ListObjectsV2Command({
             Bucket: this.bucket,
@@ -262,7 +276,7 @@ export class ArtifactStore {
   private async deleteMany(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
-      await withRetry(() =>
+      await this.withRetry(() =>
         this.client.send(
           new DeleteObjectsCommand({
             Bucket: this.bucket,

@@ -85,7 +85,8 @@ export async function readManifest(store: ArtifactStore, runId: string): Promise
   return parseManifest(text, key);
 }
 
-function parseManifest(text: string, key: string): RunManifest {
+/** Parses a manifest's text; anything but a valid manifest is a ManifestError naming the key and the field. */
+export function parseManifest(text: string, key: string): RunManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -16,3 +16,9 @@ export function createS3Client(s3: S3Settings): S3Client {
     maxAttempts: 5,
   });
 }
+
+/** The client that signs browser links with the read-only link credential, or none without one. */
+export function createLinkSigner(s3: S3Settings): S3Client | undefined {
+  if (!s3.linkAccessKeyId || !s3.linkSecretAccessKey) return undefined;
+  return createS3Client({ ...s3, accessKeyId: s3.linkAccessKeyId, secretAccessKey: s3.linkSecretAccessKey });
+}

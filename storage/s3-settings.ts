@@ -8,6 +8,13 @@ export const S3SettingsSchema = z.object({
   bucket: z.string().min(3),
   accessKeyId: z.string().optional(),
   secretAccessKey: z.string().optional(),
+  /**
+   * A read-only credential that signs browser links (the report link in the UI). A link carries
+   * its signer's access key id in the clear, so it must never be the run's own credential; with
+   * none configured, runs show the report's s3:// URI instead of a link.
+   */
+  linkAccessKeyId: z.string().optional(),
+  linkSecretAccessKey: z.string().optional(),
   /** path-style URLs (bucket in the path): what MinIO and SeaweedFS need; AWS and R2 accept them too */
   forcePathStyle: z.boolean().default(true),
 });

@@ -50,6 +50,7 @@ export function stageActivities(config: PipelineConfig): StageActivities {
     sft: (input, summary) => gpu.sft.executeWithOptions({ summary }, [input]),
     rollouts: (input, summary) => gpu.rollouts.executeWithOptions({ summary }, [input]),
     scoreRollouts: (input, summary) => control.scoreRollouts.executeWithOptions({ summary }, [input]),
+    findResumePoint: (input, summary) => control.findResumePoint.executeWithOptions({ summary }, [input]),
     policyUpdate: (input, summary) => gpu.policyUpdate.executeWithOptions({ summary }, [input]),
   };
 }

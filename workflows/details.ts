@@ -3,8 +3,8 @@
 // exported model. Column names and number formats come from recipe/metrics, as the CLI's and the
 // report's do. The UI shows it in a half-width panel without table styling, so the table keeps
 // to the few columns that fit there; `r1flow status` and the report have the rest.
-import type { PipelineProgress } from '../contracts/progress';
-import { EVAL_METRICS, formatMetricValue, type PROGRESS_METRICS, STEP_METRICS } from '../recipe/metrics';
+import type { LiveStageProgress, PipelineProgress } from '../contracts/progress';
+import { EVAL_METRICS, formatMetricValue, PROGRESS_METRICS, STEP_METRICS } from '../recipe/metrics';
 
 const METRICS_SHOWN = ['reward', 'accuracy', 'loss'] as const satisfies readonly (typeof PROGRESS_METRICS)[number][];
 const EVAL_SHOWN = ['pass1'] as const;
@@ -43,7 +43,35 @@ export function progressMarkdown(p: PipelineProgress, summary?: string): string 
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  const running = p.stages.find((s) => s.status === 'running' && s.workflowId);
+  if (running)
+    lines.push(
+      '',
+      `Live steps of \`${running.stage}\` are on its workflow \`${running.workflowId}\` (its current details; for pretraining and SFT the pending activity's heartbeat details). This table changes when a stage starts or ends; \`r1flow status ${p.runId}\` shows both together.`,
+    );
   lines.push('', ...reportLines(p));
+  return lines.join('\n');
+}
+
+/**
+ * The current details of a stage workflow: its latest step and numbers. `range` names the steps
+ * this workflow run covers, since a GRPO stage's runs after a continue-as-new have no static
+ * summary of their own.
+ */
+export function stageMarkdown(runId: string, p: LiveStageProgress, range: string, note?: string): string {
+  const headers = ['step', ...PROGRESS_METRICS.map((k) => STEP_METRICS[k].title)];
+  const cells = [
+    p.totalSteps > 0 ? `${p.step}/${p.totalSteps}` : String(p.step),
+    ...PROGRESS_METRICS.map((k) => formatMetricValue(STEP_METRICS[k].unit, p.metrics[k])),
+  ];
+  const lines = [
+    `### \`${p.stage}\` of run \`${runId}\` — ${range}`,
+    '',
+    `| ${headers.join(' | ')} |`,
+    '|' + ' --- |'.repeat(headers.length),
+    `| ${cells.join(' | ')} |`,
+  ];
+  if (note) lines.push('', note);
   return lines.join('\n');
 }
 

@@ -1,8 +1,9 @@
-// How people steer a running pipeline: the `progress` query, the step reports of training
-// activities, `abort` (signal or update) and `resume` (an update whose patch is validated before
-// it is accepted, so a bad patch is refused and the run keeps waiting).
+// How people steer a running pipeline: the `progress` query, `abort` (signal or update) and
+// `resume` (an update whose patch is validated before it is accepted, so a bad patch is refused
+// and the run keeps waiting). Every run of the pipeline sets these handlers, so they work the
+// same after a continue-as-new: clients address the workflow id, which the new run keeps.
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
-import { abortSignal, abortUpdate, progressQuery, resumeUpdate, stageStepSignal } from '../contracts/messages';
+import { abortSignal, abortUpdate, progressQuery, resumeUpdate } from '../contracts/messages';
 import type { ResumeRequest } from '../contracts/messages';
 import { ConfigError } from '../recipe/config/errors';
 import type { ConfigResolver } from './config-resolver';
@@ -23,7 +24,6 @@ export class PipelineControl {
   ) {
     const runId = state.progress.runId;
     setHandler(progressQuery, () => state.progress);
-    setHandler(stageStepSignal, (update) => state.step(update));
     setHandler(abortSignal, (reason?: string) => this.requestAbort(reason));
     setHandler(abortUpdate, (reason?: string) => {
       this.requestAbort(reason);

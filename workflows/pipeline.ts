@@ -1,15 +1,20 @@
 // r1Pipeline: the whole recipe as one durable workflow. It validates the config, runs each stage
 // as a child workflow with a deterministic id, records finished stages in the run manifest, and
 // when a stage fails after its retries it waits — visibly — for a `resume` (optionally with a
-// config patch) or an `abort`, instead of failing the run.
+// config patch) or an `abort`, instead of failing the run. Its history grows only with stages and
+// resumes, never with steps; it still continues as new at a stage boundary once the history is
+// long (a run resumed many times), carrying what it knows (PipelineCarry).
 import {
   ActivityFailure,
   ApplicationFailure,
   ChildWorkflowFailure,
+  continueAsNew,
   executeChild,
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { InitRunResult } from '../contracts/activities';
+import type { PipelineProgress } from '../contracts/progress';
 import { CONTROL_QUEUE } from '../contracts/queues';
 import type { PipelineResult, StageResult } from '../contracts/stages';
 import type { StageName } from '../recipe/config/stage-names';
@@ -26,35 +31,56 @@ import { stageWorkflowOf } from './stages';
 /** The change that rebuilds the report after every stage (workflow versioning: `patched`). */
 const REPORT_PER_STAGE_PATCH = 'report-after-each-stage';
 
-export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promise<PipelineResult> {
+/** What a pipeline run hands to the run it continues as new into. */
+export interface PipelineCarry {
+  /** the config as it stands, with every accepted resume patch merged in */
+  rawConfig: unknown;
+  init: InitRunResult;
+  results: Partial<Record<StageName, StageResult>>;
+  progress: PipelineProgress;
+}
+
+export async function r1Pipeline(
+  rawConfig: unknown = { preset: 'tiny' },
+  carried?: PipelineCarry,
+): Promise<PipelineResult> {
   const { workflowId } = workflowInfo();
   const runId = runIdFromWorkflowId(workflowId);
   const resolver = await loadResolver();
-  let raw = rawConfig;
+  let raw = carried?.rawConfig ?? rawConfig;
   let config = validateConfig(resolver, raw);
-  const state = new RunProgress(runId, config);
+  const state = new RunProgress(runId, config, carried?.progress);
   const control = new PipelineControl(state, resolver, () => raw);
   state.starting(config);
 
   // the bookkeeping activities run as local activities: the control workers that run this
   // workflow also serve them, and a local activity costs no task-queue round trip
   const bookkeeping = () => controlLocalActivities(config);
-  const init = await bookkeeping().initRun.executeWithOptions(
-    { summary: 'read the run manifest and find reusable stages' },
-    [{ runId, config, rawConfig: raw }],
-  );
-  const results: Partial<Record<StageName, StageResult>> = { ...init.doneStages };
-  for (const [stage, result] of Object.entries(init.doneStages)) state.reused(stage as StageName, result);
+  const init =
+    carried?.init ??
+    (await bookkeeping().initRun.executeWithOptions({ summary: 'read the run manifest and find reusable stages' }, [
+      { runId, config, rawConfig: raw },
+    ]));
+  const results: Partial<Record<StageName, StageResult>> = carried?.results ?? { ...init.doneStages };
+  if (!carried) for (const [stage, result] of Object.entries(init.doneStages)) state.reused(stage as StageName, result);
+
+  /** At a stage boundary: continue as new once the history is long, so no run of it nears Temporal's limit. */
+  async function continueAsNewIfLong(): Promise<void> {
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && info.historyLength < config.workflow.pipelineHistoryEvents) return;
+    await continueAsNew<typeof r1Pipeline>(rawConfig, { rawConfig: raw, init, results, progress: state.progress });
+  }
 
   /** A stage's child workflow, retried after each `resume` until it succeeds or the run is aborted. */
   async function runStage(stage: StageName): Promise<StageResult> {
     for (;;) {
-      state.running(stage, config);
+      const childId = stageWorkflowId(workflowId, stage);
+      state.running(stage, config, childId);
       try {
-        const input = stageInput(stage, { runId, parentWorkflowId: workflowId, config, init }, results);
+        const input = stageInput(stage, { runId, config, init }, results);
         return await control.cancellable(() =>
           executeChild(stageWorkflowOf(stage), {
-            workflowId: stageWorkflowId(workflowId, stage),
+            workflowId: childId,
             taskQueue: CONTROL_QUEUE,
             args: [input],
             ...stageStartMetadata(input),
@@ -70,6 +96,7 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
           config = validateConfig(resolver, raw);
         }
         state.resumed();
+        await continueAsNewIfLong();
       }
     }
   }
@@ -98,6 +125,7 @@ export async function r1Pipeline(rawConfig: unknown = { preset: 'tiny' }): Promi
       ]);
       // runs started before this step existed replay without it
       if (patched(REPORT_PER_STAGE_PATCH)) await refreshReport(stage);
+      await continueAsNewIfLong();
     },
   });
 

@@ -1,9 +1,11 @@
 // The pipeline's progress as the workflow keeps it: one object that updates the `progress`
 // query's answer, the UI's current details and the search attributes together, so the three
-// never disagree.
+// never disagree. It changes only when a stage starts, ends or waits — never per training step
+// (a running stage's steps are on the stage's own workflow, see contracts/progress) — so the
+// pipeline's history does not grow with a stage's length.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ReportResult } from '../contracts/activities';
-import type { PipelineProgress, StageProgress, StageStepUpdate } from '../contracts/progress';
+import type { PipelineProgress, StageProgress } from '../contracts/progress';
 import type { StageResult } from '../contracts/stages';
 import { LINEAGE_KEY, PRESET_KEY, STAGE_KEY, STEP_KEY } from '../contracts/search-attributes';
 import type { PipelineConfig } from '../recipe/config/schema';
@@ -19,9 +21,10 @@ export class RunProgress {
   /** the run's one-line summary (workflows/run-metadata), shown atop the details */
   private summary: string;
 
-  constructor(runId: string, config: PipelineConfig) {
+  /** `carried`: the progress of the run this one continued as new from. */
+  constructor(runId: string, config: PipelineConfig, carried?: PipelineProgress) {
     this.summary = pipelineSummary(config);
-    this.progress = {
+    this.progress = carried ?? {
       runId,
       preset: config.preset,
       status: 'running',
@@ -47,7 +50,7 @@ export class RunProgress {
     upsertSearchAttributes([
       { key: PRESET_KEY, value: config.preset ?? 'custom' },
       ...(config.lineage ? [{ key: LINEAGE_KEY, value: config.lineage }] : []),
-      { key: STAGE_KEY, value: 'starting' },
+      { key: STAGE_KEY, value: this.progress.currentStage ?? 'starting' },
     ]);
     this.publish();
   }
@@ -65,26 +68,17 @@ export class RunProgress {
     this.stage(stage).status = 'skipped';
   }
 
-  running(stage: StageName, config: PipelineConfig): void {
+  /** `workflowId`: the stage's own workflow, where its live steps are. */
+  running(stage: StageName, config: PipelineConfig, workflowId: string): void {
     const s = this.stage(stage);
     s.status = 'running';
     s.totalSteps = totalStepsOf(stage, config);
+    s.workflowId = workflowId;
     this.progress.currentStage = stage;
     upsertSearchAttributes([
       { key: STAGE_KEY, value: stage },
       { key: STEP_KEY, value: 0 },
     ]);
-    this.publish();
-  }
-
-  /** A training activity's step report; a late one from a finished stage or an earlier attempt is old news. */
-  step(update: StageStepUpdate): void {
-    const s = this.stage(update.stage);
-    if (s.status !== 'running') return;
-    s.step = update.step;
-    s.totalSteps = update.totalSteps;
-    s.metrics = update.metrics;
-    upsertSearchAttributes([{ key: STEP_KEY, value: update.step }]);
     this.publish();
   }
 
@@ -99,6 +93,7 @@ export class RunProgress {
       eval: result.eval,
       error: undefined,
     });
+    upsertSearchAttributes([{ key: STEP_KEY, value: result.checkpoint.step }]);
     this.publish();
   }
 

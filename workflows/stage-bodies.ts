@@ -2,17 +2,20 @@
 // bodies over Temporal activity stubs, and the plain-loop benchmark and the in-process tools run
 // them over the activity functions themselves, so all three run the same code. Deterministic:
 // no I/O here, only activity calls and small values.
-import type {
-  EvaluateInput,
-  PretrainInput,
-  RolloutsInput,
-  RolloutsResult,
-  ScoreInput,
-  ScoreResult,
-  SftDataInput,
-  SftDataResult,
-  SftInput,
-  UpdateInput,
+import {
+  isRepairableStorageFailure,
+  type EvaluateInput,
+  type ResumePoint,
+  type ResumePointInput,
+  type PretrainInput,
+  type RolloutsInput,
+  type RolloutsResult,
+  type ScoreInput,
+  type ScoreResult,
+  type SftDataInput,
+  type SftDataResult,
+  type SftInput,
+  type UpdateInput,
 } from '../contracts/activities';
 import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
 import type { GrpoStageName } from '../recipe/config/schema';
@@ -28,7 +31,11 @@ export interface StageActivities {
   rollouts(input: RolloutsInput, summary: string): Promise<RolloutsResult>;
   scoreRollouts(input: ScoreInput, summary: string): Promise<ScoreResult>;
   policyUpdate(input: UpdateInput, summary: string): Promise<CheckpointRef>;
+  findResumePoint(input: ResumePointInput, summary: string): Promise<ResumePoint | undefined>;
 }
+
+/** Repairs of a GRPO stage before a damaged store is left to a person (the run then waits). */
+export const MAX_REPAIRS = 3;
 
 function missing(input: StageWorkflowInput, what: string): never {
   throw new Error(`${input.stage} needs ${what}`);
@@ -40,7 +47,7 @@ export async function pretrainStage(input: StageWorkflowInput, acts: StageActivi
   const base =
     input.init ??
     (await acts.pretrain(
-      { ...ctx, pretrainHash: input.pretrainHash, progressTo: input.parentWorkflowId },
+      { ...ctx, pretrainHash: input.pretrainHash },
       `pretrain the base model (${input.config.stages.pretrain.steps} steps)`,
     ));
   const evaluation = await acts.evaluate({ ...ctx, policy: base, label: 'base' }, 'evaluate the base model');
@@ -53,10 +60,7 @@ export async function sftStage(input: StageWorkflowInput, acts: StageActivities)
   const source = input.source ?? missing(input, 'a source checkpoint');
   const ctx = { runId: input.runId, stage: input.stage, config: input.config };
   const data = await acts.buildSftData({ ...ctx, policy: source }, `${input.stage}: sample and filter training data`);
-  const checkpoint = await acts.sft(
-    { ...ctx, init, progressTo: input.parentWorkflowId },
-    `${input.stage}: fine-tune on ${data.examples} examples`,
-  );
+  const checkpoint = await acts.sft({ ...ctx, init }, `${input.stage}: fine-tune on ${data.examples} examples`);
   const evaluation = await acts.evaluate(
     { ...ctx, policy: checkpoint, label: input.stage },
     `${input.stage}: evaluate`,
@@ -72,6 +76,8 @@ export interface GrpoLoop {
    * the loop started; the stage workflow continues as new from here when its history grows.
    */
   beforeIteration?(state: GrpoLoopState, sinceStart: number): Promise<void>;
+  /** Called after each update with the new policy (its metrics are the step's numbers). */
+  afterIteration?(state: GrpoLoopState): void;
 }
 
 /** A GRPO stage: rollouts → score → update per iteration, an eval every `evalEvery`, and at the end. */
@@ -85,24 +91,38 @@ export async function grpoStage(
   const ctx = { runId: input.runId, stage, config: input.config };
   let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
   let iteration = loop.state?.iteration ?? 0;
-  for (let sinceStart = 0; iteration < grpo.steps; sinceStart++) {
-    await loop.beforeIteration?.({ iteration, policy }, sinceStart);
+  let repairs = loop.state?.repairs ?? 0;
+  for (let sinceStart = 0; iteration < grpo.steps;) {
+    await loop.beforeIteration?.({ iteration, policy, repairs }, sinceStart);
+    sinceStart++;
     const label = `${stage} step ${iteration + 1}/${grpo.steps}`;
-    await acts.rollouts({ ...ctx, step: iteration, policy }, `${label}: rollouts`);
-    const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
-    policy = await acts.policyUpdate(
-      {
-        ...ctx,
-        step: iteration,
-        totalSteps: grpo.steps,
-        policy,
-        reference: input.reference,
-        scoreMetrics: scored.metrics,
-        progressTo: input.parentWorkflowId,
-      },
-      `${label}: update`,
-    );
+    try {
+      await acts.rollouts({ ...ctx, step: iteration, policy }, `${label}: rollouts`);
+      const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
+      policy = await acts.policyUpdate(
+        {
+          ...ctx,
+          step: iteration,
+          totalSteps: grpo.steps,
+          policy,
+          reference: input.reference,
+          scoreMetrics: scored.metrics,
+        },
+        `${label}: update`,
+      );
+    } catch (err) {
+      if (!isRepairableStorageFailure(err, input.runId) || repairs >= MAX_REPAIRS) throw err;
+      repairs++;
+      const point = await acts.findResumePoint(
+        { ...ctx, atMostStep: iteration, init: input.init },
+        `${label}: find the newest checkpoint that verifies`,
+      );
+      if (!point) throw err;
+      ({ iteration, policy } = point);
+      continue;
+    }
     iteration++;
+    loop.afterIteration?.({ iteration, policy, repairs });
     if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
       await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
     }

@@ -72,14 +72,13 @@ export class MissingStageInputError extends Error {
 /** The input of a stage's workflow (or, in the plain loop, of its body) under the current config. */
 export function stageInput(
   stage: StageName,
-  run: { runId: string; parentWorkflowId: string; config: PipelineConfig; init: InitRunResult },
+  run: { runId: string; config: PipelineConfig; init: InitRunResult },
   results: Results,
 ): StageWorkflowInput {
   const plan = planStage(stage, results, run.init.base?.ref);
   if (plan.missing) throw new MissingStageInputError(plan.missing);
   return {
     runId: run.runId,
-    parentWorkflowId: run.parentWorkflowId,
     stage,
     config: run.config,
     pretrainHash: run.init.pretrainHash,

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from './errors';
-import { PRESETS, presetNames } from './presets';
-import { resolveConfig } from './resolve';
+import { presetNames } from './presets';
+import { isPresetName, resolveConfig } from './resolve';
 import type { PipelineConfig } from './schema';
 
 function lineColumnOf(text: string, offset: number): string {
@@ -38,7 +38,7 @@ export function parseConfigText(text: string, source: string): unknown {
 
 /** `spec` is a preset name or a path to a .json/.yaml/.yml file. */
 export function loadConfig(spec: string): PipelineConfig {
-  if (spec in PRESETS) return resolveConfig({ preset: spec });
+  if (isPresetName(spec)) return resolveConfig({ preset: spec });
   let text: string;
   try {
     text = readFileSync(spec, 'utf8');

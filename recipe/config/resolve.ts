@@ -8,12 +8,24 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Merges `over` onto `base`: objects merge key by key, everything else (arrays too) replaces. */
+/**
+ * Merges `over` onto `base`: objects merge key by key, everything else (arrays too) replaces.
+ * Keys are own properties only: a `__proto__` or `constructor` key in hostile JSON stays a plain
+ * key (which validation then refuses), never a prototype or an inherited value.
+ */
 export function deepMerge<T>(base: T, over: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
+  const out: Record<string, unknown> = {};
+  const put = (k: string, v: unknown) =>
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(base)) put(k, v);
+  for (const [k, v] of Object.entries(over)) put(k, Object.hasOwn(out, k) ? deepMerge(out[k], v) : v);
   return out as T;
+}
+
+/** True for the name of a preset (an own key of PRESETS, so `constructor` or `__proto__` is not one). */
+export function isPresetName(name: unknown): name is string {
+  return typeof name === 'string' && Object.hasOwn(PRESETS, name);
 }
 
 /** Validates a raw config object (as typed into the UI or read from a file). */
@@ -21,7 +33,7 @@ export function resolveConfig(raw: unknown, source?: string): PipelineConfig {
   if (!isPlainObject(raw)) throw new ConfigError(['(root): must be an object like {"preset":"tiny"}'], source);
   let merged: unknown = raw;
   if (raw.preset !== undefined) {
-    if (typeof raw.preset !== 'string' || !(raw.preset in PRESETS)) {
+    if (!isPresetName(raw.preset)) {
       throw new ConfigError(
         [`preset: unknown preset ${JSON.stringify(raw.preset)} (known: ${presetNames().join(', ')})`],
         source,

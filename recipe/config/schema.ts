@@ -326,6 +326,11 @@ export const WorkflowSchema = z.strictObject({
   continueAsNewAfter: int(1)
     .default(100)
     .describe('a GRPO stage workflow continues as new after this many iterations (or when Temporal suggests it)'),
+  pipelineHistoryEvents: int(10)
+    .default(5000)
+    .describe(
+      'the pipeline continues as new at its next stage boundary once its history has this many events (or when Temporal suggests it); it grows only with stages and resumes',
+    ),
   activityRetries: int(1)
     .default(3)
     .describe('attempts of an activity before its stage fails and the run waits for a resume'),
@@ -333,6 +338,24 @@ export const WorkflowSchema = z.strictObject({
   heartbeatTimeoutSeconds: positive()
     .default(120)
     .describe('an activity that has not heartbeat for this long is retried elsewhere'),
+});
+
+/** `keep`, or delete (with `r1flow gc`) this many days after the run finished. */
+const RetentionRule = z.union([
+  z.literal('keep'),
+  z.strictObject({
+    deleteAfterDays: z.number().min(0, { error: 'must be ≥ 0' }).describe('days after the run finished'),
+  }),
+]);
+
+/** What `r1flow gc` may delete from S3 once a run has finished; nothing by default. */
+export const RetentionSchema = z.strictObject({
+  scratch: RetentionRule.default('keep').describe(
+    'rollouts and scored batches of the GRPO stages (the report and resumes never read them): keep, or {deleteAfterDays: N}',
+  ),
+  intermediateCheckpoints: RetentionRule.default('keep').describe(
+    "every checkpoint but each stage's final one (resumeFrom, lineages and the report use only those): keep, or {deleteAfterDays: N}",
+  ),
 });
 
 export const PipelineConfigSchema = z.strictObject({
@@ -378,6 +401,7 @@ export const PipelineConfigSchema = z.strictObject({
   verifier: VerifierSchema.prefault({}).describe('how answers are judged'),
   stages: StagesSchema.prefault({}).describe("the recipe's stages"),
   workflow: WorkflowSchema.prefault({}).describe('Temporal settings: retries, timeouts, continue-as-new'),
+  retention: RetentionSchema.prefault({}).describe('what `r1flow gc` may delete from S3 once the run has finished'),
 });
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
@@ -387,5 +411,6 @@ export type SftConfig = z.infer<typeof SftSchema>;
 export type OptimizerConfig = z.infer<typeof OptimizerSchema>;
 export type SamplingConfig = z.infer<typeof SamplingSchema>;
 export type VerifierConfig = z.infer<typeof VerifierSchema>;
+export type RetentionConfig = z.infer<typeof RetentionSchema>;
 export type CorpusConfig = z.infer<typeof CorpusSchema>;
 export type ModelConfigInput = z.infer<typeof ModelSchema>;

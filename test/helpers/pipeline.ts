@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { ArtifactStore } from '../../storage/artifact-store';
+import { readManifest } from '../../storage/manifest';
 import { createLogger } from '../../infra/logger';
+import type { QueueKind } from '../../contracts/queues';
 import { startPipelineRun } from '../../cli/run';
 import { resolveConfig } from '../../recipe/config';
 import { generateProblems } from '../../recipe/task/generate';
@@ -17,10 +19,10 @@ import { connectClient } from '../../infra/temporal-client';
 import { startWorkers, type RunningWorkers } from '../../workers/start';
 import { testConnection, testStore } from './services';
 
-export async function startTestWorkers(): Promise<RunningWorkers> {
+export async function startTestWorkers(queues: QueueKind[] = ['control', 'gpu']): Promise<RunningWorkers> {
   return startWorkers({
     connection: testConnection(),
-    queues: ['control', 'gpu'],
+    queues,
     log: createLogger('test-worker', { level: 'warn', format: 'json' }),
     cacheDir: mkdtempSync(join(tmpdir(), 'r1flow-worker-cache-')),
     shutdownGraceTime: '5 seconds',
@@ -73,6 +75,24 @@ export async function startPipeline(
   return startPipelineRun(client, runId, { raw: rawConfig, config: resolveConfig(rawConfig) });
 }
 
+/** The same config run from start to end on an in-process worker: what a fault run must equal. */
+export async function uninterruptedRun(client: Client, prefix: string, rawConfig: Record<string, unknown>) {
+  const workers = await startTestWorkers();
+  try {
+    return await (await startPipeline(client, newRunId(prefix), rawConfig)).result();
+  } finally {
+    await workers.shutdown();
+  }
+}
+
+/** Every object a run's manifest lists reads back and verifies against its sha256 and size. */
+export async function assertManifestVerifies(store: ArtifactStore, runId: string): Promise<number> {
+  const manifest = await readManifest(store, runId);
+  if (!manifest) throw new Error(`run ${runId} has no manifest`);
+  for (const [key, entry] of Object.entries(manifest.objects)) await store.getBytes(key, entry);
+  return Object.keys(manifest.objects).length;
+}
+
 export async function waitForProgress(
   handle: WorkflowHandle<typeof r1Pipeline>,
   until: (p: PipelineProgress) => boolean,
@@ -118,12 +138,13 @@ export interface PipelineTestContext {
 /**
  * Registers before/after hooks that start an in-process worker and a client for the file's
  * tests and stop them afterwards; the returned object is filled in once `before` has run.
+ * `workers: false` for tests that run their workers themselves (in processes they kill).
  */
-export function usePipelineTestContext(): PipelineTestContext {
+export function usePipelineTestContext(options: { workers?: boolean } = {}): PipelineTestContext {
   const ctx = { store: testStore() } as PipelineTestContext;
   let workers: RunningWorkers | undefined;
   before(async () => {
-    workers = await startTestWorkers();
+    if (options.workers !== false) workers = await startTestWorkers();
     ctx.client = await testClient();
   });
   after(async () => {

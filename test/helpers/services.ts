@@ -1,8 +1,8 @@
 // Access to the real services the test command started (see infra/test-with-stack.ts).
 import { randomUUID } from 'node:crypto';
 import { loadConnection, type Connection } from '../../infra/connection';
-import { ArtifactStore } from '../../storage/artifact-store';
-import { createS3Client } from '../../storage/s3-client';
+import type { ArtifactStore } from '../../storage/artifact-store';
+import { openArtifactStore } from '../../storage/open-store';
 
 export function testConnection(): Connection {
   if (process.env.R1FLOW_TEST_STACK !== '1') {
@@ -13,9 +13,9 @@ export function testConnection(): Connection {
   return loadConnection();
 }
 
-export function testStore(options?: ConstructorParameters<typeof ArtifactStore>[2]): ArtifactStore {
+export function testStore(options?: Parameters<typeof openArtifactStore>[1]): ArtifactStore {
   const s3 = testConnection().s3;
-  return new ArtifactStore(createS3Client(s3), s3.bucket, options);
+  return openArtifactStore(s3, options);
 }
 
 /** A run id no other test uses, so tests never see each other's objects. */

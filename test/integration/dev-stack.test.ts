@@ -10,14 +10,16 @@ import { checkPortFree, isAlive } from '../../infra/processes';
 import { devDown, devStatus, devUp } from '../../infra/stack';
 import { stackPorts, StackSettingsSchema } from '../../infra/stack-settings';
 
-// distinct from the dev and test stacks' ports and their SeaweedFS gRPC twins (+10000)
+// distinct from the dev and test stacks' ports and their SeaweedFS gRPC twins (+10000), and moved
+// by the test port offset like the test stack's, so checkouts side by side do not collide
+const OFFSET = Number(process.env.R1FLOW_TEST_PORT_OFFSET ?? 0);
 const PORTS = {
-  temporalPort: 14233,
-  temporalUiPort: 14234,
-  s3Port: 14333,
-  seaweedMasterPort: 14335,
-  seaweedVolumePort: 14340,
-  seaweedFilerPort: 14888,
+  temporalPort: 14233 + OFFSET,
+  temporalUiPort: 14234 + OFFSET,
+  s3Port: 14333 + OFFSET,
+  seaweedMasterPort: 14335 + OFFSET,
+  seaweedVolumePort: 14340 + OFFSET,
+  seaweedFilerPort: 14888 + OFFSET,
 };
 const previousStateDir = process.env.R1FLOW_STATE_DIR;
 process.env.R1FLOW_STATE_DIR = mkdtempSync(join(tmpdir(), 'r1flow-devstack-'));
@@ -70,11 +72,36 @@ test('dev up twice is harmless and dev down leaves no process behind', async () 
   }
 });
 
+test('dev up brings back whichever service died and leaves the healthy one running', async () => {
+  await devUp(PORTS);
+  try {
+    for (const victim of ['seaweedfs', 'temporal'] as const) {
+      const before = new Map(devStatus().processes.map((p) => [p.name, p.pid]));
+      process.kill(before.get(victim)!, 'SIGKILL');
+      while (isAlive(before.get(victim)!)) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(devStatus().running, false, `the stack reads as not running once ${victim} died`);
+
+      const again = await devUp(PORTS);
+      assert.deepEqual(again.started, [victim], `only ${victim} is started again`);
+      const after = new Map(devStatus().processes.map((p) => [p.name, p.pid]));
+      const survivor = victim === 'temporal' ? 'seaweedfs' : 'temporal';
+      assert.equal(after.get(survivor), before.get(survivor), `${survivor} kept running under its pid`);
+      assert.notEqual(after.get(victim), before.get(victim));
+      assert.ok(devStatus().running);
+    }
+  } finally {
+    await devDown();
+  }
+});
+
 test('a port already taken is a clear error, not a hang', async () => {
   const blocker: Server = createServer();
   await new Promise<void>((resolve) => blocker.listen(PORTS.s3Port, '127.0.0.1', resolve));
   try {
-    await assert.rejects(devUp(PORTS), /port 14333 \(SeaweedFS S3\) on 127\.0\.0\.1 is already in use.*--s3-port/);
+    await assert.rejects(
+      devUp(PORTS),
+      new RegExp(`port ${PORTS.s3Port} \\(SeaweedFS S3\\) on 127\\.0\\.0\\.1 is already in use.*--s3-port`),
+    );
     assert.equal(devStatus().record, undefined, 'nothing should have been started');
   } finally {
     await new Promise((resolve) => blocker.close(resolve));

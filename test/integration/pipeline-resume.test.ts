@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { abortUpdate, progressQuery, resumeUpdate } from '../../contracts/messages';
+import { generateProblems } from '../../recipe/task/generate';
 import {
   FAST_FAILURE,
   newRunId,
@@ -112,3 +113,50 @@ test(
     );
   },
 );
+
+test('resume and abort reach the pipeline after it continued as new', { timeout: 300_000 }, async () => {
+  const statuses = async (runId: string) => {
+    const names: string[] = [];
+    for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${runId}'` })) names.push(w.status.name);
+    return names.sort();
+  };
+  // a history budget this small makes the pipeline continue as new after every stage and resume
+  const tiny = { preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES, workflow: { pipelineHistoryEvents: 10 } };
+  const resumed = newRunId('can-resume');
+  const missing = `datasets/${resumed}-missing.jsonl`;
+  const handle = await startPipeline(ctx.client, resumed, {
+    ...tiny,
+    data: { reasoning: { uri: ctx.store.uri(missing) } },
+  });
+  const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
+  assert.equal(waiting.waiting?.stage, 'r1Zero');
+  assert.ok((await statuses(resumed)).includes('CONTINUED_AS_NEW'), 'the pipeline continued as new after pretraining');
+  assert.equal(waiting.stages[0]!.status, 'done', 'the new run carries the finished stage');
+  const problems = generateProblems(
+    { seed: 6, split: 'train', count: 6, kind: 'reasoning' },
+    { digits: 1, operations: ['add'] },
+  );
+  await ctx.store.putBytes(
+    missing,
+    problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer })).join('\n'),
+  );
+  await handle.executeUpdate(resumeUpdate, { args: [{}] });
+  const result = await handle.result();
+  assert.equal(result.stages.r1Zero?.checkpoint.step, 3);
+  assert.equal(`${result.stages.pretrain?.checkpoint.uri}`, waiting.stages[0]!.checkpointUri, 'pretraining not redone');
+  const runs = await statuses(resumed);
+  assert.ok(runs.filter((s) => s === 'CONTINUED_AS_NEW').length >= 2, `continued as new after the resume too: ${runs}`);
+  assert.equal((await handle.query(progressQuery)).status, 'done');
+
+  const aborted = newRunId('can-abort');
+  const second = await startPipeline(ctx.client, aborted, {
+    ...tiny,
+    data: { reasoning: { uri: ctx.store.uri(`datasets/${aborted}-missing.jsonl`) } },
+  });
+  await waitForProgress(second, (p) => p.status === 'waiting-for-resume');
+  assert.ok((await statuses(aborted)).includes('CONTINUED_AS_NEW'));
+  await second.executeUpdate(abortUpdate, { args: ['abort after continue-as-new'] });
+  await assert.rejects(second.result(), (err: unknown) =>
+    /aborted: abort after continue-as-new/.test(String((err as { cause?: Error }).cause?.message)),
+  );
+});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ChecksumMismatchError, InvalidKeyError, ObjectNotFoundError } from '../../storage/errors';
 import { ManifestError, manifestKey, readManifest } from '../../storage/manifest';
+import { presignedGetUrl } from '../../storage/presign';
 import { RunStore } from '../../storage/run-store';
 import { testStore, uniqueRunId } from '../helpers/services';
 
@@ -149,5 +150,22 @@ describe('run manifest', () => {
     );
     await store.putBytes(manifestKey(runId), '{"version":2}');
     await assert.rejects(readManifest(store, runId), /is invalid at version/);
+  });
+});
+
+describe('browser links', () => {
+  test('a presigned link opens the object; its read-only signer cannot write', async () => {
+    const key = `${uniqueRunId('link')}/report.html`;
+    await store.putBytes(key, '<html>report</html>');
+    const link = await presignedGetUrl(store, key);
+    const response = await fetch(link.url);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), '<html>report</html>');
+    // the link names the link identity, whose rights are Read only: a write with it is refused
+    await assert.rejects(
+      store.linkSigner!.send(new PutObjectCommand({ Bucket: store.bucket, Key: `${key}.evil`, Body: 'x' })),
+      (err: Error) => err.name === 'AccessDenied',
+    );
+    assert.equal(await store.exists(`${key}.evil`), false);
   });
 });

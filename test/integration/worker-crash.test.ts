@@ -1,43 +1,19 @@
 // SIGKILL the worker in the middle of an RL stage, start a new one: the run completes with no
 // step lost or done twice, and its final checkpoint equals that of an uninterrupted run.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
-import type { Client } from '@temporalio/client';
-import { projectRoot } from '../../infra/paths';
+import { test } from 'node:test';
 import { readManifest } from '../../storage/manifest';
 import {
   FAST_FAILURE,
   newRunId,
   startPipeline,
   startTestWorkers,
-  testClient,
+  usePipelineTestContext,
   waitForObjects,
 } from '../helpers/pipeline';
-import { testStore } from '../helpers/services';
+import { killWorker, spawnWorker } from '../helpers/worker-process';
 
-let client: Client;
-const store = testStore();
-const children: ChildProcess[] = [];
-before(async () => {
-  client = await testClient();
-});
-after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await client.connection.close();
-  store.client.destroy();
-});
-
-/** A worker in its own process, so that it can be killed like a crashed machine. */
-function spawnWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker'], {
-    cwd: projectRoot,
-    env: { ...process.env, R1FLOW_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
+const ctx = usePipelineTestContext({ workers: false });
 
 const CONFIG = {
   preset: 'micro',
@@ -50,7 +26,7 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
   const reference = await (async () => {
     const workers = await startTestWorkers();
     try {
-      return await (await startPipeline(client, newRunId('uninterrupted'), CONFIG)).result();
+      return await (await startPipeline(ctx.client, newRunId('uninterrupted'), CONFIG)).result();
     } finally {
       await workers.shutdown();
     }
@@ -58,12 +34,11 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
 
   const runId = newRunId('crashed');
   const first = spawnWorker();
-  const handle = await startPipeline(client, runId, CONFIG);
+  const handle = await startPipeline(ctx.client, runId, CONFIG);
   // mid-stage: the second reasoning-RL update has written its metrics (progress signals are
   // rate-limited, so the pipeline's progress query may skip that step)
-  await waitForObjects(store, `runs/${runId}/reasoningRl/metrics/`, 2);
-  first.kill('SIGKILL');
-  await new Promise((resolve) => first.once('exit', resolve));
+  await waitForObjects(ctx.store, `runs/${runId}/reasoningRl/metrics/`, 2);
+  await killWorker(first);
   spawnWorker();
   const result = await handle.result();
 
@@ -74,7 +49,7 @@ test('a worker killed mid-stage loses no step and changes no byte of the result'
     'same final checkpoint as the uninterrupted run',
   );
   assert.equal(result.stages.reasoningRl!.checkpoint.sha256, reference.stages.reasoningRl!.checkpoint.sha256);
-  const manifest = await readManifest(store, runId);
+  const manifest = await readManifest(ctx.store, runId);
   const steps = Object.keys(manifest!.objects)
     .filter((k) => k.startsWith(`runs/${runId}/reasoningRl/metrics/step-`))
     .sort();

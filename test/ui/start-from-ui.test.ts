@@ -68,7 +68,14 @@ test(
     const timeline = page.getByRole('heading', { name: 'Timeline', exact: true });
     await timeline.waitFor();
     await timeline.evaluate((e) => e.scrollIntoView());
-    await screenshot(page, 'run-timeline');
+    await screenshot(page, 'run-timeline', { readme: true });
+    // the timeline stays short because the history does: no signals, a few events per stage
+    const events = (await ctx.client.workflow.getHandle(runId).fetchHistory()).events ?? [];
+    assert.equal(events.filter((e) => e.workflowExecutionSignaledEventAttributes).length, 0, 'no signals');
+    assert.ok(
+      events.length <= 20 * STAGE_NAMES.length,
+      `${events.length} events for ${STAGE_NAMES.length} stages: more than 20 per stage`,
+    );
   },
 );
 

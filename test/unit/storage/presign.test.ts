@@ -1,22 +1,21 @@
 // Presigned report links (signed locally: no S3 needed) and the manifest's exported-model slot.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ArtifactStore } from '../../../storage/artifact-store';
 import { emptyManifest, exportedModelOf } from '../../../storage/manifest';
-import { MAX_PRESIGN_SECONDS, presignedGetUrl } from '../../../storage/presign';
-import { createS3Client } from '../../../storage/s3-client';
+import { MAX_PRESIGN_SECONDS, NoLinkSignerError, presignedGetUrl } from '../../../storage/presign';
+import { openArtifactStore } from '../../../storage/open-store';
 
-const store = new ArtifactStore(
-  createS3Client({
-    endpoint: 'http://127.0.0.1:9',
-    region: 'us-east-1',
-    bucket: 'b',
-    accessKeyId: 'AKID',
-    secretAccessKey: 'secret',
-    forcePathStyle: true,
-  }),
-  'b',
-);
+const settings = {
+  endpoint: 'http://127.0.0.1:9',
+  region: 'us-east-1',
+  bucket: 'b',
+  accessKeyId: 'WRITERKEY',
+  secretAccessKey: 'writer-secret',
+  linkAccessKeyId: 'LINKKEY',
+  linkSecretAccessKey: 'link-secret',
+  forcePathStyle: true,
+};
+const store = openArtifactStore(settings);
 
 test('a presigned GET names the object, is signed and lives at most 7 days', async () => {
   const now = new Date('2026-12-01T10:00:00Z');
@@ -27,9 +26,18 @@ test('a presigned GET names the object, is signed and lives at most 7 days', asy
   assert.equal(url.searchParams.get('X-Amz-Expires'), String(MAX_PRESIGN_SECONDS));
   assert.match(url.searchParams.get('X-Amz-Signature') ?? '', /^[0-9a-f]{64}$/);
   assert.equal(url.searchParams.get('X-Amz-Date'), '20261201T100000Z');
-  assert.ok(!link.url.includes('secret'), 'the secret key never appears in the link');
+  assert.ok(!link.url.includes('secret'), 'no secret key appears in the link');
+  assert.match(url.searchParams.get('X-Amz-Credential') ?? '', /^LINKKEY\//, 'signed by the read-only link key');
+  assert.ok(!link.url.includes('WRITERKEY'), "the run's own access key id never appears in a link");
   assert.equal(link.expiresAt, '2026-12-08T10:00:00.000Z');
   await assert.rejects(presignedGetUrl(store, '../escape'), /key/);
+});
+
+test('a store without a read-only link credential signs no link', async () => {
+  const { linkAccessKeyId: _id, linkSecretAccessKey: _secret, ...writerOnly } = settings;
+  const unsigned = openArtifactStore(writerOnly);
+  assert.equal(unsigned.linkSigner, undefined);
+  await assert.rejects(presignedGetUrl(unsigned, 'runs/r-1/report/report.html'), NoLinkSignerError);
 });
 
 test("the manifest's exported-model slot reads a URI or an object with one", () => {

@@ -57,11 +57,22 @@ function ref(stage: string, step: number): CheckpointRef {
 class Mocks {
   calls: Array<{ name: string; stage?: string; input: Record<string, unknown> }> = [];
   failures = new Map<string, number>();
+  /** `name:stage:step` → the key a failure names as unreadable (storage integrity failures) */
+  corrupt = new Map<string, string>();
   init: InitRunResult = { doneStages: {}, pretrainHash: 'hash' };
   recorded: Array<{ stage: StageName; result: StageResult }> = [];
 
   private note(name: string, input: { stage?: string } & Record<string, unknown>) {
     this.calls.push({ name, stage: input.stage, input });
+    const badKey = this.corrupt.get(`${name}:${input.stage}:${String(input.step)}`);
+    if (badKey !== undefined) {
+      this.corrupt.delete(`${name}:${input.stage}:${String(input.step)}`);
+      throw ApplicationFailure.create({
+        message: `checksum mismatch for ${badKey}: the object was altered or truncated after it was written`,
+        type: 'ChecksumMismatchError',
+        nonRetryable: true,
+      });
+    }
     const key = `${name}:${input.stage}`;
     const left = this.failures.get(key) ?? 0;
     if (left > 0) {
@@ -105,6 +116,10 @@ class Mocks {
       scoreRollouts: async (i) => (
         this.note('scoreRollouts', { ...i }),
         { scoredKey: 's', metrics: { reward: 0.5, accuracy: 0.5 }, usableSamples: 8 }
+      ),
+      findResumePoint: async (i) => (
+        this.note('findResumePoint', { ...i }),
+        i.atMostStep > 0 ? { iteration: i.atMostStep - 1, policy: ref(i.stage, i.atMostStep - 1) } : undefined
       ),
       finishRun: async (i) => void this.note('finishRun', { ...i }),
       buildReport: async (i) => (
@@ -238,6 +253,45 @@ describe('r1Pipeline with mocked activities', () => {
       assert.equal(mocks.of('rollouts', 'r1Zero').length, 2, 'the failed attempt, then one step under the patch');
     },
   );
+
+  test(
+    'a checkpoint of the run that fails to verify is repaired from the one before it',
+    { timeout: 120_000 },
+    async () => {
+      const mocks = new Mocks();
+      const id = runId();
+      mocks.corrupt.set('rollouts:r1Zero:2', `runs/${id}/r1Zero/ckpt/step-000002/params.safetensors`);
+      const result = await withWorkers(mocks, (taskQueue) =>
+        env.client.workflow.execute(r1Pipeline, { taskQueue, workflowId: id, args: [CONFIG] }),
+      );
+      assert.deepEqual(
+        mocks.of('rollouts', 'r1Zero').map((c) => c.input.step),
+        [0, 1, 2, 1, 2],
+        'the steps after the newest good checkpoint run again',
+      );
+      assert.deepEqual(
+        mocks.of('findResumePoint').map((c) => c.input.atMostStep),
+        [2],
+      );
+      assert.equal(result.stages.r1Zero!.checkpoint.sha256, 'r1Zero-3');
+    },
+  );
+
+  test('a missing object outside the run is not repaired: the run waits', { timeout: 120_000 }, async () => {
+    const mocks = new Mocks();
+    mocks.corrupt.set('rollouts:r1Zero:0', 'datasets/problems.jsonl');
+    await withWorkers(mocks, async (taskQueue) => {
+      const handle = await env.client.workflow.start(r1Pipeline, { taskQueue, workflowId: runId(), args: [CONFIG] });
+      for (let i = 0; i < 200; i++) {
+        if ((await handle.query(progressQuery).catch(() => undefined))?.status === 'waiting-for-resume') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal((await handle.query(progressQuery)).waiting?.stage, 'r1Zero');
+      await handle.executeUpdate(abortUpdate, { args: ['done'] });
+      await handle.result().catch(() => undefined);
+    });
+    assert.equal(mocks.of('findResumePoint').length, 0);
+  });
 
   test('abort while waiting ends the run as aborted', { timeout: 120_000 }, async () => {
     const mocks = new Mocks();
