@@ -16,7 +16,7 @@ import type {
 import type { ReportLink } from '../contracts/progress';
 import type { StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
-import { configHash, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
+import { configHash, isBaseModel, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
 import { globalKeys, runKeys } from '../storage/layout';
@@ -132,7 +132,8 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
           const ref = await readRef(globalKeys.lineageLatest(cfg.lineage));
           if (ref) base = { ref, source: 'lineage' };
         }
-        if (!base) {
+        // a base model named in the config is imported by the pretrain stage, never taken from the cache
+        if (!base && !isBaseModel(cfg.model)) {
           const ref = await readRef(globalKeys.pretrainCache(pretrainHash));
           if (ref) base = { ref, source: 'pretrain-cache' };
         }
