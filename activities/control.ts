@@ -14,7 +14,7 @@ import type {
   ScoreResult,
 } from '../contracts/activities';
 import type { ReportLink } from '../contracts/progress';
-import type { StageResult } from '../contracts/stages';
+import { finalResultOf, type StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
 import { configHash, isBaseModel, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
@@ -38,14 +38,6 @@ export function pretrainHashOf(cfg: PipelineConfig): string {
     model: cfg.model,
     pretrain: { ...cfg.stages.pretrain, enabled: true },
   });
-}
-
-/** The final stage result of a run: the last stage in pipeline order that finished. */
-export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): StageResult | undefined {
-  return [...STAGE_NAMES]
-    .reverse()
-    .map((s) => stages[s])
-    .find(Boolean);
 }
 
 export function createControlActivities(deps: ActivityDeps): ControlActivities {

@@ -6,6 +6,8 @@ import type {
   EvaluateInput,
   GpuActivities,
   PretrainInput,
+  ExportInput,
+  ExportResult,
   RolloutsInput,
   RolloutsResult,
   SftDataInput,
@@ -47,6 +49,7 @@ import {
 } from '../steps';
 import { importBaseModel } from './base-model';
 import { loadPolicyForTraining, loadPolicyRef, uploadPolicy } from './checkpoint-io';
+import { exportRunModel } from './model-export';
 import { trainInChunks } from './chunked-training';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
@@ -256,6 +259,15 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         const stored: StoredEval = { label: input.label, stage: input.stage, checkpoint: input.policy, ...result };
         await putJson(run, runKeys.evalResult(input.label), stored);
         return result.summary;
+      } finally {
+        heartbeat.stop();
+      }
+    },
+
+    async exportModel(input: ExportInput): Promise<ExportResult> {
+      const heartbeat = startHeartbeat({ exporting: input.policy.key });
+      try {
+        return await exportRunModel(deps, input.runId, await loadPolicyRef(deps, input.policy), input.policy);
       } finally {
         heartbeat.stop();
       }
