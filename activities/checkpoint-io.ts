@@ -53,7 +53,7 @@ function diskCache(deps: ActivityDeps): CheckpointDiskCache {
 }
 
 /** A scratch folder named after this process, so `r1flow gc` can tell a dead process's leftovers. */
-function scratchDir(deps: ActivityDeps): string {
+export function scratchDir(deps: Pick<ActivityDeps, 'cacheDir'>): string {
   const dir = join(deps.cacheDir, 'scratch', `${process.pid}-${randomUUID()}`);
   mkdirSync(dir, { recursive: true });
   return dir;

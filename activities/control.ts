@@ -14,9 +14,9 @@ import type {
   ScoreResult,
 } from '../contracts/activities';
 import type { ReportLink } from '../contracts/progress';
-import type { StageResult } from '../contracts/stages';
+import { finalResultOf, type StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
-import { configHash, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
+import { configHash, isBaseModel, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
 import { globalKeys, runKeys } from '../storage/layout';
@@ -38,14 +38,6 @@ export function pretrainHashOf(cfg: PipelineConfig): string {
     model: cfg.model,
     pretrain: { ...cfg.stages.pretrain, enabled: true },
   });
-}
-
-/** The final stage result of a run: the last stage in pipeline order that finished. */
-export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): StageResult | undefined {
-  return [...STAGE_NAMES]
-    .reverse()
-    .map((s) => stages[s])
-    .find(Boolean);
 }
 
 export function createControlActivities(deps: ActivityDeps): ControlActivities {
@@ -132,7 +124,8 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
           const ref = await readRef(globalKeys.lineageLatest(cfg.lineage));
           if (ref) base = { ref, source: 'lineage' };
         }
-        if (!base) {
+        // a base model named in the config is imported by the pretrain stage, never taken from the cache
+        if (!base && !isBaseModel(cfg.model)) {
           const ref = await readRef(globalKeys.pretrainCache(pretrainHash));
           if (ref) base = { ref, source: 'pretrain-cache' };
         }

@@ -6,6 +6,8 @@ import type {
   EvaluateInput,
   GpuActivities,
   PretrainInput,
+  ExportInput,
+  ExportResult,
   RolloutsInput,
   RolloutsResult,
   SftDataInput,
@@ -13,7 +15,14 @@ import type {
   SftInput,
   UpdateInput,
 } from '../contracts/activities';
-import { GRPO_STAGES, type GrpoStageName, type PipelineConfig, type StageName } from '../recipe/config/schema';
+import {
+  GRPO_STAGES,
+  isBaseModel,
+  trainBatchRowsOf,
+  type GrpoStageName,
+  type PipelineConfig,
+  type StageName,
+} from '../recipe/config/schema';
 import type { EvalSummary } from '../recipe/eval/metrics';
 import { globalKeys, runKeys } from '../storage/layout';
 import { RunStore } from '../storage/run-store';
@@ -29,6 +38,7 @@ import {
   pretrainCorpusKey,
   pretrainSteps,
   pretrainTotalSteps,
+  promptFormat,
   rollout,
   sftSteps,
   sftTotalSteps,
@@ -37,13 +47,16 @@ import {
   type ScoredBatch,
   type SftDataset,
 } from '../steps';
+import { importBaseModel } from './base-model';
 import { loadPolicyForTraining, loadPolicyRef, uploadPolicy } from './checkpoint-io';
+import { exportRunModel } from './model-export';
 import { trainInChunks } from './chunked-training';
 import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
 import { resumeDetails, startHeartbeat } from './heartbeat';
-import { reasoningPool } from './problem-source';
+import { datasetPools } from './problem-source';
+import { updateManifest } from '../storage/manifest';
 
 function grpoStage(stage: StageName): GrpoStageName {
   if (!(GRPO_STAGES as readonly string[]).includes(stage)) throw new BadDataError(`stage ${stage} is not a GRPO stage`);
@@ -76,6 +89,20 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     async pretrain(input: PretrainInput): Promise<CheckpointRef> {
       const engine = engineFor(input);
       const cfg = input.config;
+      if (isBaseModel(cfg.model)) {
+        // a base model is imported, not pretrained: its checkpoint is the run's step 0
+        const heartbeat = startHeartbeat({ importing: cfg.model.name ?? cfg.model.uri });
+        try {
+          const { policy, record } = await importBaseModel(deps, cfg, cfg.model, await datasetPools(deps, cfg));
+          const ref = await uploadPolicy(deps, input.runId, 'pretrain', policy, {});
+          await updateManifest(deps.store, input.runId, (m) => {
+            m.info = { ...m.info, baseModel: { ...record, checkpointSha256: ref.sha256 } };
+          });
+          return ref;
+        } finally {
+          heartbeat.stop();
+        }
+      }
       const ref = await trainInChunks({
         deps,
         runId: input.runId,
@@ -106,12 +133,18 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         const stage = grpoStage(input.stage);
         const grpo = input.config.stages[stage].grpo;
         const policy = await loadPolicyRef(deps, input.policy);
-        const problems = grpoProblems(input.config, stage, input.step, await reasoningPool(deps, input.config));
-        const rollouts = await rollout(engine, policy, problems, grpo.groupSize, grpo.sampling, {
-          runSeed: input.config.seed,
-          stage,
-          step: input.step,
-        });
+        const format = promptFormat(input.config, policy.tokenizer);
+        const pools = await datasetPools(deps, input.config);
+        const problems = grpoProblems(input.config, stage, input.step, format, pools);
+        const rollouts = await rollout(
+          engine,
+          policy,
+          problems,
+          grpo.groupSize,
+          grpo.sampling,
+          { runSeed: input.config.seed, stage, step: input.step },
+          format,
+        );
         const run = new RunStore(deps.store, input.runId);
         const record = await putJson(run, runKeys.rollouts(stage, input.step), rollouts);
         const lengths = rollouts.map((r) => r.tokens.length);
@@ -143,7 +176,16 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         }
         const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
         const scored = await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step));
-        const update = await grpoUpdate(engine, policy, scored, grpo, input.step, input.totalSteps, reference);
+        const update = await grpoUpdate(
+          engine,
+          policy,
+          scored,
+          grpo,
+          input.step,
+          input.totalSteps,
+          reference,
+          trainBatchRowsOf(input.config),
+        );
         const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
         await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
         return await uploadPolicy(deps, input.runId, stage, policy, metrics);
@@ -157,9 +199,12 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
       const heartbeat = startHeartbeat({ stage: input.stage });
       try {
         const policy = await loadPolicyRef(deps, input.policy);
+        const pools = await datasetPools(deps, input.config);
         let dataset: SftDataset;
-        if (input.stage === 'coldStartSft') dataset = await buildColdStartSet(engine, policy, input.config);
-        else if (input.stage === 'rejectionSft') dataset = await buildRejectionSet(engine, policy, input.config);
+        if (input.stage === 'coldStartSft')
+          dataset = await buildColdStartSet(engine, policy, input.config, undefined, pools);
+        else if (input.stage === 'rejectionSft')
+          dataset = await buildRejectionSet(engine, policy, input.config, undefined, pools);
         else throw new BadDataError(`stage ${input.stage} builds no SFT data`);
         if (dataset.examples.length === 0) {
           throw new BadDataError(
@@ -189,7 +234,18 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         start: async () => freshOptimizer(await loadPolicyForTraining(deps, input.init)),
         total: sftTotalSteps(dataset.examples.length, sft),
         run: (policy, from, to, onStep) =>
-          sftSteps(engine, policy, dataset.examples, sft, input.config.seed, from, to, onStep),
+          sftSteps(
+            engine,
+            policy,
+            dataset.examples,
+            sft,
+            input.config.seed,
+            from,
+            to,
+            promptFormat(input.config, policy.tokenizer),
+            onStep,
+            trainBatchRowsOf(input.config),
+          ),
       });
     },
 
@@ -198,11 +254,20 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
       const heartbeat = startHeartbeat({ label: input.label });
       try {
         const policy = await loadPolicyRef(deps, input.policy);
-        const result = await evaluate(engine, policy, input.config);
+        const result = await evaluate(engine, policy, input.config, undefined, await datasetPools(deps, input.config));
         const run = new RunStore(deps.store, input.runId);
         const stored: StoredEval = { label: input.label, stage: input.stage, checkpoint: input.policy, ...result };
         await putJson(run, runKeys.evalResult(input.label), stored);
         return result.summary;
+      } finally {
+        heartbeat.stop();
+      }
+    },
+
+    async exportModel(input: ExportInput): Promise<ExportResult> {
+      const heartbeat = startHeartbeat({ exporting: input.policy.key });
+      try {
+        return await exportRunModel(deps, input.runId, await loadPolicyRef(deps, input.policy), input.policy);
       } finally {
         heartbeat.stop();
       }

@@ -12,7 +12,7 @@ import {
 } from '../recipe/report';
 import type { ArtifactStore } from '../storage/artifact-store';
 import { runKeys, stepOfMetricsKey } from '../storage/layout';
-import { exportedModelOf, type RunManifest } from '../storage/manifest';
+import { EXPORTED_MODEL_INFO, exportedModelOf, type RunManifest } from '../storage/manifest';
 import { RunStore } from '../storage/run-store';
 import type { SftDataset } from '../steps';
 import type { TrainCurvePoint } from './chunked-training';
@@ -134,6 +134,14 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
     wallSeconds: (Date.parse(finishedAt) - Date.parse(manifest.createdAt)) / 1000,
     seed: config?.seed ?? null,
     uiUrl: uiUrl ?? null,
+    baseModel: isRecord(manifest.info.baseModel)
+      ? {
+          source: String(manifest.info.baseModel.source),
+          sha256: String(manifest.info.baseModel.sha256),
+          architecture: String(manifest.info.baseModel.architecture),
+        }
+      : null,
+    model: exportedModelReport(manifest),
     environment: { node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
     evalSetup: config?.eval ? { ...config.eval, seed: config.seed } : undefined,
@@ -143,6 +151,18 @@ export async function assembleReport(run: RunStore, manifest: RunManifest, uiUrl
   };
   report.targets = evaluateTargets(report);
   return report;
+}
+
+/** The exported model as the report shows it: where it is, and the checkpoint it came from. */
+function exportedModelReport(manifest: RunManifest): { uri: string; sha256: string } | null {
+  const uri = exportedModelOf(manifest);
+  if (uri === undefined) return null;
+  const info = manifest.info[EXPORTED_MODEL_INFO];
+  return { uri, sha256: isRecord(info) && typeof info.sha256 === 'string' ? info.sha256 : '' };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export interface WrittenReport {

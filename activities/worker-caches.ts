@@ -8,10 +8,23 @@ import { CheckpointDiskCache, DEFAULT_CACHE_MAX_BYTES } from './checkpoint-cache
 import type { Problem } from '../recipe/task/types';
 import type { Policy } from '../steps';
 
-/** In-memory policies by checkpoint sha256; small, since each holds a whole model. */
+/** Bytes a policy holds in memory: its parameters and optimizer moments. */
+function policyBytes(policy: Policy): number {
+  const sum = (t: Record<string, Float32Array>) => Object.values(t).reduce((n, a) => n + a.byteLength, 0);
+  return sum(policy.params) + (policy.optimizer ? sum(policy.optimizer.m) + sum(policy.optimizer.v) : 0);
+}
+
+/**
+ * In-memory policies by checkpoint sha256; small, since each holds a whole model: at most
+ * `capacity` of them and, beyond the newest, at most `maxBytes` in all (a real model's policy
+ * with its AdamW moments is gigabytes).
+ */
 export class PolicyCache {
   private readonly entries = new Map<string, Policy>();
-  constructor(private readonly capacity = 4) {}
+  constructor(
+    private readonly capacity = 4,
+    private readonly maxBytes = 2 * 2 ** 30,
+  ) {}
 
   get(sha256: string): Policy | undefined {
     const p = this.entries.get(sha256);
@@ -25,7 +38,9 @@ export class PolicyCache {
   put(sha256: string, policy: Policy): void {
     this.entries.delete(sha256);
     this.entries.set(sha256, policy);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    const total = () => [...this.entries.values()].reduce((n, p) => n + policyBytes(p), 0);
+    while (this.entries.size > this.capacity || (this.entries.size > 1 && total() > this.maxBytes))
+      this.entries.delete(this.entries.keys().next().value!);
   }
 }
 

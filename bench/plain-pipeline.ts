@@ -6,7 +6,7 @@ import { createControlActivities } from '../activities/control';
 import type { ActivityDeps } from '../activities/deps';
 import { createGpuActivities } from '../activities/gpu';
 import type { ControlActivities, GpuActivities, ReportResult } from '../contracts/activities';
-import type { StageResult } from '../contracts/stages';
+import { finalResultOf, type StageResult } from '../contracts/stages';
 import { resolveConfig, type StageName } from '../recipe/config';
 import { stageBodyOf, type StageActivities } from '../workflows/stage-bodies';
 import { runStagesInOrder } from '../workflows/stage-order';
@@ -60,6 +60,9 @@ export async function runPipelineInProcess(
       await control.recordStage({ runId, stage, result });
     },
   });
+  const gpu = createGpuActivities(deps);
+  const final = finalResultOf(results)?.checkpoint;
+  if (final) await gpu.exportModel({ runId, config, policy: final });
   await control.finishRun({ runId, config, stages: results });
   const report = await control.buildReport({ runId, config, stages: results });
   return { results, perStageSeconds, report };

@@ -1,19 +1,23 @@
-// SOURCE, as `r1flow export|generate|inspect` take it: a local r1flow checkpoint, Hugging Face
+// SOURCE, as `r1flow export|generate|inspect` take it: a named model the project installs
+// (smollm2-135m-instruct), a local r1flow checkpoint, Hugging Face
 // folder or GGUF file; an s3:// checkpoint, HF prefix or GGUF object; a run id (its final
 // checkpoint) or RUN/STAGE (that stage's checkpoint), both found through the run manifest in S3.
 // Remote sources are downloaded into a scratch folder (files on disk, not in memory) and read
 // from there; the checkpoint's own manifest and, under runs/<run>/, the run manifest verify them.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { CHECKPOINT_FILES, readCheckpointManifest } from '../engine/checkpoint';
 import { detectLocalModel, HF_FILES, loadLocalModel, type LoadedModel } from '../engine/hf';
 import { loadConnection } from '../infra/connection';
+import { NAMED_MODELS, type NamedModel } from '../recipe/config/schema';
 import { STAGE_NAMES } from '../recipe/config/stage-names';
+import { ensureNamedModel } from '../infra/models';
 import { ArtifactStore } from '../storage/artifact-store';
 import { joinKey } from '../storage/keys';
 import { owningRunOf } from '../storage/layout';
 import { readManifest, type RunManifest } from '../storage/manifest';
+import { downloadHfModel, namesUnder } from '../storage/model-download';
 import { createS3Client } from '../storage/s3-client';
 
 export interface SourceOptions {
@@ -36,9 +40,6 @@ export function sourceOptions(values: { 'context-length'?: string }): SourceOpti
   return { contextLength: n };
 }
 
-/** Files of a Hugging Face model prefix worth downloading (weights, configs, tokenizer, template). */
-const HF_FILE = /\.(json|safetensors|jinja)$/;
-
 export class SourceError extends Error {}
 
 /** A SOURCE the CLI cannot use: one sentence that names it. */
@@ -54,6 +55,12 @@ function parseS3(uri: string): { bucket: string; key: string } {
 
 /** Resolves SOURCE, loads the model, and removes whatever was downloaded. */
 export async function loadSource(source: string, options: SourceOptions = {}): Promise<LoadedModel> {
+  if ((NAMED_MODELS as readonly string[]).includes(source)) {
+    // a model the project installs itself (once, into the tools folder, sha256 checked)
+    const file = await ensureNamedModel(source as NamedModel, { log: (m) => process.stderr.write(`${m}\n`) });
+    const model = await wrap(source, () => loadLocalModel(file, options));
+    return { ...model, source };
+  }
   if (detectLocalModel(source) || existsSync(source)) return wrap(source, () => loadLocalModel(source, options));
   const scratch = mkdtempSync(join(tmpdir(), 'r1flow-source-'));
   try {
@@ -122,24 +129,12 @@ async function runCheckpointKey(store: ArtifactStore, source: string, runId: str
 }
 
 async function downloadS3(store: ArtifactStore, source: string, key: string, scratch: string): Promise<string> {
-  if (key.toLowerCase().endsWith('.gguf')) {
-    const file = join(scratch, basename(key));
-    await store.getToFile(key, file);
-    return file;
-  }
-  const names = new Set<string>();
-  for await (const object of store.list(`${key}/`)) {
-    const rest = object.key.slice(key.length + 1);
-    if (!rest.includes('/')) names.add(rest);
-  }
+  const names = key.toLowerCase().endsWith('.gguf') ? new Set<string>() : await namesUnder(store, key);
   const runId = owningRunOf(key);
   if (names.has(CHECKPOINT_FILES.manifest))
     return downloadCheckpoint(store, source, key, scratch, runId ? await readManifest(store, runId) : undefined);
-  if (names.has(HF_FILES.config)) {
-    for (const name of [...names].filter((n) => HF_FILE.test(n)).sort())
-      await store.getToFile(joinKey(key, name), join(scratch, name));
-    return scratch;
-  }
+  const hf = await downloadHfModel(store, key, scratch, names);
+  if (hf) return hf;
   sourceError(
     source,
     `the prefix holds neither ${CHECKPOINT_FILES.manifest} (an r1flow checkpoint) nor ${HF_FILES.config} (a Hugging Face model).`,

@@ -190,6 +190,20 @@ export interface EvaluateInput extends StageContext {
   label: string;
 }
 
+export interface ExportInput extends RunContext {
+  /** the checkpoint to export (the run's final policy) */
+  policy: CheckpointRef;
+}
+
+/** A Hugging Face folder in S3 that transformers loads: `runs/<run>/export/hf/`. */
+export interface ExportResult {
+  uri: string;
+  key: string;
+  /** the checkpoint it was exported from */
+  sha256: string;
+  files: string[];
+}
+
 export interface GpuActivities {
   pretrain(input: PretrainInput): Promise<CheckpointRef>;
   rollouts(input: RolloutsInput): Promise<RolloutsResult>;
@@ -197,6 +211,8 @@ export interface GpuActivities {
   buildSftData(input: SftDataInput): Promise<SftDataResult>;
   sft(input: SftInput): Promise<CheckpointRef>;
   evaluate(input: EvaluateInput): Promise<EvalSummary>;
+  /** writes the policy as a Hugging Face folder under the run (export/hf/) and records it in the manifest */
+  exportModel(input: ExportInput): Promise<ExportResult>;
 }
 
 // ---- doctor (both queues) -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The stage workflows' inputs and results, and the pipeline's result.
-import type { PipelineConfig, StageName } from '../recipe/config/schema';
+import type { PipelineConfig } from '../recipe/config/schema';
+import { STAGE_NAMES, type StageName } from '../recipe/config/stage-names';
 import type { EvalSummary } from '../recipe/eval/metrics';
 import type { DatasetReport } from '../steps/datasets';
 import type { CheckpointRef } from '../storage/manifest';
@@ -39,4 +40,12 @@ export interface PipelineResult {
   stages: Partial<Record<StageName, StageResult>>;
   reportUri?: string;
   reportHtmlUri?: string;
+}
+
+/** The final stage result of a run: the last stage in pipeline order that finished. */
+export function finalResultOf(stages: Partial<Record<StageName, StageResult>>): StageResult | undefined {
+  return [...STAGE_NAMES]
+    .reverse()
+    .map((s) => stages[s])
+    .find(Boolean);
 }

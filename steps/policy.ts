@@ -6,26 +6,37 @@ import {
   adamwStateToTensors,
   cloneParams,
   createAdamWState,
-  gptCheckpointHash,
   gptConfig,
   initParams,
-  loadGptCheckpoint,
-  saveGptCheckpoint,
+  isLlamaConfig,
+  loadModelCheckpoint,
+  loadTokenizer,
+  modelCheckpointHash,
+  saveModelCheckpoint,
   type AdamWState,
-  type GptCheckpoint,
-  type GptConfig,
+  type ModelCheckpoint,
+  type ModelConfig,
   type Params,
+  type Tokenizer,
+  type TokenizerFiles,
 } from '../engine';
 import { taskAlphabet, TINY_R1_ZERO_TEMPLATE } from '../recipe';
-import type { PipelineConfig } from '../recipe/config';
+import { isBaseModel, type PipelineConfig } from '../recipe/config';
 import { deriveSeed } from '../recipe';
 
 export interface Policy {
-  config: GptConfig;
+  /** The built-in GPT's config, or a Llama-family model's (an imported base model, or the built-in task on Llama). */
+  config: ModelConfig;
   params: Params;
   /** AdamW moments of the current stage; undefined until the stage's first update. */
   optimizer?: AdamWState;
-  tokenizer: CharTokenizer;
+  /** The character tokenizer of the built-in task, or the base model's own tokenizer. */
+  tokenizer: Tokenizer;
+  /**
+   * The files that recreate the tokenizer, saved with every checkpoint: for a base model its
+   * tokenizer.json, tokenizer_config.json and generation_config.json as imported.
+   */
+  tokenizerFiles: TokenizerFiles;
   /** Steps done in the current stage (pretrain/SFT steps or GRPO steps). */
   step: number;
 }
@@ -38,11 +49,28 @@ export function buildTokenizer(): CharTokenizer {
   return new CharTokenizer(taskAlphabet([TINY_R1_ZERO_TEMPLATE]));
 }
 
-/** A fresh, seeded policy of the configured size. */
+/** A fresh, seeded built-in GPT of the configured size (a base model is imported instead: steps/base-model). */
 export function initPolicy(cfg: PipelineConfig): Policy {
+  if (isBaseModel(cfg.model))
+    throw new Error('initPolicy: the config names a base model, which is imported rather than initialised.');
   const tokenizer = buildTokenizer();
   const config = gptConfig({ vocabSize: tokenizer.vocabSize, ...cfg.model });
-  return { config, params: initParams(config, deriveSeed(cfg.seed, 'init')), tokenizer, step: 0 };
+  return {
+    config,
+    params: initParams(config, deriveSeed(cfg.seed, 'init')),
+    tokenizer,
+    tokenizerFiles: tokenizer.toFiles(),
+    step: 0,
+  };
+}
+
+/** The character tokenizer of a built-in-task policy; an error for a base model's tokenizer. */
+export function charTokenizerOf(policy: Policy, what: string): CharTokenizer {
+  if (!(policy.tokenizer instanceof CharTokenizer))
+    throw new Error(
+      `${what} needs the built-in task's character tokenizer; this policy has a ${policy.tokenizer.kind} one.`,
+    );
+  return policy.tokenizer;
 }
 
 /** Same parameters, a new optimizer state and step 0: how every stage starts. */
@@ -59,37 +87,52 @@ export function clonePolicy(policy: Policy): Policy {
   return { ...policy, params: cloneParams(policy.params), ...(optimizer ? { optimizer } : { optimizer: undefined }) };
 }
 
-function toCheckpoint(policy: Policy, metadata: Record<string, string>): GptCheckpoint {
+// The GPT's checkpoints hold the character tokenizer's tokenizer.json alone, so they keep the
+// bytes (and sha256) they had before checkpoints carried any other tokenizer.
+function toCheckpoint(policy: Policy, metadata: Record<string, string>): ModelCheckpoint {
   return {
     config: policy.config,
     params: policy.params,
     ...(policy.optimizer ? { optimizer: adamwStateToTensors(policy.optimizer) } : {}),
-    tokenizer: policy.tokenizer,
+    tokenizerFiles: policy.tokenizerFiles,
     metadata: { ...metadata, [STEP_KEY]: String(policy.step) },
   };
 }
 
 /** Writes the policy as a checkpoint folder; returns the checkpoint's sha256. */
 export function savePolicy(dir: string, policy: Policy, metadata: Record<string, string> = {}): string {
-  return saveGptCheckpoint(dir, toCheckpoint(policy, metadata)).sha256;
+  return saveModelCheckpoint(dir, toCheckpoint(policy, metadata)).sha256;
 }
 
 /** The sha256 `savePolicy` would return for this policy and metadata. */
 export function policyHash(policy: Policy, metadata: Record<string, string> = {}): string {
-  return gptCheckpointHash(toCheckpoint(policy, metadata));
+  return modelCheckpointHash(toCheckpoint(policy, metadata));
+}
+
+/** A policy from a model's parts (an imported base model), at step 0 without optimizer state. */
+export function policyOf(config: ModelConfig, params: Params, tokenizerFiles: TokenizerFiles, source: string): Policy {
+  const tokenizer = loadTokenizer(tokenizerFiles, source);
+  if (tokenizer.vocabSize > config.vocabSize)
+    throw new Error(`${source}: its tokenizer has ${tokenizer.vocabSize} ids but the model only ${config.vocabSize}.`);
+  if (!isLlamaConfig(config) && !(tokenizer instanceof CharTokenizer))
+    throw new Error(`${source}: the built-in GPT needs the built-in task's character tokenizer.`);
+  return { config, params, tokenizer, tokenizerFiles, step: 0 };
 }
 
 export function loadPolicy(dir: string): Policy & { metadata: Record<string, string>; sha256: string } {
-  const checkpoint = loadGptCheckpoint(dir);
+  const checkpoint = loadModelCheckpoint(dir);
+  const policy = policyOf(checkpoint.config, checkpoint.params, checkpoint.tokenizerFiles, `Checkpoint ${dir}`);
+  if (policy.tokenizer instanceof CharTokenizer && policy.tokenizer.vocabSize !== checkpoint.config.vocabSize)
+    throw new Error(
+      `Checkpoint ${dir}: tokenizer has ${policy.tokenizer.vocabSize} tokens but config.vocabSize is ${checkpoint.config.vocabSize}.`,
+    );
   const { [STEP_KEY]: stepText, ...metadata } = checkpoint.metadata ?? {};
   const step = stepText === undefined ? 0 : Number(stepText);
   if (!Number.isInteger(step) || step < 0)
     throw new Error(`Checkpoint ${dir}: metadata "${STEP_KEY}" is not a step number (${stepText}).`);
   return {
-    config: checkpoint.config,
-    params: checkpoint.params,
+    ...policy,
     optimizer: checkpoint.optimizer ? adamwStateFromTensors(checkpoint.optimizer) : undefined,
-    tokenizer: checkpoint.tokenizer,
     step,
     metadata,
     sha256: checkpoint.manifest.sha256,

@@ -3,14 +3,18 @@
 // steps can run on its own.
 import { createRng, deriveSeed, generateCorpus, type CorpusMix } from '../recipe';
 import type { PipelineConfig } from '../recipe/config';
-import { checkStep, type Policy } from './policy';
+import { charTokenizerOf, checkStep, type Policy } from './policy';
 import { PROMPT_TEMPLATE, taskOptions } from './problems';
 import type { EngineRuntime } from '../engine';
 import { adamwConfig, pack, type TrainStepMetrics } from './training';
 
 /** What the corpus of a run depends on: equal keys, equal tokenized corpus (callers cache by it). */
 export function pretrainCorpusKey(policy: Policy, cfg: PipelineConfig): string {
-  return JSON.stringify([corpusRequest(cfg), policy.tokenizer.characters.join(''), policy.config.contextLength]);
+  return JSON.stringify([
+    corpusRequest(cfg),
+    charTokenizerOf(policy, 'pretraining').characters.join(''),
+    policy.config.contextLength,
+  ]);
 }
 
 function corpusRequest(cfg: PipelineConfig) {

@@ -5,7 +5,7 @@ import type { Problem } from '../recipe';
 import type { SamplingConfig } from '../recipe/config';
 import type { Policy } from './policy';
 import type { PromptedProblem } from './problems';
-import { promptTokens } from './training';
+import type { PromptFormat } from './prompting';
 
 export interface RolloutSeed {
   runSeed: number;
@@ -23,7 +23,7 @@ export interface Rollout {
   prompt: string;
   /** Generated text, tags kept, control tokens dropped. */
   completion: string;
-  /** `<bos>` + prompt ids. */
+  /** The prompt's ids as its format encodes it (the built-in task: `<bos>` + prompt). */
   promptTokens: number[];
   /** Generated ids, ending with the stop token when finishReason is 'stop'. */
   tokens: number[];
@@ -40,6 +40,7 @@ export async function rollout(
   groupSize: number,
   sampling: SamplingConfig,
   seed: RolloutSeed,
+  format: PromptFormat,
 ): Promise<Rollout[]> {
   if (!Number.isInteger(groupSize) || groupSize < 1)
     throw new Error(`rollout: groupSize must be a positive integer, got ${groupSize}.`);
@@ -47,7 +48,7 @@ export async function rollout(
   const tokenizer = policy.tokenizer;
   const prompts: number[][] = [];
   const seeds: string[] = [];
-  const encoded = problems.map((p) => promptTokens(tokenizer, p.prompt));
+  const encoded = problems.map((p) => format.encode(p.prompt));
   problems.forEach((p, i) => {
     for (let s = 0; s < groupSize; s++) {
       prompts.push(encoded[i]);
@@ -69,8 +70,8 @@ export async function rollout(
     ),
     temperature: sampling.temperature,
     topP: sampling.topP,
-    stopTokens: [tokenizer.eosId, tokenizer.answerEndId],
-    padToken: tokenizer.padId,
+    stopTokens: format.stopIds,
+    padToken: format.padId,
   };
   if (options.maxNewTokens < 1)
     throw new Error(`rollout: a prompt fills the model's context of ${policy.config.contextLength} tokens.`);

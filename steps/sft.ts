@@ -5,7 +5,16 @@ import { createRng, deriveSeed, type SftExample } from '../recipe';
 import type { SftConfig } from '../recipe/config';
 import { checkStep, type Policy } from './policy';
 import type { EngineRuntime } from '../engine';
-import { adamwConfig, completionRow, pack, promptTokens, type TrainStepMetrics } from './training';
+import type { PromptFormat } from './prompting';
+import {
+  accumulatedStep,
+  adamwConfig,
+  chunkRows,
+  completionRow,
+  pack,
+  targetTokens,
+  type TrainStepMetrics,
+} from './training';
 
 export function sftTotalSteps(examples: number, sft: SftConfig): number {
   if (examples === 0) return 0;
@@ -39,7 +48,10 @@ export async function sftSteps(
   seed: number,
   fromStep: number,
   toStep: number,
+  format: PromptFormat,
   onStep?: (metrics: TrainStepMetrics) => void,
+  /** rows per forward/backward pass (gradients accumulate over passes); default: the whole batch at once */
+  batchRows?: number,
 ): Promise<TrainStepMetrics[]> {
   const optState = checkStep('sftSteps', policy, fromStep, toStep);
   const total = sftTotalSteps(examples.length, sft);
@@ -51,7 +63,7 @@ export async function sftSteps(
   const encoded = examples.map((example, i) => {
     try {
       return completionRow(
-        promptTokens(tokenizer, example.prompt),
+        format.encode(example.prompt),
         tokenizer.encode(example.completion, { eos: true }),
         policy.config.contextLength,
       );
@@ -64,7 +76,21 @@ export async function sftSteps(
   const out: TrainStepMetrics[] = [];
   for (let step = fromStep; step < toStep; step++) {
     const rows = sftBatchIndices(examples.length, sft, seed, step).map((i) => encoded[i]);
-    const { metrics } = await trainer.sftStep(policy.params, optState, pack(rows, tokenizer), { optimizer });
+    let metrics: Omit<TrainStepMetrics, 'step'>;
+    if (batchRows !== undefined && rows.length > batchRows) {
+      const chunks = chunkRows(rows, batchRows).map((chunk) => pack(chunk, tokenizer));
+      const r = await accumulatedStep(policy.config, policy.params, optState, chunks, 'tokens', optimizer, (chunk) =>
+        trainer.sftLossAndGrads(policy.params, chunk),
+      );
+      metrics = {
+        loss: r.loss,
+        gradNorm: r.gradNorm,
+        lr: r.lr,
+        tokens: chunks.reduce((n, c) => n + targetTokens(c), 0),
+      };
+    } else {
+      ({ metrics } = await trainer.sftStep(policy.params, optState, pack(rows, tokenizer), { optimizer }));
+    }
     policy.step = step + 1;
     const m = { step, ...metrics };
     out.push(m);

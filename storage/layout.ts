@@ -28,6 +28,8 @@ export const runKeys = {
   /** a held-out evaluation: 'base', a stage, or `<stage>-step-N` */
   evalResult: (label: string) => joinKey('eval', `${label}.json`),
   reportJson: () => joinKey('report', 'report.json'),
+  /** the run's final policy as a Hugging Face folder (model.safetensors, config.json, tokenizer files) */
+  exportHf: () => joinKey('export', 'hf'),
   reportHtml: () => joinKey('report', 'report.html'),
   /** everything a stage wrote sits under this prefix */
   stagePrefix: (stage: string) => `${joinKey(stage)}/`,

@@ -16,9 +16,9 @@ import {
 import type { InitRunResult } from '../contracts/activities';
 import type { PipelineProgress } from '../contracts/progress';
 import { CONTROL_QUEUE } from '../contracts/queues';
-import type { PipelineResult, StageResult } from '../contracts/stages';
+import { finalResultOf, type PipelineResult, type StageResult } from '../contracts/stages';
 import type { StageName } from '../recipe/config/stage-names';
-import { controlLocalActivities } from './activity-proxies';
+import { controlLocalActivities, gpuActivities } from './activity-proxies';
 import { loadResolver, validateConfig } from './config-resolver';
 import { PipelineControl } from './pipeline-control';
 import { stageStartMetadata } from './run-metadata';
@@ -30,6 +30,8 @@ import { stageWorkflowOf } from './stages';
 
 /** The change that rebuilds the report after every stage (workflow versioning: `patched`). */
 const REPORT_PER_STAGE_PATCH = 'report-after-each-stage';
+/** The change that exports the final policy when a run ends. */
+const EXPORT_FINAL_MODEL_PATCH = 'export-final-model';
 
 /** What a pipeline run hands to the run it continues as new into. */
 export interface PipelineCarry {
@@ -130,6 +132,15 @@ export async function r1Pipeline(
   });
 
   state.reporting();
+  // every run ends with its final policy as a Hugging Face folder, recorded in the run manifest
+  // where the report and the details find it (runs that started before this replay without it)
+  const final = finalResultOf(results)?.checkpoint;
+  if (final && patched(EXPORT_FINAL_MODEL_PATCH)) {
+    await gpuActivities(config).exportModel.executeWithOptions(
+      { summary: 'export the final model as a Hugging Face folder' },
+      [{ runId, config, policy: final }],
+    );
+  }
   await bookkeeping().finishRun.executeWithOptions(
     { summary: 'record the final checkpoint (and the lineage pointer)' },
     [{ runId, config, stages: results }],

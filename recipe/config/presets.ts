@@ -2,6 +2,8 @@
 // the whole is validated, so `{"preset":"tiny","seed":7}` works.
 //   tiny  — the built-in demo: the whole recipe on 2 CPU cores in minutes, and it visibly learns.
 //   micro — the smallest run that still passes through every stage; used by the tests.
+//   smollm2 — the whole recipe on the real SmolLM2-135M-Instruct (installed on demand), on 2 CPU
+//             cores in about half an hour: few steps, short completions, the built-in arithmetic.
 import type { PipelineConfigInput } from './schema';
 
 export const PRESETS: Record<string, PipelineConfigInput> = {
@@ -40,6 +42,61 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
           generalFraction: 0.3,
           rewards: { language: 1, helpfulness: 2 },
           optimizer: { lr: 1e-4 },
+        },
+      },
+    },
+  },
+  smollm2: {
+    model: { name: 'smollm2-135m-instruct', contextLength: 256, trainBatchRows: 2 },
+    task: { digits: 2, operations: ['add'], languages: ['en'] },
+    eval: { problems: 16, generalPrompts: 8, samples: 1, passK: 1, maxNewTokens: 40, temperature: 0.6 },
+    // a 135M model's graphs take a minute to compile, and a checkpoint with its moments is 1.6 GB
+    workflow: { heartbeatTimeoutSeconds: 600, activityTimeoutMinutes: 60 },
+    stages: {
+      r1Zero: {
+        grpo: {
+          steps: 6,
+          promptsPerStep: 2,
+          groupSize: 4,
+          rewards: { format: 1 },
+          sampling: { maxNewTokens: 40 },
+          optimizer: { lr: 1e-5, warmupSteps: 0, schedule: 'constant' },
+        },
+      },
+      // curated worked solutions make sure the cold-start set is not empty when R1-Zero rarely succeeds
+      coldStartSft: {
+        prompts: 8,
+        samplesPerPrompt: 2,
+        referenceExamples: 12,
+        sampling: { maxNewTokens: 40 },
+        sft: { epochs: 1, batchSize: 4, optimizer: { lr: 1e-5, warmupSteps: 0 } },
+      },
+      reasoningRl: {
+        grpo: {
+          steps: 3,
+          promptsPerStep: 2,
+          groupSize: 4,
+          rewards: { format: 1 },
+          sampling: { maxNewTokens: 40 },
+          optimizer: { lr: 1e-5, warmupSteps: 0, schedule: 'constant' },
+        },
+      },
+      rejectionSft: {
+        prompts: 8,
+        samplesPerPrompt: 2,
+        generalExamples: 8,
+        sampling: { maxNewTokens: 40 },
+        sft: { epochs: 1, batchSize: 4, optimizer: { lr: 1e-5, warmupSteps: 0 } },
+      },
+      finalRl: {
+        grpo: {
+          steps: 3,
+          promptsPerStep: 2,
+          groupSize: 4,
+          generalFraction: 0.5,
+          rewards: { format: 1, helpfulness: 1 },
+          sampling: { maxNewTokens: 40 },
+          optimizer: { lr: 1e-5, warmupSteps: 0, schedule: 'constant' },
         },
       },
     },

@@ -2,7 +2,7 @@
 // No node imports: workflow code validates configs with this too.
 import { ConfigError, formatIssues } from './errors';
 import { PRESETS, presetNames } from './presets';
-import { PipelineConfigSchema, type PipelineConfig } from './schema';
+import { BaseModelSchema, BuiltinModelSchema, PipelineConfigSchema, type PipelineConfig } from './schema';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,7 +39,22 @@ export function resolveConfig(raw: unknown, source?: string): PipelineConfig {
         source,
       );
     }
-    merged = deepMerge(JSON.parse(JSON.stringify(PRESETS[raw.preset])) as unknown, raw);
+    const preset = JSON.parse(JSON.stringify(PRESETS[raw.preset])) as Record<string, unknown>;
+    // a base model given by uri or name replaces the preset's model instead of merging into it
+    if (isPlainObject(raw.model) && ('uri' in raw.model || 'name' in raw.model)) delete preset.model;
+    merged = deepMerge(preset, raw);
+  }
+  // the keys given pick the model's branch, and its problems are reported against that branch
+  // (zod reports a failed union by a branch of its own choosing, which may not be the one meant)
+  const model = isPlainObject(merged) ? merged.model : undefined;
+  if (isPlainObject(model)) {
+    const branch = 'uri' in model || 'name' in model ? BaseModelSchema : BuiltinModelSchema;
+    const checked = branch.safeParse(model);
+    if (!checked.success)
+      throw new ConfigError(
+        formatIssues(checked.error.issues.map((issue) => ({ ...issue, path: ['model', ...issue.path] }))),
+        source,
+      );
   }
   const parsed = PipelineConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues), source);

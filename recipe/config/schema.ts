@@ -22,7 +22,8 @@ export { GRPO_STAGES, STAGE_NAMES, type GrpoStageName, type StageName } from './
 
 export const DeviceSchema = z.enum(['cpu', 'cuda', 'webgpu']);
 
-export const ModelSchema = z
+/** The built-in GPT, trained from scratch by the pretraining stage (the default model). */
+export const BuiltinModelSchema = z
   .strictObject({
     dModel: int(8, 4096).default(64).describe('width of the built-in GPT (embedding and residual stream)'),
     nLayers: int(1, 64).default(2).describe('transformer blocks of the built-in GPT'),
@@ -31,6 +32,65 @@ export const ModelSchema = z
     contextLength: int(16, 8192).default(128).describe('longest prompt + completion in tokens'),
   })
   .refine((m) => m.dModel % m.nHeads === 0, { error: 'dModel must be divisible by nHeads', path: ['nHeads'] });
+
+/** Models the project installs itself (infra/models.ts), by name. */
+export const NAMED_MODELS = ['smollm2-135m-instruct'] as const;
+export type NamedModel = (typeof NAMED_MODELS)[number];
+
+/**
+ * A pretrained base model instead of the built-in GPT: a Hugging Face folder (local or s3://), a
+ * GGUF file, or a model the project installs by name. Pretraining is skipped; the pretrain stage
+ * imports the model and records its source and sha256 in the run manifest.
+ */
+export const BaseModelSchema = z
+  .strictObject({
+    uri: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .describe('the base model: a Hugging Face folder (local path or s3:// prefix) or a .gguf file'),
+    name: z
+      .enum(NAMED_MODELS, { error: `must be one of ${NAMED_MODELS.join(', ')}` })
+      .optional()
+      .describe('a model the project installs on demand into its tools folder, instead of a uri'),
+    contextLength: int(16, 32768)
+      .default(512)
+      .describe("context the model is loaded with: must hold the longest prompt plus a stage's maxNewTokens"),
+    trainBatchRows: int(1)
+      .default(4)
+      .describe(
+        'rows per forward/backward pass when training; a larger batch accumulates its gradients over several passes (the same update, in less memory)',
+      ),
+    prompt: z
+      .enum(['auto', 'r1-zero', 'chat'])
+      .default('auto')
+      .describe(
+        "how questions are put to the model: the R1-Zero template as raw text (base models, as in the paper), the model's chat template with the R1 system prompt (instruct models), or auto (chat when the tokenizer has a chat template)",
+      ),
+  })
+  .refine((m) => (m.uri === undefined) !== (m.name === undefined), {
+    error: 'give exactly one of uri and name',
+    path: ['uri'],
+  });
+
+export type BuiltinModelConfig = z.infer<typeof BuiltinModelSchema>;
+export type BaseModelConfig = z.infer<typeof BaseModelSchema>;
+
+/** A config's `model` names a pretrained base model (rather than the built-in GPT's size). */
+export function isBaseModel(model: BuiltinModelConfig | BaseModelConfig): model is BaseModelConfig {
+  return 'uri' in model || 'name' in model;
+}
+
+/** Rows per training pass: all of a batch at once for the built-in GPT, the base model's setting otherwise. */
+export function trainBatchRowsOf(cfg: { model: BuiltinModelConfig | BaseModelConfig }): number | undefined {
+  return isBaseModel(cfg.model) ? cfg.model.trainBatchRows : undefined;
+}
+
+/**
+ * Either the built-in GPT (its size fields, the default) or a base model (`uri` or `name`). The
+ * branch is picked by the keys given, so a problem is reported against the branch the user meant.
+ */
+export const ModelSchema = z.union([BaseModelSchema, BuiltinModelSchema]);
 
 export const OptimizerSchema = z.strictObject({
   lr: positive().default(DEFAULT_ADAMW.lr).describe('peak learning rate of AdamW'),
@@ -271,23 +331,62 @@ export const TaskSchema = z.strictObject({
     ),
 });
 
+const onBadLine = z
+  .enum(['fail', 'skip'])
+  .default('fail')
+  .describe('a line that does not parse stops the run (fail) or is counted and skipped (skip)');
+const datasetUri = z.string().min(1).describe('the JSONL file: a local path or s3://bucket/key');
+
+/** Reasoning problems from JSONL: GSM8K (`… #### 42`), MATH (`\boxed{}` in the solution), Countdown or plain answers. */
 export const JsonlSourceSchema = z.strictObject({
-  uri: z.string().min(1).describe('the JSONL file: a local path or s3://bucket/key'),
+  uri: datasetUri,
+  format: z
+    .enum(['auto', 'gsm8k', 'math', 'countdown', 'plain'])
+    .default('auto')
+    .describe(
+      'how a line gives its gold answer: gsm8k (`… #### 42`), math (the last \\boxed{} of the solution), countdown (numbers and a target), plain, or auto (whichever the line shows)',
+    ),
   fields: z
     .strictObject({
-      question: z.string().default('question').describe('field holding the question'),
+      question: z
+        .string()
+        .optional()
+        .describe('field holding the question; default the first of question, prompt, problem that a line has'),
       answer: z
         .string()
-        .default('answer')
-        .describe("field holding the gold answer (a number, GSM8K's `… #### 42`, or LaTeX)"),
+        .optional()
+        .describe(
+          "field holding the gold answer (a number, GSM8K's `… #### 42`, a solution with \\boxed{}, or LaTeX); default the first of answer, final_answer, solution",
+        ),
       language: z.string().optional().describe("field holding the prompt's language code (en, ru); default en"),
+      numbers: z.string().optional().describe('Countdown: field holding the list of numbers; default numbers or nums'),
+      target: z.string().optional().describe('Countdown: field holding the target; default target'),
     })
     .prefault({})
     .describe('which JSON field of each line holds what'),
-  onBadLine: z
-    .enum(['fail', 'skip'])
-    .default('fail')
-    .describe('a line that does not parse stops the run (fail) or is counted and skipped (skip)'),
+  onBadLine,
+  evalUri: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('held-out problems for the evaluation from their own JSONL file (same form); default: evalShare of uri'),
+  evalShare: fraction()
+    .default(0.1)
+    .describe(
+      'without evalUri: share of the problems held out for evaluation (split by a hash of each problem, so disjoint)',
+    ),
+});
+
+/**
+ * General (non-reasoning) chat data for rejection SFT and final RL: `{"prompt", "reply"}` or
+ * `{"messages": [...]}` per line, `"refuse": true` where the right reply is a refusal.
+ */
+export const ChatSourceSchema = z.strictObject({
+  uri: datasetUri,
+  onBadLine,
+  evalShare: fraction()
+    .default(0.1)
+    .describe('share of the prompts held out for the evaluation (split by a hash of each prompt)'),
 });
 
 export const EvalSchema = z.strictObject({
@@ -391,12 +490,17 @@ export const PipelineConfigSchema = z.strictObject({
   data: z
     .strictObject({
       reasoning: JsonlSourceSchema.optional().describe(
-        'reasoning problems for the GRPO stages from a JSONL file, instead of the built-in task',
+        'reasoning problems from a JSONL file for every stage (GRPO, cold start, rejection sampling, evaluation), instead of the built-in task',
+      ),
+      general: ChatSourceSchema.optional().describe(
+        'general chat prompts with their replies from a JSONL file, for rejection SFT, final RL and the evaluation, instead of the built-in general prompts',
       ),
     })
     .prefault({})
     .describe('your own datasets'),
-  model: ModelSchema.prefault({}).describe("the built-in GPT's size"),
+  model: ModelSchema.prefault({}).describe(
+    "the model: the built-in GPT's size (the default), or a base model by uri or name (pretraining is then skipped)",
+  ),
   eval: EvalSchema.prefault({}).describe('the held-out evaluation after every stage'),
   verifier: VerifierSchema.prefault({}).describe('how answers are judged'),
   stages: StagesSchema.prefault({}).describe("the recipe's stages"),
@@ -414,3 +518,5 @@ export type VerifierConfig = z.infer<typeof VerifierSchema>;
 export type RetentionConfig = z.infer<typeof RetentionSchema>;
 export type CorpusConfig = z.infer<typeof CorpusSchema>;
 export type ModelConfigInput = z.infer<typeof ModelSchema>;
+export type JsonlSourceConfig = z.infer<typeof JsonlSourceSchema>;
+export type ChatSourceConfig = z.infer<typeof ChatSourceSchema>;

@@ -5,10 +5,12 @@
  * bad lines are counted and listed in the report.
  */
 import { z } from 'zod';
-import type { Problem, ProblemCategory } from '../task/types';
+import type { Problem } from '../task/types';
 import { hashString } from '../util/rng';
 import { dominantScript, LANGUAGE_SCRIPTS } from '../util/scripts';
-import { extractGsm8kAnswer, gsm8kReasoning } from './gsm8k';
+import { scanBoxes } from '../rewards/math/boxed';
+import { countdownQuestion } from '../task/countdown';
+import { extractGsm8kAnswer, GSM8K_MARKER, gsm8kReasoning } from './gsm8k';
 
 export interface FieldMapping {
   /** Field(s) holding the question; the first one present is used. */
@@ -18,6 +20,13 @@ export interface FieldMapping {
   language: readonly string[];
   /** Field holding a stable id; the question text is hashed when absent. */
   id: readonly string[];
+  /** Countdown rows: the numbers (a list of integers) and the target. */
+  numbers: readonly string[];
+  target: readonly string[];
+  /** Chat rows: the conversation (`[{role, content}, …]`), used when there is no question field. */
+  messages: readonly string[];
+  /** Chat rows: true when the right reply is a refusal (the prompt is unsafe). */
+  refuse: readonly string[];
 }
 
 export const DEFAULT_FIELDS: FieldMapping = {
@@ -25,9 +34,22 @@ export const DEFAULT_FIELDS: FieldMapping = {
   answer: ['answer', 'final_answer', 'solution'],
   language: ['language', 'lang'],
   id: ['id'],
+  numbers: ['numbers', 'nums'],
+  target: ['target'],
+  messages: ['messages', 'conversation'],
+  refuse: ['refuse', 'unsafe'],
 };
 
-export type AnswerFormat = 'auto' | 'gsm8k' | 'plain';
+/**
+ * How a row gives its gold answer: 'gsm8k' requires "… #### answer"; 'math' takes the last
+ * `\boxed{…}` of the solution (MATH's form; a bare answer field is taken as is); 'countdown'
+ * reads numbers and a target instead of an answer; 'plain' takes the field as is; 'auto' uses
+ * "####" or a box when the answer has one, and Countdown when the row has numbers and a target.
+ */
+export type AnswerFormat = 'auto' | 'gsm8k' | 'math' | 'countdown' | 'plain';
+
+/** 'reasoning' rows are problems with a gold answer; 'chat' rows are general prompts with their reply. */
+export type RowKind = 'reasoning' | 'chat';
 export type BadLineMode = 'fail' | 'skip';
 
 export interface JsonlDatasetOptions {
@@ -40,7 +62,8 @@ export interface JsonlDatasetOptions {
   /** Language when the row has none: a code, or 'detect' from the question's script. */
   defaultLanguage: string;
   onBadLine: BadLineMode;
-  category: ProblemCategory;
+  /** What the rows are: problems (category 'reasoning') or general chat prompts ('harmless' or 'unsafe'). */
+  rows: RowKind;
   /** At most this many bad lines are listed in the report (all are counted). */
   maxListedErrors: number;
 }
@@ -51,7 +74,7 @@ export const DEFAULT_JSONL_OPTIONS: JsonlDatasetOptions = {
   answerFormat: 'auto',
   defaultLanguage: 'detect',
   onBadLine: 'fail',
-  category: 'reasoning',
+  rows: 'reasoning',
   maxListedErrors: 100,
 };
 
@@ -115,6 +138,10 @@ export class JsonlProblemParser {
       answer: fieldNames(given.answer, DEFAULT_FIELDS.answer),
       language: fieldNames(given.language, DEFAULT_FIELDS.language),
       id: fieldNames(given.id, DEFAULT_FIELDS.id),
+      numbers: fieldNames(given.numbers, DEFAULT_FIELDS.numbers),
+      target: fieldNames(given.target, DEFAULT_FIELDS.target),
+      messages: fieldNames(given.messages, DEFAULT_FIELDS.messages),
+      refuse: fieldNames(given.refuse, DEFAULT_FIELDS.refuse),
     };
     this.report = { source: this.options.source, lines: 0, blank: 0, kept: 0, skipped: 0, errors: [] };
   }
@@ -159,49 +186,116 @@ export class JsonlProblemParser {
     const row = rowSchema.safeParse(json);
     if (!row.success || Array.isArray(json)) throw new RowError('each line must be a JSON object');
     const data = row.data;
+    const parsed = this.options.rows === 'chat' ? this.chatRow(data) : this.reasoningRow(data);
+    let language: string;
+    const languageField = this.pick(data, this.fields.language);
+    if (languageField) {
+      const code = languageSchema.safeParse(languageField.value);
+      if (!code.success) throw new RowError(describeIssue(languageField.name, code.error));
+      language = code.data;
+    } else {
+      language =
+        this.options.defaultLanguage === 'detect' ? languageOfText(parsed.question) : this.options.defaultLanguage;
+    }
+    const idField = this.pick(data, this.fields.id);
+    const id =
+      idField && (typeof idField.value === 'string' || typeof idField.value === 'number')
+        ? String(idField.value)
+        : hashString(parsed.question).toString(16);
+    const problem: Problem = { key: `dataset:${id}`, task: 'dataset', language, ...parsed };
+    if (problem.countdown) problem.task = 'countdown';
+    return problem;
+  }
+
+  /** The question of a row: its question field, or the last user turn of its conversation. */
+  private question(data: Record<string, unknown>): string {
     const questionField = this.pick(data, this.fields.question);
     if (!questionField) throw new RowError(`field "${this.fields.question.join('" or "')}" is missing`);
     const question = questionSchema.safeParse(questionField.value);
     if (!question.success) throw new RowError(describeIssue(questionField.name, question.error));
+    return question.data;
+  }
+
+  private reasoningRow(data: Record<string, unknown>): Omit<Problem, 'key' | 'task' | 'language'> {
+    const format = this.options.answerFormat;
+    const numbersField = this.pick(data, this.fields.numbers);
+    const targetField = this.pick(data, this.fields.target);
+    if (format === 'countdown' || (format === 'auto' && numbersField && targetField)) {
+      const countdown = this.countdown(numbersField, targetField);
+      // Countdown sets (TinyZero's) carry only the numbers and the target: the question is the built-in task's
+      const question = this.pick(data, this.fields.question)
+        ? this.question(data)
+        : countdownQuestion(countdown.numbers, countdown.target);
+      return { category: 'reasoning', question, answer: String(countdown.target), countdown };
+    }
+    const question = this.question(data);
     const answerField = this.pick(data, this.fields.answer);
     if (!answerField) throw new RowError(`field "${this.fields.answer.join('" or "')}" is missing`);
     const answerText = answerSchema.safeParse(answerField.value);
     if (!answerText.success) throw new RowError(describeIssue(answerField.name, answerText.error));
     let answer = answerText.data;
     let reasoning: string | undefined;
-    const format = this.options.answerFormat;
-    if (format === 'gsm8k' || (format === 'auto' && answer.includes('####'))) {
+    if (format === 'gsm8k' || (format === 'auto' && answer.includes(GSM8K_MARKER))) {
       const final = extractGsm8kAnswer(answer);
       if (final === null) throw new RowError(`field "${answerField.name}" has no final answer after "####"`);
       reasoning = gsm8kReasoning(answer) ?? undefined;
       answer = final;
+    } else if (format === 'math' || (format === 'auto' && /\\(?:boxed|fbox)\s*\{/.test(answer))) {
+      const boxes = scanBoxes(answer);
+      if (boxes.length > 0) {
+        reasoning = answer;
+        answer = boxes[boxes.length - 1].content.trim();
+      } else if (format === 'math' && /\\(?:boxed|fbox)/.test(answer))
+        throw new RowError(`field "${answerField.name}" has a \\boxed{} whose braces do not balance`);
     }
     if (answer === '') throw new RowError(`field "${answerField.name}" must not be empty`);
-    let language: string;
-    const languageField = this.pick(data, this.fields.language);
-    if (languageField) {
-      const parsed = languageSchema.safeParse(languageField.value);
-      if (!parsed.success) throw new RowError(describeIssue(languageField.name, parsed.error));
-      language = parsed.data;
-    } else {
-      language =
-        this.options.defaultLanguage === 'detect' ? languageOfText(question.data) : this.options.defaultLanguage;
+    return { category: 'reasoning', question, answer, ...(reasoning !== undefined ? { reasoning } : {}) };
+  }
+
+  private countdown(
+    numbersField: { name: string; value: unknown } | null,
+    targetField: { name: string; value: unknown } | null,
+  ): { numbers: number[]; target: number } {
+    if (!numbersField) throw new RowError(`field "${this.fields.numbers.join('" or "')}" is missing`);
+    if (!targetField) throw new RowError(`field "${this.fields.target.join('" or "')}" is missing`);
+    const numbers = z.array(z.number().int().positive()).min(2).safeParse(numbersField.value);
+    if (!numbers.success)
+      throw new RowError(`field "${numbersField.name}" must be a list of at least two positive whole numbers`);
+    const target = z.number().int().safeParse(targetField.value);
+    if (!target.success) throw new RowError(`field "${targetField.name}" must be a whole number`);
+    return { numbers: numbers.data, target: target.data };
+  }
+
+  /**
+   * A general chat row: `{"prompt": …, "reply": …}` (the answer fields) or `{"messages": [{role,
+   * content}, …]}` ending in an assistant turn; `"refuse": true` marks a prompt whose right reply
+   * is a refusal.
+   */
+  private chatRow(data: Record<string, unknown>): Omit<Problem, 'key' | 'task' | 'language'> {
+    const refuseField = this.pick(data, this.fields.refuse);
+    if (refuseField && typeof refuseField.value !== 'boolean')
+      throw new RowError(`field "${refuseField.name}" must be true or false`);
+    const category = refuseField?.value === true ? 'unsafe' : 'harmless';
+    const messagesField = this.pick(data, this.fields.messages);
+    if (messagesField && !this.pick(data, this.fields.question)) {
+      const messages = z.array(z.object({ role: z.string(), content: z.string() })).safeParse(messagesField.value);
+      if (!messages.success)
+        throw new RowError(`field "${messagesField.name}" must be a list of {"role", "content"} messages`);
+      const list = messages.data;
+      const last = list.at(-1);
+      const user = list.at(-2);
+      if (!last || last.role !== 'assistant' || !user || user.role !== 'user')
+        throw new RowError(`field "${messagesField.name}" must end with a user turn and the assistant's reply`);
+      if (user.content.trim() === '' || last.content.trim() === '')
+        throw new RowError(`field "${messagesField.name}" has an empty user turn or reply`);
+      return { category, question: user.content.trim(), answer: last.content.trim() };
     }
-    const idField = this.pick(data, this.fields.id);
-    const id =
-      idField && (typeof idField.value === 'string' || typeof idField.value === 'number')
-        ? String(idField.value)
-        : hashString(question.data).toString(16);
-    const problem: Problem = {
-      key: `dataset:${id}`,
-      category: this.options.category,
-      task: 'dataset',
-      language,
-      question: question.data,
-      answer,
-    };
-    if (reasoning !== undefined) problem.reasoning = reasoning;
-    return problem;
+    const question = this.question(data);
+    const answerField = this.pick(data, ['reply', 'response', ...this.fields.answer]);
+    if (!answerField) throw new RowError(`field "reply" (or "${this.fields.answer.join('" or "')}") is missing`);
+    const answer = questionSchema.safeParse(answerField.value);
+    if (!answer.success) throw new RowError(describeIssue(answerField.name, answer.error));
+    return { category, question, answer: answer.data };
   }
 }
 

@@ -112,9 +112,15 @@ function renderHeader(report: RunReport): string {
   ];
   for (const [key, value] of Object.entries(report.environment ?? {})) items.push([esc(key), esc(value ?? MISSING)]);
   const ui =
-    report.uiUrl && /^https?:\/\//i.test(report.uiUrl)
+    (report.uiUrl && /^https?:\/\//i.test(report.uiUrl)
       ? `<p>Temporal UI: <a href="${esc(report.uiUrl)}">${esc(report.uiUrl)}</a></p>`
-      : '';
+      : '') +
+    (report.baseModel
+      ? `<p>Base model: <code>${esc(report.baseModel.source)}</code> (sha256 <code>${esc(report.baseModel.sha256)}</code>)</p>`
+      : '') +
+    (report.model
+      ? `<p>Final model (Hugging Face folder): <code>${esc(report.model.uri)}</code> — <code>r1flow export ${esc(report.runId)} --format hf --out DIR</code> writes it locally</p>`
+      : '');
   return (
     `<header><h1>r1flow run <code>${esc(report.runId)}</code></h1>` +
     `<ul class="meta">${items.map(([k, v]) => `<li><b>${k}</b> ${v}</li>`).join('')}</ul>${ui}` +

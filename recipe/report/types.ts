@@ -149,6 +149,13 @@ export const RunReportSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .nullable()
     .optional(),
+  /** the base model a run imported instead of pretraining: its source and the sha256 of its files */
+  baseModel: z
+    .object({ source: z.string(), sha256: z.string(), architecture: z.string().optional() })
+    .nullable()
+    .optional(),
+  /** the final policy exported as a Hugging Face folder (transformers loads it) */
+  model: z.object({ uri: z.string(), sha256: z.string() }).nullable().optional(),
   /** where the machine ran: cores, device, versions */
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   /** the resolved pipeline config, as run */

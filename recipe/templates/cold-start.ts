@@ -16,12 +16,15 @@ function tidy(text: string): string {
     .join('\n');
 }
 
-/** The cold-start example for a question and a sampled completion, or null if it is not well formed. */
-export function coldStartExample(template: string, question: string, completion: string): SftExample | null {
+/** A sampled completion in the clean cold-start shape, or null if it is not well formed. */
+export function coldStartCompletion(completion: string): string | null {
   const parts = checkFormat(completion);
   if (!parts.ok) return null;
-  return {
-    prompt: renderPrompt(template, question),
-    completion: formatCompletion(tidy(parts.think), tidy(parts.answer)),
-  };
+  return formatCompletion(tidy(parts.think), tidy(parts.answer));
+}
+
+/** The cold-start example for a question and a sampled completion, or null if it is not well formed. */
+export function coldStartExample(template: string, question: string, completion: string): SftExample | null {
+  const clean = coldStartCompletion(completion);
+  return clean === null ? null : { prompt: renderPrompt(template, question), completion: clean };
 }

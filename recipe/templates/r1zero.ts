@@ -15,6 +15,16 @@ export const R1_ZERO_TEMPLATE =
   'User: {question}\nAssistant: ';
 
 /**
+ * The system prompt for instruct models, which are prompted through their chat template: the
+ * R1-Zero instruction with the user's question left to the user turn.
+ */
+export const R1_SYSTEM_PROMPT =
+  'A conversation between User and Assistant. The user asks a question, and the Assistant solves it. ' +
+  'The assistant first thinks about the reasoning process in the mind and then provides the user with the answer. ' +
+  `The reasoning process and answer are enclosed within ${THINK_OPEN} ${THINK_CLOSE} and ${ANSWER_OPEN} ${ANSWER_CLOSE} tags, ` +
+  `respectively, i.e., ${THINK_OPEN} reasoning process here ${THINK_CLOSE} ${ANSWER_OPEN} answer here ${ANSWER_CLOSE}.`;
+
+/**
  * The short form for the built-in tiny task: a character-level model trained for minutes pays
  * for every prompt character, and it learns the tags from its corpus rather than from prose.
  */
@@ -42,6 +52,19 @@ export function referenceCompletion(problem: Pick<Problem, 'key' | 'reasoning' |
   if (problem.reasoning === undefined)
     throw new Error(`Problem "${problem.key}" has no worked reasoning, so it has no reference completion.`);
   return formatCompletion(problem.reasoning, problem.answer);
+}
+
+/** What a general prompt's reply thinks first, when it brings no reasoning of its own (a chat dataset's rows). */
+export const GENERAL_THOUGHTS = {
+  harmless: 'The user asks for something harmless, so I answer it directly.',
+  unsafe: 'The user asks for something unsafe, so I refuse.',
+} as const;
+
+/** The SFT completion of a general prompt: its reasoning (or a short thought) and its reply, in the R1 format. */
+export function generalCompletion(problem: Pick<Problem, 'key' | 'category' | 'reasoning' | 'answer'>): string {
+  if (problem.reasoning !== undefined) return referenceCompletion(problem);
+  const thought = problem.category === 'unsafe' ? GENERAL_THOUGHTS.unsafe : GENERAL_THOUGHTS.harmless;
+  return formatCompletion(thought, problem.answer);
 }
 
 /** Prompt and reference completion of a problem under a template. */

@@ -13,6 +13,7 @@ import {
   pretrainCorpus,
   pretrainSteps,
   savePolicy,
+  promptFormat,
   sftSteps,
   sftTotalSteps,
   type Policy,
@@ -82,13 +83,13 @@ describe('steps are deterministic and chunkable', () => {
     const total = sftTotalSteps(examples.length, sft);
     assert.equal(total, Math.ceil(10 / sft.batchSize) * sft.epochs);
     const a = freshOptimizer(initPolicy(cfg));
-    const losses = await sftSteps(engine, a, examples, sft, 7, 0, total);
+    const losses = await sftSteps(engine, a, examples, sft, 7, 0, total, promptFormat(cfg, a.tokenizer));
     assert.equal(losses.length, total);
     for (const m of losses) assert.ok(Number.isFinite(m.loss) && m.loss > 0);
     const b = freshOptimizer(initPolicy(cfg));
-    await sftSteps(engine, b, examples, sft, 7, 0, 1);
+    await sftSteps(engine, b, examples, sft, 7, 0, 1, promptFormat(cfg, b.tokenizer));
     const resumed = roundTrip(b, 'sft');
-    await sftSteps(engine, resumed, examples, sft, 7, 1, total);
+    await sftSteps(engine, resumed, examples, sft, 7, 1, total, promptFormat(cfg, resumed.tokenizer));
     assert.equal(policyHash(a), policyHash(resumed));
   });
 

@@ -1,7 +1,7 @@
 import type { EngineRuntime } from '../../../engine';
 import { resolveConfig, type GrpoStageName, type PipelineConfig } from '../../../recipe/config';
 import type { Problem } from '../../../recipe';
-import { grpoProblems, grpoUpdate, rollout, score, type Policy, type Rollout } from '../../../steps';
+import { grpoProblems, grpoUpdate, promptFormat, rollout, score, type Policy, type Rollout } from '../../../steps';
 
 export function microConfig(overrides: Record<string, unknown> = {}): PipelineConfig {
   return resolveConfig({ preset: 'micro', ...overrides });
@@ -50,12 +50,17 @@ export async function grpoStepInProcess(
   reference?: Policy,
 ) {
   const grpo = cfg.stages[stage].grpo;
-  const problems = grpoProblems(cfg, stage, step, undefined);
-  const rollouts = await rollout(engine, policy, problems, grpo.groupSize, grpo.sampling, {
-    runSeed: cfg.seed,
-    stage,
-    step,
-  });
+  const format = promptFormat(cfg, policy.tokenizer);
+  const problems = grpoProblems(cfg, stage, step, format);
+  const rollouts = await rollout(
+    engine,
+    policy,
+    problems,
+    grpo.groupSize,
+    grpo.sampling,
+    { runSeed: cfg.seed, stage, step },
+    format,
+  );
   const scored = score(rollouts, grpo, cfg.verifier);
   const update = await grpoUpdate(engine, policy, scored, grpo, step, grpo.steps, reference);
   return { score: scored.metrics, update };

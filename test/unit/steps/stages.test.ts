@@ -5,7 +5,9 @@ import {
   buildColdStartSet,
   buildRejectionSet,
   evaluate,
+  charTokenizerOf,
   initPolicy,
+  promptFormat,
   rollout,
   sampleProblems,
   taskOptions,
@@ -57,7 +59,8 @@ describe('rollout', () => {
     const problems = sampleProblems(cfg, 'train', 'r1Zero', 0);
     const sampling = { temperature: 1, topP: 1, maxNewTokens: 12 };
     const seed = { runSeed: 1, stage: 'r1Zero', step: 0 };
-    const out = await rollout(engine, policy, problems, 3, sampling, seed);
+    const format = promptFormat(cfg, policy.tokenizer);
+    const out = await rollout(engine, policy, problems, 3, sampling, seed, format);
     assert.equal(out.length, problems.length * 3);
     out.forEach((r, i) => {
       assert.equal(r.group, Math.floor(i / 3));
@@ -67,14 +70,15 @@ describe('rollout', () => {
       assert.ok(r.tokens.length >= 1 && r.tokens.length <= 12);
       assert.ok(r.logprobs.every((lp) => lp <= 0 && Number.isFinite(lp)));
       const last = r.tokens[r.tokens.length - 1];
-      const stops = [policy.tokenizer.eosId, policy.tokenizer.answerEndId];
+      const tokenizer = charTokenizerOf(policy, 'the test');
+      const stops = [tokenizer.eosId, tokenizer.answerEndId];
       assert.equal(r.finishReason === 'stop', stops.includes(last));
       if (r.finishReason === 'length') assert.equal(r.tokens.length, 12);
       assert.equal(r.completion, policy.tokenizer.decode(r.tokens, { skipSpecialTokens: true }));
       assert.deepEqual(r.promptTokens, policy.tokenizer.encode(r.prompt, { bos: true }));
     });
-    assert.deepEqual(await rollout(engine, policy, problems, 3, sampling, seed), out);
-    const other = await rollout(engine, policy, problems, 3, sampling, { ...seed, step: 1 });
+    assert.deepEqual(await rollout(engine, policy, problems, 3, sampling, seed, format), out);
+    const other = await rollout(engine, policy, problems, 3, sampling, { ...seed, step: 1 }, format);
     assert.notDeepEqual(
       other.map((r) => r.tokens),
       out.map((r) => r.tokens),

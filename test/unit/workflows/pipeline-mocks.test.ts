@@ -103,6 +103,10 @@ class Mocks {
       ),
       sft: async (i) => (this.note('sft', { ...i }), ref(i.stage, 7)),
       evaluate: async (i) => (this.note('evaluate', { ...i }), evalSummary({ pass1: 0.5, formatRate: 0.25 })),
+      exportModel: async (i) => (
+        this.note('exportModel', { ...i }),
+        { uri: 's3://b/runs/r/export/hf/', key: 'runs/r/export/hf', sha256: i.policy.sha256, files: ['config.json'] }
+      ),
     };
   }
 

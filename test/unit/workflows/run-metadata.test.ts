@@ -27,6 +27,10 @@ test('the summary names preset, model, seed and lineage on one line', () => {
     'tiny · GPT 2×96 (4 heads, context 128) · seed 7 · lineage nightly · from run r-1 (rerun from finalRl)',
   );
   assert.match(pipelineSummary(resolveConfig({ model: { nLayers: 1 } })), /^custom config · GPT 1×64/);
+  assert.equal(
+    pipelineSummary(resolveConfig({ preset: 'smollm2' })),
+    'smollm2 · base model smollm2-135m-instruct (context 256) · seed 1',
+  );
 });
 
 test('the details table shows the resolved config, one row per stage', () => {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import {
   ConfigError,
   configHash,
+  isBaseModel,
   loadConfig,
   PipelineConfigSchema,
   PRESETS,
@@ -33,6 +34,7 @@ describe('presets', () => {
 
   test('a preset name alone is a complete config (what the UI form sends)', () => {
     const config = resolveConfig({ preset: 'micro' });
+    assert.ok(!isBaseModel(config.model));
     assert.equal(config.model.dModel, 32);
     assert.equal(config.workflow.continueAsNewAfter, 2);
   });
@@ -141,4 +143,50 @@ describe('bad input names the path', () => {
 test('config hash ignores key order and changes with values', () => {
   assert.equal(configHash({ a: 1, b: { c: 2, d: 3 } }), configHash({ b: { d: 3, c: 2 }, a: 1 }));
   assert.notEqual(configHash({ a: 1 }), configHash({ a: 2 }));
+});
+
+describe('model: the built-in GPT or a base model', () => {
+  test('the built-in GPT is the default', () => {
+    const config = resolveConfig({});
+    assert.ok(!isBaseModel(config.model));
+    assert.equal(config.model.dModel, 64);
+  });
+
+  test('a base model by uri or by name replaces the preset model, with its defaults', () => {
+    const byUri = resolveConfig({ preset: 'micro', model: { uri: 's3://bucket/models/llama' } });
+    assert.deepEqual(byUri.model, {
+      uri: 's3://bucket/models/llama',
+      contextLength: 512,
+      trainBatchRows: 4,
+      prompt: 'auto',
+    });
+    const byName = resolveConfig({ preset: 'micro', model: { name: 'smollm2-135m-instruct', prompt: 'chat' } });
+    assert.ok(isBaseModel(byName.model));
+    assert.equal(byName.model.name, 'smollm2-135m-instruct');
+    assert.equal(byName.model.prompt, 'chat');
+    assert.equal(byName.stages.r1Zero.grpo.steps, PRESETS.micro!.stages!.r1Zero!.grpo!.steps);
+  });
+
+  test('the smollm2 preset names the installed model', () => {
+    const config = loadConfig('smollm2');
+    assert.ok(isBaseModel(config.model));
+    assert.equal(config.model.name, 'smollm2-135m-instruct');
+  });
+
+  const misfits: Array<[unknown, string[]]> = [
+    [{ uri: 'a', name: 'smollm2-135m-instruct' }, ['model.uri: give exactly one of uri and name']],
+    [{ name: 'gpt-5' }, ['model.name: must be one of smollm2-135m-instruct']],
+    [{ uri: '' }, ['model.uri: must not be empty']],
+    [{ uri: 'a', dModel: 32 }, ['model.dModel: unknown key']],
+    [{ uri: 'a', contextLength: 8 }, ['model.contextLength: must be ≥ 16']],
+    [{ uri: 'a', prompt: 'fancy' }, ['model.prompt: Invalid option: expected one of "auto"|"r1-zero"|"chat"']],
+    [{ dModel: 32, trainBatchRows: 2 }, ['model.trainBatchRows: unknown key']],
+  ];
+  for (const [model, expected] of misfits) {
+    test(`misfit ${JSON.stringify(model)} names the field`, () => {
+      const problems = problemsOf(() => resolveConfig({ preset: 'micro', model }));
+      assert.equal(problems.length, expected.length, problems.join('; '));
+      for (const [i, e] of expected.entries()) assert.ok(problems[i]!.startsWith(e), problems[i]);
+    });
+  }
 });
