@@ -108,7 +108,8 @@ export function gradients(g: GraphBuilder, loss: Value, wrt: readonly Value[], o
       const rule = GRAD_RULES[n.opType];
       if (!rule) throw new Error(`gradients: no gradient rule for op ${n.opType} (node ${n.name}).`);
       const needs = n.inputs.map((i) => !!i && depends.has(i.name));
-      const gradIn = rule(g, n, gradOut, needs);
+      // Named after the forward node (grad/<node>/…), so a profile says what each backward op is for.
+      const gradIn = g.scope(n.name, () => rule(g, n, gradOut, needs));
       n.inputs.forEach((inp, i) => {
         const gi = gradIn[i];
         if (inp && needs[i] && gi) push(inp.name, gi);

@@ -53,14 +53,24 @@ export const nnRules: Record<string, GradRule> = {
     return [gx, gw, gb];
   },
 
-  // Embedding gradient: scatter-add rows into a zero table (deterministic on CPU).
+  // Embedding gradient: scatter-add rows into a zero table. ScatterElements, not ScatterND:
+  // onnxruntime's CPU ScatterND splits the updates across threads, so rows that share a token id
+  // race (results differ between runs and thread counts), while ScatterElements adds one element
+  // after the other in index order, the same sums on any number of threads.
   Gather: (g, n, [gy]) => {
     const data = n.inputs[0]!,
       indices = n.inputs[1]!;
     if ((n.meta.axis as number) !== 0) throw new Error(`Gather node ${n.name}: gradient supports only axis 0.`);
-    const idx = g.unsqueeze(g.cast(indices, 'int64'), [-1]);
-    const zeros = g.zerosLike(data);
-    return [g.scatterND(zeros, idx, gy!, 'add'), null];
+    const rowShape = data.shape.slice(1);
+    if (!rowShape.every((d) => typeof d === 'number'))
+      throw new Error(`Gather node ${n.name}: gradient needs static row dims, got [${data.shape.join(', ')}].`);
+    const width = (rowShape as number[]).reduce((p, d) => p * d, 1);
+    const updates = g.reshape(gy!, [-1, width]); // [N, width]
+    const rows = g.reshape(g.cast(indices, 'int64'), [-1, 1]); // [N, 1]
+    const index = g.expand(rows, g.shapeOf(updates), updates.shape); // [N, width]: each element's row
+    if (rowShape.length === 1) return [g.scatterElements(g.zerosLike(data), index, updates, 0, 'add'), null];
+    const table = g.reshape(g.zerosLike(data), [-1, width], [data.shape[0], width]);
+    return [g.reshape(g.scatterElements(table, index, updates, 0, 'add'), data.shape as number[]), null];
   },
 
   GatherElements: (g, n, [gy]) => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
@@ -85,19 +86,19 @@ export function deviceAvailability(device: Device): DeviceAvailability {
 }
 
 /**
- * Threads inside one op. Default 1: with more, onnxruntime's CPU reductions split their work
- * differently from run to run, and a few hundred training steps later two runs of the same seed
- * differ (measured on the tiny preset: 30 pretraining steps already gave different hashes with
- * 2 threads, identical ones with 1). Bitwise reproducibility is what makes resume exact, so speed
- * from more threads is opt-in: R1FLOW_INTRA_OP_THREADS=N.
+ * Threads inside one op: every core the process may use (os.availableParallelism), or
+ * R1FLOW_INTRA_OP_THREADS=N. Results do not depend on the choice: the embedding gradient is a
+ * ScatterElements (ScatterND's threads race on shared rows) and products whose thread split would
+ * change their summation are rewritten at encoding (onnx/thread-stable-products.ts), so training
+ * and rollouts give the same bytes on 1 thread as on all cores (thread-reproducibility test).
  */
 export function defaultIntraOpThreads(): number {
   const fromEnv = Number(process.env.R1FLOW_INTRA_OP_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1;
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism();
 }
 
 export interface SessionTuning {
-  /** Threads inside one operator (CPU); defaults to defaultIntraOpThreads() (1, for reproducibility). */
+  /** Threads inside one operator (CPU); defaults to defaultIntraOpThreads() (all cores). */
   intraOpThreads?: number;
   /** GPU ordinal for cuda/webgpu. */
   deviceId?: number;

@@ -3,6 +3,7 @@
 import { ONNX_DTYPE_CODE, type DType } from './dtype';
 import type { AttrValue, GraphBuilder, Value } from './graph-builder';
 import { ProtoWriter } from './proto-writer';
+import { threadStableNodes } from './thread-stable-products';
 
 export const OPSET_VERSION = 20;
 /** The IR version each opset we emit pairs with (ONNX's versioning table). */
@@ -69,7 +70,8 @@ function writeAttribute(w: ProtoWriter, name: string, a: AttrValue): void {
 }
 
 function writeGraph(w: ProtoWriter, g: GraphBuilder): void {
-  for (const n of g.nodes) {
+  // Products are written in a form whose results do not depend on the thread count.
+  for (const n of threadStableNodes(g)) {
     w.message(1, (nw) => {
       for (const i of n.inputs) nw.string(1, i ? i.name : '');
       for (const o of n.outputs) nw.string(2, o.name);
