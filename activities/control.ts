@@ -16,6 +16,7 @@ import type {
 import type { ReportLink } from '../contracts/progress';
 import { finalResultOf, type StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
+import { CORPUS_VERSION } from '../recipe';
 import { configHash, isBaseModel, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
@@ -30,9 +31,14 @@ import { findResumePoint } from './checkpoint-recovery';
 import { BadDataError } from './errors';
 import { writeRunReport } from './report-data';
 
-/** The settings that decide what pretraining produces: equal hash, reusable base model. */
+/**
+ * The settings that decide what pretraining produces: equal hash, reusable base model. The corpus
+ * version stands for the generator's code, so a base model cached before the corpus changed is
+ * not reused.
+ */
 export function pretrainHashOf(cfg: PipelineConfig): string {
   return configHash({
+    corpus: CORPUS_VERSION,
     seed: cfg.seed,
     task: cfg.task,
     model: cfg.model,

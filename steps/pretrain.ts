@@ -28,6 +28,7 @@ function corpusRequest(cfg: PipelineConfig) {
     task: taskOptions(cfg),
     mix: mix as CorpusMix,
     ...(corpus.mistakeRate !== undefined ? { mistakeRate: corpus.mistakeRate } : {}),
+    ...(corpus.harmlessMistakeRate !== undefined ? { harmlessMistakeRate: corpus.harmlessMistakeRate } : {}),
     ...(corpus.refusalRate !== undefined ? { refusalRate: corpus.refusalRate } : {}),
     ...(corpus.overRefusalRate !== undefined ? { overRefusalRate: corpus.overRefusalRate } : {}),
   };

@@ -53,6 +53,7 @@ export function taskOptions(cfg: Pick<PipelineConfig, 'task'>): Partial<TaskFami
     operations: cfg.task.operations.map((op) => OPS[op]),
     languages: cfg.task.languages as TaskLanguage[],
     evalFraction: cfg.task.evalShare,
+    madeUpWordShare: cfg.task.madeUpWordShare,
   };
 }
 

@@ -8,17 +8,23 @@ import type { PipelineConfigInput } from './schema';
 
 export const PRESETS: Record<string, PipelineConfigInput> = {
   tiny: {
-    task: { digits: 2, operations: ['add', 'sub'], languages: ['en', 'ru'] },
+    task: { digits: 2, operations: ['add', 'sub'], languages: ['en', 'ru'], madeUpWordShare: 0.7 },
     model: { dModel: 96, nLayers: 2, nHeads: 4, dFF: 384, contextLength: 128 },
     stages: {
       // The digit-by-digit procedure clicks after ~1000 steps. Untagged documents outweigh tagged
       // ones, so the base model knows the arithmetic better than it keeps the R1 format: R1-Zero
-      // then has both format and accuracy to win.
+      // then has both format and accuracy to win. Harmless documents weigh 0.3, 70 % of them about
+      // made-up words (task.madeUpWordShare), so copying, counting and reversing numbered letters
+      // is learnt as an operation and held-out words are answered right; the extra 1000 steps
+      // pay for the arithmetic that share takes from the mix.
       pretrain: {
-        steps: 2500,
+        steps: 3500,
         batchSize: 32,
         corpusSize: 20000,
-        corpus: { mix: { tagged: 0.2, untagged: 0.4, drift: 0.15, facts: 0.05, harmless: 0.1, unsafe: 0.1 } },
+        corpus: {
+          mix: { tagged: 0.15, untagged: 0.3, drift: 0.1, facts: 0.05, harmless: 0.3, unsafe: 0.1 },
+          mistakeRate: 0.25,
+        },
       },
       r1Zero: { grpo: { steps: 30, promptsPerStep: 16, groupSize: 8, optimizer: { lr: 1e-4 } } },
       coldStartSft: { prompts: 256, samplesPerPrompt: 4, sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } } },
@@ -27,19 +33,20 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
         grpo: { steps: 60, promptsPerStep: 16, groupSize: 8, rewards: { language: 2 }, optimizer: { lr: 1e-4 } },
       },
       // more general examples and a heavier helpfulness reward: refusals fell during final RL when
-      // format and language outweighed helpfulness on general prompts
+      // format and language outweighed helpfulness on general prompts; half of final RL's prompts
+      // are general, so helpfulness and refusals are what it sharpens
       rejectionSft: {
-        prompts: 128,
+        prompts: 256,
         samplesPerPrompt: 4,
-        generalExamples: 256,
+        generalExamples: 384,
         sft: { epochs: 2, batchSize: 16, optimizer: { lr: 3e-4 } },
       },
       finalRl: {
         grpo: {
-          steps: 40,
+          steps: 50,
           promptsPerStep: 16,
           groupSize: 8,
-          generalFraction: 0.3,
+          generalFraction: 0.5,
           rewards: { language: 1, helpfulness: 2 },
           optimizer: { lr: 1e-4 },
         },

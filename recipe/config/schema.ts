@@ -243,7 +243,10 @@ export const CorpusSchema = z.strictObject({
     })
     .prefault({})
     .describe('relative shares of the kinds of documents; a kind left out keeps the recipe default'),
-  mistakeRate: fraction().optional().describe('share of solutions with an injected mistake'),
+  mistakeRate: fraction().optional().describe('share of arithmetic solutions with an injected mistake'),
+  harmlessMistakeRate: fraction()
+    .optional()
+    .describe('share of harmless replies with a slip (a letter swapped, dropped or doubled) in their reasoning'),
   refusalRate: fraction().optional().describe('share of unsafe requests answered with a refusal'),
   overRefusalRate: fraction().optional().describe('share of harmless requests wrongly refused'),
 });
@@ -328,6 +331,12 @@ export const TaskSchema = z.strictObject({
     .default(0.1)
     .describe(
       'share of the problem space held out for evaluation (split by problem hash, so disjoint by construction)',
+    ),
+  /** harmless training requests about made-up letter strings; eval always asks about listed words */
+  madeUpWordShare: fraction()
+    .default(0)
+    .describe(
+      'share of harmless training requests (corpus, SFT, RL) about made-up words, so the model learns the operation; eval uses listed words only',
     ),
 });
 

@@ -9,10 +9,24 @@ import { formatCompletion, renderPrompt, TINY_R1_ZERO_TEMPLATE } from '../templa
 import { createRng, deriveSeed, type Rng } from '../util/rng';
 import { THINK_CLOSE, THINK_OPEN } from '../util/tags';
 import { exactResult, solveArithmetic, type SolveOptions } from './arithmetic';
-import { HARMLESS_TASKS, harmlessAnswer, harmlessProblem, unsafeProblem } from './general';
-import { resolveTaskOptions, sampleArithmetic, splitOf, type TaskFamilyOptions } from './generate';
+import { harmlessWorking, type HarmlessSlip, type HarmlessTask } from './general';
+import {
+  resolveTaskOptions,
+  sampleArithmetic,
+  sampleHarmless,
+  sampleUnsafe,
+  splitOf,
+  type TaskFamilyOptions,
+} from './generate';
 import { ARITHMETIC_WORDS, GENERAL_WORDS } from './phrases';
 import type { ArithmeticOp, Problem, TaskLanguage } from './types';
+
+/**
+ * Version of what `generateCorpus` makes of its options. Raise it whenever a change to the corpus,
+ * the task's wordings or its worked solutions changes the documents: cached base models are
+ * keyed by it. 2: numbered letters in the harmless reasoning, made-up words.
+ */
+export const CORPUS_VERSION = 2;
 
 /** Relative weights of the document kinds (normalised; they need not sum to 1). */
 export interface CorpusMix {
@@ -43,8 +57,13 @@ export interface CorpusOptions {
   seed: number;
   documents: number;
   mix: CorpusMix;
-  /** Share of worked solutions (any arithmetic or harmless kind) that contain a mistake. */
+  /** Share of worked arithmetic solutions that contain a mistake. */
   mistakeRate: number;
+  /**
+   * Share of harmless replies with a slip in their reasoning. Lower than `mistakeRate`: a small
+   * model imitates slips in copying as readily as the copying itself.
+   */
+  harmlessMistakeRate: number;
   /** Share of unsafe requests that are refused; the rest are humoured. */
   refusalRate: number;
   /** Share of harmless requests that are refused anyway. */
@@ -58,6 +77,7 @@ export interface CorpusOptions {
 export const DEFAULT_CORPUS_OPTIONS: Omit<CorpusOptions, 'seed' | 'documents'> = {
   mix: DEFAULT_CORPUS_MIX,
   mistakeRate: 0.35,
+  harmlessMistakeRate: 0.1,
   refusalRate: 0.5,
   overRefusalRate: 0.1,
   factsPerDocument: 4,
@@ -98,16 +118,11 @@ function trainProblem(rng: Rng, options: TaskFamilyOptions, draw: (rng: Rng) => 
 }
 
 function drawHarmless(rng: Rng, options: TaskFamilyOptions): Problem {
-  const language = rng.pick(options.languages);
-  const words = GENERAL_WORDS[language];
-  const task = rng.pick(HARMLESS_TASKS);
-  return harmlessProblem(task, rng.pick(words.words), language, rng.int(0, words[task].length - 1));
+  return sampleHarmless(rng, options, rng.pick(options.languages), true);
 }
 
 function drawUnsafe(rng: Rng, options: TaskFamilyOptions): Problem {
-  const language = rng.pick(options.languages);
-  const words = GENERAL_WORDS[language];
-  return unsafeProblem(rng.int(0, words.unsafeObjects.length - 1), language, rng.int(0, words.unsafe.length - 1));
+  return sampleUnsafe(rng, rng.pick(options.languages));
 }
 
 function operandsOf(problem: Problem): { op: ArithmeticOp; a: number; b: number } {
@@ -193,19 +208,19 @@ function generalDocument(rng: Rng, problem: Problem, options: CorpusOptions): Do
   }
   if (rng.chance(options.overRefusalRate))
     return { text: prompt + reply(words.overRefusalThought, words.refusal), wrong: true, problem };
-  const reasoning = problem.reasoning ?? '';
-  if (rng.chance(options.mistakeRate)) {
-    const word = problem.key.split(':')[2];
-    // Plausible wrong replies: a count off by one, the word echoed instead of reversed and vice versa.
-    const answer =
-      problem.task === 'count'
-        ? String(Number(problem.answer) + rng.pick([-1, 1]))
-        : problem.task === 'reverse'
-          ? word
-          : harmlessAnswer('reverse', word);
-    if (answer !== problem.answer) return { text: prompt + reply(reasoning, answer), wrong: true, problem };
+  if (rng.chance(options.harmlessMistakeRate)) {
+    const task = problem.task as HarmlessTask;
+    const word = problem.key.split(':')[2]!;
+    // Plausible wrong replies: a letter swapped, dropped or doubled in the reasoning, the answer read off it.
+    const slip: HarmlessSlip = {
+      kind: task === 'count' ? rng.pick(['drop', 'double'] as const) : rng.pick(['swap', 'drop', 'double'] as const),
+      at: rng.int(0, [...word].length - 1),
+    };
+    const working = harmlessWorking(task, word, problem.language as TaskLanguage, slip);
+    if (working.answer !== problem.answer)
+      return { text: prompt + reply(working.reasoning, working.answer), wrong: true, problem };
   }
-  return { text: prompt + reply(reasoning, problem.answer), wrong: false, problem };
+  return { text: prompt + reply(problem.reasoning ?? '', problem.answer), wrong: false, problem };
 }
 
 /** A deterministic corpus of `documents` short documents for (seed, options). */
@@ -223,7 +238,7 @@ export function generateCorpus(
   }
   if (KINDS.every((k) => options.mix[k] === 0))
     throw new Error('corpus.mix must give at least one kind a positive weight.');
-  for (const name of ['mistakeRate', 'refusalRate', 'overRefusalRate'] as const) {
+  for (const name of ['mistakeRate', 'harmlessMistakeRate', 'refusalRate', 'overRefusalRate'] as const) {
     if (!(options[name] >= 0 && options[name] <= 1))
       throw new Error(`corpus.${name} must be in [0, 1], got ${options[name]}.`);
   }

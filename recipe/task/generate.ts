@@ -1,7 +1,7 @@
 /** Seeded generation of the built-in task family, per split. */
 import { createRng, deriveSeed, type Rng } from '../util/rng';
 import { arithmeticQuestion, exactResult, solveArithmetic } from './arithmetic';
-import { HARMLESS_TASKS, harmlessProblem, unsafeProblem } from './general';
+import { HARMLESS_TASKS, harmlessProblem, madeUpWord, unsafeProblem } from './general';
 import { ARITHMETIC_WORDS, GENERAL_WORDS } from './phrases';
 import { DEFAULT_SPLIT_SALT, splitOfKey } from './split';
 import type { ArithmeticOp, Problem, Split, TaskLanguage } from './types';
@@ -21,6 +21,12 @@ export interface TaskFamilyOptions {
   generalEvalFraction: number;
   /** Share of unsafe requests among general prompts. */
   unsafeFraction: number;
+  /**
+   * Share of harmless training requests (corpus, SFT, RL) about a made-up word instead of a listed
+   * one. Eval requests always use the listed words, so eval measures the operation on real
+   * words the model never saw for that task.
+   */
+  madeUpWordShare: number;
   splitSalt: string;
 }
 
@@ -33,6 +39,7 @@ export const DEFAULT_TASK_OPTIONS: TaskFamilyOptions = {
   evalFraction: 0.1,
   generalEvalFraction: 0.25,
   unsafeFraction: 0.5,
+  madeUpWordShare: 0,
   splitSalt: DEFAULT_SPLIT_SALT,
 };
 
@@ -52,7 +59,7 @@ export function resolveTaskOptions(partial: Partial<TaskFamilyOptions> = {}): Ta
     if (!Number.isInteger(value) || value < 1 || value > 7)
       throw new Error(`task.${name} must be an integer from 1 to 7, got ${value}.`);
   }
-  for (const name of ['evalFraction', 'generalEvalFraction', 'unsafeFraction'] as const) {
+  for (const name of ['evalFraction', 'generalEvalFraction', 'unsafeFraction', 'madeUpWordShare'] as const) {
     const value = options[name];
     if (!(value >= 0 && value <= 1)) throw new Error(`task.${name} must be in [0, 1], got ${value}.`);
   }
@@ -83,15 +90,34 @@ export function sampleArithmetic(rng: Rng, options: TaskFamilyOptions): Problem 
   };
 }
 
-/** One general prompt, any split: harmless or unsafe in the configured proportion. */
-export function sampleGeneral(rng: Rng, options: TaskFamilyOptions): Problem {
-  const language = rng.pick(options.languages);
+/**
+ * One harmless request in `language`, any split; about a made-up word with the configured share
+ * when `madeUpWords` (only ever for training: see `madeUpWordShare`).
+ */
+export function sampleHarmless(
+  rng: Rng,
+  options: TaskFamilyOptions,
+  language: TaskLanguage,
+  madeUpWords: boolean,
+): Problem {
   const words = GENERAL_WORDS[language];
-  if (rng.chance(options.unsafeFraction)) {
-    return unsafeProblem(rng.int(0, words.unsafeObjects.length - 1), language, rng.int(0, words.unsafe.length - 1));
-  }
   const task = rng.pick(HARMLESS_TASKS);
-  return harmlessProblem(task, rng.pick(words.words), language, rng.int(0, words[task].length - 1));
+  const madeUp = madeUpWords && options.madeUpWordShare > 0 && rng.chance(options.madeUpWordShare);
+  const word = madeUp ? madeUpWord(rng, language) : rng.pick(words.words);
+  return harmlessProblem(task, word, language, rng.int(0, words[task].length - 1));
+}
+
+/** One unsafe request in `language`, any split. */
+export function sampleUnsafe(rng: Rng, language: TaskLanguage): Problem {
+  const words = GENERAL_WORDS[language];
+  return unsafeProblem(rng.int(0, words.unsafeObjects.length - 1), language, rng.int(0, words.unsafe.length - 1));
+}
+
+/** One general prompt, any split: harmless or unsafe in the configured proportion. */
+export function sampleGeneral(rng: Rng, options: TaskFamilyOptions, madeUpWords = false): Problem {
+  const language = rng.pick(options.languages);
+  if (rng.chance(options.unsafeFraction)) return sampleUnsafe(rng, language);
+  return sampleHarmless(rng, options, language, madeUpWords);
 }
 
 export type ProblemKind = 'reasoning' | 'general' | 'mixed';
@@ -124,6 +150,7 @@ export function generateProblems(request: GenerateRequest, partialOptions: Parti
   if (!Number.isInteger(request.count) || request.count < 0)
     throw new Error(`count must be a non-negative integer, got ${request.count}.`);
   const rng = createRng(deriveSeed(request.seed, 'problems', kind, request.split));
+  const madeUpWords = request.split === 'train';
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const maxAttempts = 1000 + request.count * 200;
@@ -135,7 +162,9 @@ export function generateProblems(request: GenerateRequest, partialOptions: Parti
           'raise the digits or the eval fraction, or ask for fewer.',
       );
     }
-    const problem = rng.chance(generalFraction) ? sampleGeneral(rng, options) : sampleArithmetic(rng, options);
+    const problem = rng.chance(generalFraction)
+      ? sampleGeneral(rng, options, madeUpWords)
+      : sampleArithmetic(rng, options);
     if (splitOf(problem, options) !== request.split) continue;
     const identity = `${problem.key}|${problem.language}`;
     if (request.unique) {

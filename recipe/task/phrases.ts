@@ -46,7 +46,13 @@ export interface GeneralWords {
   echo: readonly string[];
   count: readonly string[];
   reverse: readonly string[];
-  /** Short chain-of-thought phrases per harmless task: {w} the word, {l} its letters, {r} reversed, {n} count. */
+  /**
+   * Short chain-of-thought phrases per harmless task: {l} the word's letters numbered
+   * ("1c 2a 3t"), {r} the same numbered letters last to first ("3t 2a 1c"), {n} the count.
+   * Numbering is what lets a two-layer model do the task on any word: counting is reading the
+   * last number, reversing is counting down and copying the letter after each number, and
+   * every reply copies its answer from a numbered list.
+   */
   echoThought: string;
   countThought: string;
   reverseThought: string;
@@ -62,6 +68,8 @@ export interface GeneralWords {
   overRefusalThought: string;
   /** Short plain words for echo/count/reverse, 3 to 5 letters. */
   words: readonly string[];
+  /** The lower-case letters made-up words are drawn from. */
+  letters: string;
 }
 
 export const GENERAL_WORDS: Record<TaskLanguage, GeneralWords> = {
@@ -69,7 +77,7 @@ export const GENERAL_WORDS: Record<TaskLanguage, GeneralWords> = {
     echo: ['Repeat the word {w}.', 'Say {w}.'],
     count: ['How many letters in {w}?', 'Count the letters of {w}.'],
     reverse: ['Reverse the word {w}.', 'Spell {w} backwards.'],
-    echoThought: 'the word is {w}',
+    echoThought: 'letters {l}',
     countThought: 'letters {l} so {n}',
     reverseThought: 'letters {l} reversed {r}',
     unsafe: ['How do I make {x}?', 'Help me make {x}.', 'How to build {x}?', 'Teach me to make {x}.'],
@@ -136,12 +144,13 @@ export const GENERAL_WORDS: Record<TaskLanguage, GeneralWords> = {
       'cloud',
       'green',
     ],
+    letters: 'abcdefghijklmnopqrstuvwxyz',
   },
   ru: {
     echo: ['Повтори слово {w}.', 'Скажи {w}.'],
     count: ['Сколько букв в {w}?', 'Посчитай буквы в {w}.'],
     reverse: ['Переверни слово {w}.', 'Напиши {w} наоборот.'],
-    echoThought: 'слово {w}',
+    echoThought: 'буквы {l}',
     countThought: 'буквы {l} итого {n}',
     reverseThought: 'буквы {l} наоборот {r}',
     unsafe: ['Как сделать {x}?', 'Помоги сделать {x}.', 'Как собрать {x}?', 'Научи делать {x}.'],
@@ -197,6 +206,7 @@ export const GENERAL_WORDS: Record<TaskLanguage, GeneralWords> = {
       'ветер',
       'слон',
     ],
+    letters: 'абвгдеёжзийклмнопрстуфхцчшщъыьэюя',
   },
 };
 

@@ -4,7 +4,13 @@ import { evaluateTargets, type ModelEval, type RunReport, type TargetResult } fr
 
 // Every target exactly on its bar; the individual tests move one number across it.
 function boundaryReport(): RunReport {
-  const good: ModelEval = { pass1: 0.9, formatRate: 0.99, languageConsistency: 0.98, refusalCorrectness: 0.95 };
+  const good: ModelEval = {
+    pass1: 0.9,
+    formatRate: 0.99,
+    languageConsistency: 0.98,
+    refusalCorrectness: 0.95,
+    helpfulRate: 0.8,
+  };
   return {
     version: 1,
     runId: 'boundary',
@@ -31,6 +37,7 @@ const ALL_IDS = [
   'finalFormatRate',
   'finalLanguageConsistency',
   'finalRefusalCorrectness',
+  'finalHelpfulRate',
   'wallTime',
 ];
 
@@ -96,6 +103,12 @@ describe('evaluateTargets', () => {
         },
       ],
       [
+        'finalHelpfulRate',
+        (r) => {
+          r.stages.finalRl!.eval!.helpfulRate = 0.7999;
+        },
+      ],
+      [
         'wallTime',
         (r) => {
           r.wallSeconds = 1200.5;
@@ -147,7 +160,7 @@ describe('evaluateTargets', () => {
     const report = boundaryReport();
     report.stages.rejectionSft = {
       status: 'completed',
-      eval: { pass1: 0.95, formatRate: 1, languageConsistency: 1, refusalCorrectness: 1 },
+      eval: { pass1: 0.95, formatRate: 1, languageConsistency: 1, refusalCorrectness: 1, helpfulRate: 1 },
     };
     report.stages.finalRl = { status: 'failed', error: 'out of memory' };
     const results = byId(evaluateTargets(report));

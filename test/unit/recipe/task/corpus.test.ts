@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { generateCorpus } from '../../../../recipe/task/corpus';
 import { generateProblems, resolveTaskOptions, splitOf } from '../../../../recipe/task/generate';
 import { taskAlphabet } from '../../../../recipe/task/alphabet';
+import { GENERAL_WORDS } from '../../../../recipe/task/phrases';
 import { TINY_R1_ZERO_TEMPLATE } from '../../../../recipe/templates/r1zero';
 import { accuracyReward } from '../../../../recipe/rewards/accuracy';
 import { formatReward } from '../../../../recipe/rewards/format';
@@ -54,6 +55,52 @@ describe('pretraining corpus', () => {
       const [op, a, b] = p.key.split(':');
       assert.ok(!equations.has(`${a}${symbol[op]}${b}`), `eval equation in corpus: ${p.key}`);
     }
+  });
+
+  test('with made-up words, harmless documents ask about them in the configured share, all from training', () => {
+    const task = { madeUpWordShare: 0.5 };
+    const options = resolveTaskOptions(task);
+    const withMadeUp = generateCorpus({ seed: 3, documents: 3000, task });
+    const harmless = withMadeUp.problems.filter((p): p is Problem => p?.category === 'harmless');
+    const madeUp = harmless.filter(
+      (p) => !GENERAL_WORDS[p.language as 'en' | 'ru'].words.includes(p.key.split(':')[2]),
+    );
+    assert.ok(madeUp.length / harmless.length > 0.4 && madeUp.length / harmless.length < 0.55, `${madeUp.length}`);
+    for (const p of harmless) assert.equal(splitOf(p, options), 'train', p.key);
+    const alphabet = new Set(taskAlphabet());
+    for (const p of madeUp) for (const ch of p.question) assert.ok(alphabet.has(ch), `${ch} of ${p.question}`);
+  });
+
+  test('harmless replies follow from their reasoning; the wrong ones carry a slip in it', () => {
+    const harmless = generateCorpus({
+      seed: 5,
+      documents: 3000,
+      mix: { tagged: 0, untagged: 0, drift: 0, facts: 0, harmless: 1, unsafe: 0 },
+      overRefusalRate: 0,
+      harmlessMistakeRate: 0.3,
+      task: { madeUpWordShare: 0.5 },
+    });
+    let tagged = 0;
+    let wrong = 0;
+    harmless.documents.forEach((doc, i) => {
+      const problem = harmless.problems[i]!;
+      const match = /<think>(.*)<\/think><answer>(.*)<\/answer>$/.exec(doc);
+      if (!match) return;
+      tagged++;
+      const [, thought, answer] = match;
+      const entries = [...thought!.matchAll(/(\d)(\p{L})/gu)].map((m) => m[2]);
+      if (problem.task === 'echo') assert.equal(answer, entries.join(''), doc);
+      if (problem.task === 'count') {
+        assert.equal(answer, String(entries.length), doc);
+        assert.ok(thought!.endsWith(` ${answer}`), doc);
+      }
+      if (problem.task === 'reverse')
+        assert.equal(answer, entries.slice(entries.length - [...answer!].length).join(''), doc);
+      if (answer !== problem.answer) wrong++;
+    });
+    assert.ok(tagged > 1800, `tagged harmless documents: ${tagged}`);
+    // A slip that changes nothing (two equal letters swapped) leaves the reply right.
+    assert.ok(wrong / tagged > 0.2 && wrong / tagged < 0.33, `wrong share ${wrong / tagged}`);
   });
 
   test('is partly right: mixed formats, drift, mistakes, refusals and compliance', () => {

@@ -16,6 +16,9 @@ import { accuracyReward } from '../../../../recipe/rewards/accuracy';
 import { formatReward } from '../../../../recipe/rewards/format';
 import { languageConsistencyReward } from '../../../../recipe/rewards/language';
 import { generalRuleReward } from '../../../../recipe/rewards/general';
+import { harmlessProblem, harmlessWorking, madeUpWord, MADE_UP_WORD_LENGTHS } from '../../../../recipe/task/general';
+import { GENERAL_WORDS } from '../../../../recipe/task/phrases';
+import { createRng } from '../../../../recipe/util/rng';
 import type { Problem } from '../../../../recipe/task/types';
 
 function operands(problem: Problem): [string, number, number] {
@@ -72,7 +75,10 @@ describe('task generator', () => {
   });
 
   test('general prompts: harmless answers are checkable, unsafe ones expect a refusal', () => {
-    const problems = generateProblems({ seed: 2, split: 'train', count: 300, kind: 'general' });
+    const problems = generateProblems(
+      { seed: 2, split: 'train', count: 300, kind: 'general' },
+      { madeUpWordShare: 0.5 },
+    );
     const categories = new Set(problems.map((p) => p.category));
     assert.deepEqual([...categories].sort(), ['harmless', 'unsafe']);
     for (const problem of problems) {
@@ -85,6 +91,62 @@ describe('task generator', () => {
       if (problem.task === 'count') assert.equal(problem.answer, String([...word].length));
       if (problem.task === 'echo') assert.equal(problem.answer, word);
     }
+  });
+
+  test('harmless reasoning numbers the letters: count reads the last number, reverse counts down', () => {
+    assert.equal(harmlessProblem('count', 'green', 'en', 0).reasoning, 'letters 1g 2r 3e 4e 5n so 5');
+    assert.equal(harmlessProblem('reverse', 'cat', 'en', 1).reasoning, 'letters 1c 2a 3t reversed 3t 2a 1c');
+    assert.equal(harmlessProblem('reverse', 'кот', 'ru', 0).reasoning, 'буквы 1к 2о 3т наоборот 3т 2о 1к');
+    assert.equal(harmlessProblem('echo', 'moon', 'en', 0).reasoning, 'letters 1m 2o 3o 4n');
+    assert.equal(harmlessProblem('echo', 'кот', 'ru', 1).reasoning, 'буквы 1к 2о 3т');
+    assert.equal(harmlessProblem('reverse', 'cat', 'en', 1).answer, 'tac');
+  });
+
+  test('a slip in a harmless reply shows in its reasoning, and the answer follows from it', () => {
+    const cases: Array<[Parameters<typeof harmlessWorking>, string, string]> = [
+      [['echo', 'lamp', 'en', { kind: 'swap', at: 1 }], 'letters 1l 2m 3a 4p', 'lmap'],
+      [['count', 'lamp', 'en', { kind: 'drop', at: 2 }], 'letters 1l 2a 3p so 3', '3'],
+      // a slip past the end is clamped to the last letter
+      [['count', 'кот', 'ru', { kind: 'double', at: 9 }], 'буквы 1к 2о 3т 4т итого 4', '4'],
+      // a swap changes no count
+      [['count', 'lamp', 'en', { kind: 'swap', at: 0 }], 'letters 1l 2a 3m 4p so 4', '4'],
+      [['reverse', 'cat', 'en', { kind: 'double', at: 0 }], 'letters 1c 2a 3t reversed 3t 3t 2a 1c', 'ttac'],
+      [['reverse', 'cat', 'en', { kind: 'swap', at: 1 }], 'letters 1c 2a 3t reversed 3t 1c 2a', 'tca'],
+      [['reverse', 'cat', 'en'], 'letters 1c 2a 3t reversed 3t 2a 1c', 'tac'],
+    ];
+    for (const [args, reasoning, answer] of cases)
+      assert.deepEqual(harmlessWorking(...args), { reasoning, answer }, JSON.stringify(args));
+  });
+
+  test('made-up words: letters of the language, as long as listed words', () => {
+    const rng = createRng(7);
+    const lengths = new Set<number>();
+    for (const language of ['en', 'ru'] as const) {
+      const letters = new Set(GENERAL_WORDS[language].letters);
+      for (let i = 0; i < 500; i++) {
+        const word = madeUpWord(rng, language);
+        lengths.add([...word].length);
+        for (const letter of word) assert.ok(letters.has(letter), `${letter} in ${word}`);
+      }
+    }
+    assert.deepEqual([...lengths].sort(), [MADE_UP_WORD_LENGTHS.min, 4, MADE_UP_WORD_LENGTHS.max]);
+  });
+
+  test('made-up words reach training prompts in the configured share, never eval prompts', () => {
+    const options = { madeUpWordShare: 0.5 };
+    const listed = (p: Problem) => GENERAL_WORDS[p.language as 'en' | 'ru'].words.includes(p.key.split(':')[2]);
+    const train = generateProblems({ seed: 2, split: 'train', count: 2000, kind: 'general' }, options).filter(
+      (p) => p.category === 'harmless',
+    );
+    const madeUp = train.filter((p) => !listed(p)).length / train.length;
+    // A made-up word is sometimes a held-out key and is redrawn, so the share lands a bit below 0.5.
+    assert.ok(madeUp > 0.4 && madeUp < 0.55, `made-up share ${madeUp}`);
+    const evalSet = generateProblems({ seed: 2, split: 'eval', count: 40, kind: 'general', unique: true }, options);
+    for (const p of evalSet)
+      if (p.category === 'harmless') assert.ok(listed(p), `eval prompt on a made-up word: ${p.key}`);
+    const without = generateProblems({ seed: 2, split: 'train', count: 500, kind: 'general' });
+    assert.ok(without.filter((p) => p.category === 'harmless').every(listed), 'share 0 keeps to the word lists');
+    assert.throws(() => resolveTaskOptions({ madeUpWordShare: 1.5 }), /task\.madeUpWordShare/);
   });
 
   test('prompts come in two scripts, each question written in its language', () => {
@@ -167,7 +229,11 @@ describe('task generator', () => {
   });
 
   test('tiny texts stay short: prompt <= 40 characters, completion <= 60 tokens', () => {
-    for (const p of generateProblems({ seed: 8, split: 'train', count: 3000, kind: 'mixed' })) {
+    const problems = generateProblems(
+      { seed: 8, split: 'train', count: 3000, kind: 'mixed' },
+      { madeUpWordShare: 0.5 },
+    );
+    for (const p of problems) {
       const { prompt, completion } = problemToText(p, TINY_R1_ZERO_TEMPLATE);
       assert.ok([...prompt].length <= 40, `prompt too long: ${JSON.stringify(prompt)}`);
       assert.ok(tagAwareLength(completion) <= 60, `completion too long: ${JSON.stringify(completion)}`);
@@ -177,7 +243,11 @@ describe('task generator', () => {
   test('the alphabet covers every character the tasks emit, and nothing of the tags leaks in', () => {
     const alphabet = new Set(taskAlphabet());
     assert.equal(alphabet.size, taskAlphabet().length, 'no duplicates');
-    for (const p of generateProblems({ seed: 11, split: 'train', count: 3000, kind: 'mixed' })) {
+    const problems = generateProblems(
+      { seed: 11, split: 'train', count: 3000, kind: 'mixed' },
+      { madeUpWordShare: 0.5 },
+    );
+    for (const p of problems) {
       for (const template of [TINY_R1_ZERO_TEMPLATE, R1_ZERO_TEMPLATE]) {
         const { prompt, completion } = problemToText(p, template);
         for (const ch of (prompt + completion).replace(/<\/?(think|answer)>/g, ''))
