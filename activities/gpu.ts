@@ -103,6 +103,9 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
           heartbeat.stop();
         }
       }
+      // the run's datasets are first read by this stage's evaluation: reading them now makes a bad
+      // line fail the stage before pretraining, not after it
+      await datasetPools(deps, cfg);
       const ref = await trainInChunks({
         deps,
         runId: input.runId,

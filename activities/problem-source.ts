@@ -51,6 +51,10 @@ function splitByHash(problems: Problem[], share: number, uri: string): DatasetSp
   };
   if (split.train.length === 0)
     throw new BadDataError(`dataset ${uri}: no problem is left for training after holding out evalShare ${share}`);
+  if (split.eval.length === 0)
+    throw new BadDataError(
+      `dataset ${uri}: evalShare ${share} holds out none of its ${problems.length} problems for evaluation; add problems, raise evalShare or give an evalUri`,
+    );
   return split;
 }
 

@@ -51,19 +51,28 @@ export const ONLY_TWO_STAGES = {
 };
 
 /**
- * Writes a reasoning dataset whose third line is not JSON and returns its URI: with
- * `onBadLine: 'fail'` the first RL stage cannot read it, with `'skip'` it can.
+ * Writes a reasoning dataset whose third line is not JSON, and a clean held-out file beside it, and
+ * returns both as `data.reasoning` fields: with `onBadLine: 'fail'` the first stage that reads
+ * them (pretraining, for its evaluation) cannot, with `'skip'` it can.
  */
-export async function putDatasetWithBadLine(store: ArtifactStore, name: string): Promise<string> {
-  const problems = generateProblems(
-    { seed: 5, split: 'train', count: 6, kind: 'reasoning' },
-    { digits: 1, operations: ['add'] },
-  );
-  const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
-  lines.splice(2, 0, '{not json');
-  const key = `datasets/${name}.jsonl`;
-  await store.putBytes(key, `${lines.join('\n')}\n`);
-  return store.uri(key);
+export async function putDatasetWithBadLine(
+  store: ArtifactStore,
+  name: string,
+): Promise<{ uri: string; evalUri: string }> {
+  const write = async (key: string, split: 'train' | 'eval', badLine: boolean) => {
+    const problems = generateProblems(
+      { seed: 5, split, count: 6, kind: 'reasoning' },
+      { digits: 1, operations: ['add'] },
+    );
+    const lines = problems.map((p) => JSON.stringify({ question: p.question, answer: p.answer, language: p.language }));
+    if (badLine) lines.splice(2, 0, '{not json');
+    await store.putBytes(key, `${lines.join('\n')}\n`);
+    return store.uri(key);
+  };
+  return {
+    uri: await write(`datasets/${name}.jsonl`, 'train', true),
+    evalUri: await write(`datasets/${name}-eval.jsonl`, 'eval', false),
+  };
 }
 
 /** Starts a run as the CLI does (with its static summary and details). */

@@ -67,7 +67,7 @@ test('run --follow, status and list', { timeout: 300_000 }, async () => {
   assert.match(list.out, new RegExp(runId));
   const bad = await r1flow('run', '--preset', 'nope');
   assert.notEqual(bad.code, 0);
-  assert.match(bad.out, /"nope" is not a preset \(known: tiny, micro\)/);
+  assert.match(bad.out, /"nope" is not a preset \(known: tiny, smollm2, micro\)/);
 });
 
 test(

@@ -26,13 +26,14 @@ test(
       preset: 'micro',
       ...FAST_FAILURE,
       ...ONLY_TWO_STAGES,
-      data: { reasoning: { uri: dataset, onBadLine: 'fail' } },
+      data: { reasoning: { ...dataset, onBadLine: 'fail' } },
     });
 
+    // the first reader of data.reasoning is pretraining's held-out evaluation of the base model
     const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
-    assert.equal(waiting.waiting?.stage, 'r1Zero');
+    assert.equal(waiting.waiting?.stage, 'pretrain');
     assert.match(waiting.waiting!.error, /line 3/);
-    assert.equal(waiting.stages.find((s) => s.stage === 'pretrain')?.status, 'done');
+    assert.equal(waiting.stages.find((s) => s.stage === 'r1Zero')?.status, 'pending');
 
     // the validator's message comes back as the cause of the update failure
     const refusedWith = (pattern: RegExp) => (err: unknown) =>
@@ -51,11 +52,12 @@ test(
     const message = await handle.executeUpdate(resumeUpdate, {
       args: [{ patch: { data: { reasoning: { onBadLine: 'skip' } } } }],
     });
-    assert.match(String(message), /resuming stage r1Zero/);
+    assert.match(String(message), /resuming stage pretrain/);
     const result = await handle.result();
     assert.equal(result.stages.r1Zero?.checkpoint.step, 3);
     const done = await handle.query(progressQuery);
     assert.equal(done.status, 'done');
+    assert.equal(done.stages.find((s) => s.stage === 'pretrain')?.status, 'done');
     assert.equal(done.stages.find((s) => s.stage === 'coldStartSft')?.status, 'skipped');
   },
 );
@@ -120,6 +122,15 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
     for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${runId}'` })) names.push(w.status.name);
     return names.sort();
   };
+  /** The workflow's runs once at least `count` of them continued as new (the server records it as the update returns). */
+  const afterContinuedAsNew = async (runId: string, count: number) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const runs = await statuses(runId);
+      if (runs.filter((s) => s === 'CONTINUED_AS_NEW').length >= count || Date.now() > deadline) return runs;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   // a history budget this small makes the pipeline continue as new after every stage and resume
   const tiny = { preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES, workflow: { pipelineHistoryEvents: 10 } };
   const resumed = newRunId('can-resume');
@@ -128,10 +139,17 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
     ...tiny,
     data: { reasoning: { uri: ctx.store.uri(missing) } },
   });
+  // pretraining's evaluation reads the dataset, so the run waits at once; a resume while the
+  // dataset is still missing makes the pipeline continue as new and wait again in its new run
+  await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
+  await handle.executeUpdate(resumeUpdate, { args: [{}] });
+  assert.ok(
+    (await afterContinuedAsNew(resumed, 1)).includes('CONTINUED_AS_NEW'),
+    'the pipeline continued as new after the resume',
+  );
   const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
-  assert.equal(waiting.waiting?.stage, 'r1Zero');
-  assert.ok((await statuses(resumed)).includes('CONTINUED_AS_NEW'), 'the pipeline continued as new after pretraining');
-  assert.equal(waiting.stages[0]!.status, 'done', 'the new run carries the finished stage');
+  assert.equal(waiting.waiting?.stage, 'pretrain');
+  assert.match(waiting.waiting!.error, new RegExp(`object ${missing} not found`));
   const problems = generateProblems(
     { seed: 6, split: 'train', count: 6, kind: 'reasoning' },
     { digits: 1, operations: ['add'] },
@@ -143,9 +161,12 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
   await handle.executeUpdate(resumeUpdate, { args: [{}] });
   const result = await handle.result();
   assert.equal(result.stages.r1Zero?.checkpoint.step, 3);
-  assert.equal(`${result.stages.pretrain?.checkpoint.uri}`, waiting.stages[0]!.checkpointUri, 'pretraining not redone');
+  assert.equal(result.stages.pretrain?.checkpoint.step, 20);
   const runs = await statuses(resumed);
-  assert.ok(runs.filter((s) => s === 'CONTINUED_AS_NEW').length >= 2, `continued as new after the resume too: ${runs}`);
+  assert.ok(
+    runs.filter((s) => s === 'CONTINUED_AS_NEW').length >= 3,
+    `continued as new after each resume and after pretraining: ${runs}`,
+  );
   assert.equal((await handle.query(progressQuery)).status, 'done');
 
   const aborted = newRunId('can-abort');
@@ -154,7 +175,9 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
     data: { reasoning: { uri: ctx.store.uri(`datasets/${aborted}-missing.jsonl`) } },
   });
   await waitForProgress(second, (p) => p.status === 'waiting-for-resume');
-  assert.ok((await statuses(aborted)).includes('CONTINUED_AS_NEW'));
+  await second.executeUpdate(resumeUpdate, { args: [{}] });
+  assert.ok((await afterContinuedAsNew(aborted, 1)).includes('CONTINUED_AS_NEW'));
+  await waitForProgress(second, (p) => p.status === 'waiting-for-resume');
   await second.executeUpdate(abortUpdate, { args: ['abort after continue-as-new'] });
   await assert.rejects(second.result(), (err: unknown) =>
     /aborted: abort after continue-as-new/.test(String((err as { cause?: Error }).cause?.message)),

@@ -30,13 +30,13 @@ test(
       preset: 'micro',
       ...FAST_FAILURE,
       ...ONLY_TWO_STAGES,
-      data: { reasoning: { uri: dataset, onBadLine: 'fail' } },
+      data: { reasoning: { ...dataset, onBadLine: 'fail' } },
     });
     await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
 
     // the list finds the waiting run by its stage
     await page.goto(
-      `${uiNamespaceUrl()}/workflows?query=${encodeURIComponent(`${STAGE_KEY.name} = "r1Zero:waiting"`)}`,
+      `${uiNamespaceUrl()}/workflows?query=${encodeURIComponent(`${STAGE_KEY.name} = "pretrain:waiting"`)}`,
     );
     await page.getByRole('link', { name: runId, exact: true }).waitFor();
 
@@ -76,7 +76,7 @@ test(
     for await (const w of ctx.client.workflow.list({ query: `WorkflowId = "${runId}/r1Zero"` }))
       runsOfStage.push({ runId: w.runId, start: w.startTime.getTime() });
     runsOfStage.sort((a, b) => a.start - b.start);
-    assert.ok(runsOfStage.length >= 2, 'r1Zero ran, failed, ran again and continued as new');
+    assert.ok(runsOfStage.length >= 2, 'r1Zero continued as new after its first iterations');
     await page.goto(`${workflowPageUrl(`${runId}/r1Zero`)}/${runsOfStage[0]!.runId}/user-metadata`);
     await markdownFrame(page, `r1Zero of run ${runId} · steps 1–3 of 3`);
     await page.goto(`${workflowPageUrl(`${runId}/r1Zero`)}/${runsOfStage.at(-1)!.runId}/user-metadata`);
