@@ -71,12 +71,14 @@ export const PRESETS: Record<string, PipelineConfigInput> = {
         },
       },
       // curated worked solutions make sure the cold-start set is not empty when R1-Zero rarely succeeds
+      // (on this model it never does: no sample has the format, so R1-Zero's rewards are all 0).
+      // 4 epochs at 1e-4 teach the format: measured 91.7 % after cold start; 1 epoch at 1e-5 left 0 %.
       coldStartSft: {
         prompts: 8,
         samplesPerPrompt: 2,
         referenceExamples: 12,
         sampling: { maxNewTokens: 40 },
-        sft: { epochs: 1, batchSize: 4, optimizer: { lr: 1e-5, warmupSteps: 0 } },
+        sft: { epochs: 4, batchSize: 4, optimizer: { lr: 1e-4, warmupSteps: 0 } },
       },
       reasoningRl: {
         grpo: {
