@@ -3,7 +3,7 @@
 //   tiny  — the built-in demo: the whole recipe on 2 CPU cores in minutes, and it visibly learns.
 //   micro — the smallest run that still passes through every stage; used by the tests.
 //   smollm2 — the whole recipe on the real SmolLM2-135M-Instruct (installed on demand), on 2 CPU
-//             cores in about half an hour: few steps, short completions, the built-in arithmetic.
+//             cores in about 20 minutes: few steps, short completions, the built-in arithmetic.
 import type { PipelineConfigInput } from './schema';
 
 export const PRESETS: Record<string, PipelineConfigInput> = {
