@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { abortUpdate, progressQuery, resumeUpdate } from '../../contracts/messages';
+import { waitFor } from '../../infra/processes';
 import { generateProblems } from '../../recipe/task/generate';
 import {
   FAST_FAILURE,
@@ -122,15 +123,14 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
     for await (const w of ctx.client.workflow.list({ query: `WorkflowId = '${runId}'` })) names.push(w.status.name);
     return names.sort();
   };
-  /** The workflow's runs once at least `count` of them continued as new (the server records it as the update returns). */
-  const afterContinuedAsNew = async (runId: string, count: number) => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const runs = await statuses(runId);
-      if (runs.filter((s) => s === 'CONTINUED_AS_NEW').length >= count || Date.now() > deadline) return runs;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  /** Waits until the workflow has continued as new (the server records it as the update returns). */
+  const continuedAsNew = (runId: string) =>
+    waitFor(
+      `a continue-as-new of ${runId}`,
+      async () => (await statuses(runId)).includes('CONTINUED_AS_NEW'),
+      30_000,
+      () => 'the pipeline should continue as new after a resume once its history budget is spent',
+    ).catch(() => undefined);
   // a history budget this small makes the pipeline continue as new after every stage and resume
   const tiny = { preset: 'micro', ...FAST_FAILURE, ...ONLY_TWO_STAGES, workflow: { pipelineHistoryEvents: 10 } };
   const resumed = newRunId('can-resume');
@@ -143,10 +143,8 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
   // dataset is still missing makes the pipeline continue as new and wait again in its new run
   await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
   await handle.executeUpdate(resumeUpdate, { args: [{}] });
-  assert.ok(
-    (await afterContinuedAsNew(resumed, 1)).includes('CONTINUED_AS_NEW'),
-    'the pipeline continued as new after the resume',
-  );
+  await continuedAsNew(resumed);
+  assert.ok((await statuses(resumed)).includes('CONTINUED_AS_NEW'), 'the pipeline continued as new after the resume');
   const waiting = await waitForProgress(handle, (p) => p.status === 'waiting-for-resume');
   assert.equal(waiting.waiting?.stage, 'pretrain');
   assert.match(waiting.waiting!.error, new RegExp(`object ${missing} not found`));
@@ -176,7 +174,8 @@ test('resume and abort reach the pipeline after it continued as new', { timeout:
   });
   await waitForProgress(second, (p) => p.status === 'waiting-for-resume');
   await second.executeUpdate(resumeUpdate, { args: [{}] });
-  assert.ok((await afterContinuedAsNew(aborted, 1)).includes('CONTINUED_AS_NEW'));
+  await continuedAsNew(aborted);
+  assert.ok((await statuses(aborted)).includes('CONTINUED_AS_NEW'));
   await waitForProgress(second, (p) => p.status === 'waiting-for-resume');
   await second.executeUpdate(abortUpdate, { args: ['abort after continue-as-new'] });
   await assert.rejects(second.result(), (err: unknown) =>
