@@ -1,5 +1,7 @@
 // Rollout throughput of the sampler: the whole rollout as one ONNX Loop run vs. one run per token.
-// Prints JSON. Usage: node --import tsx bench/engine-rollout.ts [--batch 32] [--new 64] [--repeats 3]
+// Prints JSON. Usage: node --import tsx bench/engine-rollout.ts [--batch 32] [--new 64] [--repeats 3] [--top-p 0.95] [--models tiny,1M,vocab49k]
+// The models: the tiny preset's size, a 1M GPT, and a small GPT with SmolLM2's vocabulary (49152),
+// where the LM head and the sampling over the vocabulary dominate.
 import { countParams, gptConfig, initParams, type GptConfig } from '../engine/model';
 import { RolloutSampler, deriveSampleSeed, gptDecoder, type RolloutPath } from '../engine/sampler';
 
@@ -11,10 +13,15 @@ function flag(name: string, fallback: number): number {
 const batch = flag('batch', 32);
 const maxNewTokens = flag('new', 64);
 const repeats = flag('repeats', 3);
+const topP = flag('top-p', 0.95);
 
 const models: Array<{ name: string; cfg: GptConfig }> = [
   { name: 'tiny', cfg: gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 128 }) },
   { name: '1M', cfg: gptConfig({ vocabSize: 512, dModel: 256, nLayers: 1, nHeads: 4, dFF: 1024, contextLength: 128 }) },
+  {
+    name: 'vocab49k',
+    cfg: gptConfig({ vocabSize: 49152, dModel: 128, nLayers: 2, nHeads: 4, dFF: 512, contextLength: 128 }),
+  },
 ];
 
 async function measure(sampler: RolloutSampler, path: RolloutPath, vocab: number) {
@@ -26,7 +33,7 @@ async function measure(sampler: RolloutSampler, path: RolloutPath, vocab: number
   const seeds = prompts.map((_, b) =>
     deriveSampleSeed({ runSeed: 1, stage: 'bench', step: 0, promptIndex: b, sampleIndex: 0 }),
   );
-  const options = { maxNewTokens, temperature: 1, topP: 0.95, stopTokens: [], padToken: 0 };
+  const options = { maxNewTokens, temperature: 1, topP, stopTokens: [], padToken: 0 };
   const warmStart = performance.now();
   await sampler.sample({ prompts, seeds }, options, path); // compiles the session
   const firstRunSeconds = (performance.now() - warmStart) / 1000;
@@ -50,7 +57,8 @@ async function measure(sampler: RolloutSampler, path: RolloutPath, vocab: number
 
 async function main(): Promise<void> {
   const results = [];
-  for (const { name, cfg } of models) {
+  const only = process.argv.includes('--models') ? process.argv[process.argv.indexOf('--models') + 1].split(',') : null;
+  for (const { name, cfg } of models.filter((m) => !only || only.includes(m.name))) {
     const sampler = RolloutSampler.create(gptDecoder(cfg), initParams(cfg, 1));
     const loop = await measure(sampler, 'loop', cfg.vocabSize);
     const step = await measure(sampler, 'step', cfg.vocabSize);
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
       loopSpeedup: Number((loop.tokensPerSecond / step.tokensPerSecond).toFixed(2)),
     });
   }
-  console.log(JSON.stringify({ bench: 'engine-rollout', repeats, results }, null, 2));
+  console.log(JSON.stringify({ bench: 'engine-rollout', repeats, topP, results }, null, 2));
 }
 
 main().catch((error) => {

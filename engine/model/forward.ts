@@ -35,10 +35,15 @@ export interface ForwardOptions {
    * `positions` [batch, seq] and `keyMask`. The GPT ignores it.
    */
   fused?: boolean;
+  /**
+   * Logits of the last position only ([batch, 1, vocab]): a rollout's prefill samples from the
+   * last prompt token alone, and the LM head over every prompt position would cost seq times more.
+   */
+  lastPositionOnly?: boolean;
 }
 
 export interface ForwardResult {
-  /** [batch, seq, vocab] */
+  /** [batch, seq, vocab], or [batch, 1, vocab] with lastPositionOnly */
   logits: Value;
   /** The same logits as [batch*seq, vocab] (what the loss heads use, no reshape needed). */
   logits2d: Value;
@@ -98,6 +103,30 @@ export function attentionMask(g: GraphBuilder, tokens: Value, opts: ForwardOptio
   return { tokShape, qSlots, maskBias };
 }
 
+/**
+ * The final norm and the LM head over the residual stream x [B*T, D]: logits of every position,
+ * or of the last one only. Both are per row, so the last row's logits are those of the full head.
+ */
+export function emitLmHead(
+  g: GraphBuilder,
+  x: Value,
+  head: Value,
+  finalNorm: (x: Value) => Value,
+  dims: { tokShape: Value; B: number | string; T: number | string; D: number; V: number },
+  lastPositionOnly: boolean | undefined,
+): { logits: Value; logits2d: Value } {
+  const { tokShape, B, T, D, V } = dims;
+  if (lastPositionOnly) {
+    const x3 = g.reshapeTo(x, g.concat([tokShape, g.constant([D], 'int64')], 0), [B, T, D]);
+    const last = g.reshape(g.slice(x3, [-1], [Number.MAX_SAFE_INTEGER], [1], [B, 1, D]), [-1, D], [B, D]);
+    const logits2d = g.gemm(finalNorm(last), head, null, { transB: true }); // [B, V]
+    return { logits: g.unsqueeze(logits2d, [1]), logits2d };
+  }
+  const logits2d = g.gemm(finalNorm(x), head, null, { transB: true }); // [B*T, V]
+  const logits = g.reshapeTo(logits2d, g.concat([tokShape, g.constant([V], 'int64')], 0), [B, T, V]);
+  return { logits, logits2d };
+}
+
 export function gptForward(
   g: GraphBuilder,
   cfg: GptConfig,
@@ -154,10 +183,9 @@ export function gptForward(
         return g.add(x1, g.gemm(f, w[p + 'mlp.proj.weight'], w[p + 'mlp.proj.bias']));
       });
     }
-    const hf = g.layerNorm(x, w['ln_f.weight'], w['ln_f.bias'], cfg.layerNormEps);
     const head = cfg.tiedEmbeddings ? w.wte : w['lm_head.weight'];
-    const logits2d = g.gemm(hf, head, null, { transB: true }); // [B*T, V]
-    const logits = g.reshapeTo(logits2d, g.concat([tokShape, g.constant([V], 'int64')], 0), [B, T, V]);
-    return { logits, logits2d, present };
+    const finalNorm = (h: Value) => g.layerNorm(h, w['ln_f.weight'], w['ln_f.bias'], cfg.layerNormEps);
+    const lm = emitLmHead(g, x, head, finalNorm, { tokShape, B, T, D, V }, opts.lastPositionOnly);
+    return { ...lm, present };
   });
 }

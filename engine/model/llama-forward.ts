@@ -8,7 +8,14 @@
 // key/value head are stacked along the sequence axis of one matmul.
 
 import type { DType, GraphBuilder, Value } from '../onnx';
-import { type ForwardOptions, type ForwardResult, type KvCache, type ModelWeights, attentionMask } from './forward';
+import {
+  type ForwardOptions,
+  type ForwardResult,
+  type KvCache,
+  type ModelWeights,
+  attentionMask,
+  emitLmHead,
+} from './forward';
 import { type LlamaConfig, ropeInverseFrequencies } from './llama-config';
 import { LLAMA_EMBEDDINGS, LLAMA_FINAL_NORM, LLAMA_LM_HEAD, llamaLayer } from './llama-params';
 
@@ -177,10 +184,9 @@ export function llamaForward(
         return mlpBlock(g.add(x, linear(merged, p + 'self_attn.o_proj', cfg.outputBias)), p);
       });
     }
-    const hf = norm(x, w[LLAMA_FINAL_NORM]);
     const head = cfg.tiedEmbeddings ? w[LLAMA_EMBEDDINGS] : w[LLAMA_LM_HEAD];
-    const logits2d = g.gemm(hf, head, null, { transB: true }); // [B*T, V]
-    const logits = g.reshapeTo(logits2d, g.concat([tokShape, g.constant([V], 'int64')], 0), [B, T, V]);
-    return { logits, logits2d, present };
+    const finalNorm = (h: Value) => norm(h, w[LLAMA_FINAL_NORM]);
+    const lm = emitLmHead(g, x, head, finalNorm, { tokShape, B, T, D, V }, opts.lastPositionOnly);
+    return { ...lm, present };
   });
 }

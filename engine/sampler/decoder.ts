@@ -18,10 +18,12 @@ export interface CachedForwardArgs {
   keyMask: Value;
   /** Cache of the P earlier tokens, one entry per layer; null when there is none (prefill). */
   past: readonly LayerCache[] | null;
+  /** Logits of the last position only, [B, 1, V] (the prefill samples from nothing else). */
+  lastPositionOnly?: boolean;
 }
 
 export interface CachedForwardResult {
-  /** float32 [B, S, V]. */
+  /** float32 [B, S, V], or [B, 1, V] with lastPositionOnly. */
   logits: Value;
   /** Cache of P + S tokens, one entry per layer. */
   present: LayerCache[];

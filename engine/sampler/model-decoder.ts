@@ -48,6 +48,7 @@ export function modelDecoder(cfg: ModelConfig, options: DecoderOptions = {}): Ca
         positions: args.positions,
         keyMask,
         ...(fused ? { fused } : {}),
+        ...(args.lastPositionOnly ? { lastPositionOnly: true } : {}),
         ...(args.past ? { past: args.past.map((layer) => ({ key: layer.key, value: layer.value })) } : {}),
       });
       return {

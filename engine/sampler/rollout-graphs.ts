@@ -1,7 +1,7 @@
 import { GraphBuilder, type Value } from '../onnx/graph-builder';
 import { encodeModel } from '../onnx/encode';
 import type { CachedDecoder, LayerCache } from './decoder';
-import { emitSampleHead } from './sample-head';
+import { emitSampleHead, type SampleWalk } from './sample-head';
 
 /**
  * The three graphs of a rollout. They are assembled from the same emitters, so the Loop graph
@@ -43,14 +43,17 @@ function paramInputs(g: GraphBuilder, decoder: CachedDecoder): ParamInputs {
 }
 
 interface SamplingInputs {
+  walk: SampleWalk;
   temperature: Value;
-  topP: Value;
+  /** Only the nucleus walk has a top_p input. */
+  topP: Value | null;
 }
 
-function samplingInputs(g: GraphBuilder): SamplingInputs {
+function samplingInputs(g: GraphBuilder, walk: SampleWalk): SamplingInputs {
   return {
+    walk,
     temperature: g.input('temperature', 'float32', []),
-    topP: g.input('top_p', 'float32', []),
+    topP: walk === 'nucleus' ? g.input('top_p', 'float32', []) : null,
   };
 }
 
@@ -91,15 +94,25 @@ function emitPrefill(
     });
     const positions = g.max(g.sub(counted, g.scalar(1, 'int64')), g.scalar(0, 'int64'));
     const lengths = g.reduceSum(promptMask, [1]);
-    const forward = decoder.emitForward(g, params, { tokens: promptIds, positions, keyMask: promptMask, past: null });
-    const logits = lastLogits(g, forward.logits, decoder.vocabSize);
-    const sampled = emitSampleHead(g, {
-      logits,
-      uniform: uniform0,
-      temperature: sampling.temperature,
-      topP: sampling.topP,
-      vocabSize: decoder.vocabSize,
+    const forward = decoder.emitForward(g, params, {
+      tokens: promptIds,
+      positions,
+      keyMask: promptMask,
+      past: null,
+      lastPositionOnly: true,
     });
+    const logits = lastLogits(g, forward.logits, decoder.vocabSize);
+    const sampled = emitSampleHead(
+      g,
+      {
+        logits,
+        uniform: uniform0,
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        vocabSize: decoder.vocabSize,
+      },
+      sampling.walk,
+    );
     return { ...sampled, logits, lengths, present: forward.present };
   });
 }
@@ -132,13 +145,17 @@ function emitStep(
       past: fed.past,
     });
     const logits = lastLogits(g, forward.logits, decoder.vocabSize);
-    const sampled = emitSampleHead(g, {
-      logits,
-      uniform: fed.uniform,
-      temperature: sampling.temperature,
-      topP: sampling.topP,
-      vocabSize: decoder.vocabSize,
-    });
+    const sampled = emitSampleHead(
+      g,
+      {
+        logits,
+        uniform: fed.uniform,
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        vocabSize: decoder.vocabSize,
+      },
+      sampling.walk,
+    );
     return { ...sampled, logits, keyMask, present: forward.present };
   });
 }
@@ -148,13 +165,13 @@ function cacheShape(decoder: CachedDecoder, length: string): [string, number, st
 }
 
 /** Prefill graph: prompts → first sampled token, its log-prob, last logits and the cache. */
-export function buildPrefillGraph(decoder: CachedDecoder): RolloutGraph {
+export function buildPrefillGraph(decoder: CachedDecoder, walk: SampleWalk): RolloutGraph {
   const g = new GraphBuilder('rollout_prefill');
   const { params } = paramInputs(g, decoder);
   const promptIds = g.input('prompt_ids', 'int64', ['batch', 'prompt_len']);
   const promptMask = g.input('prompt_mask', 'int64', ['batch', 'prompt_len']);
   const uniform = g.input('uniform', 'float32', ['batch']);
-  const sampling = samplingInputs(g);
+  const sampling = samplingInputs(g, walk);
   const out = emitPrefill(g, decoder, params, promptIds, promptMask, uniform, sampling);
   g.output(out.token, 'token');
   g.output(out.logprob, 'logprob');
@@ -164,7 +181,7 @@ export function buildPrefillGraph(decoder: CachedDecoder): RolloutGraph {
 }
 
 /** Step graph: one fed token per row + cache → next sampled token, log-prob, logits, grown cache. */
-export function buildStepGraph(decoder: CachedDecoder): RolloutGraph {
+export function buildStepGraph(decoder: CachedDecoder, walk: SampleWalk): RolloutGraph {
   const g = new GraphBuilder('rollout_step');
   const { params } = paramInputs(g, decoder);
   const token = g.input('fed_token', 'int64', ['batch']);
@@ -178,7 +195,7 @@ export function buildStepGraph(decoder: CachedDecoder): RolloutGraph {
     });
   }
   const uniform = g.input('uniform', 'float32', ['batch']);
-  const sampling = samplingInputs(g);
+  const sampling = samplingInputs(g, walk);
   const out = emitStep(g, decoder, params, { token, position, pastMask, past, uniform }, sampling);
   g.output(out.token, 'token');
   g.output(out.logprob, 'logprob');
@@ -193,13 +210,13 @@ export function buildStepGraph(decoder: CachedDecoder): RolloutGraph {
  * row has emitted a stop token. Outputs tokens and log-probs [n, B] with n ≤ maxNew (rows past
  * their stop token hold pad_id and 0). Needs maxNew ≥ 2 (the driver handles 1 with the prefill graph).
  */
-export function buildLoopGraph(decoder: CachedDecoder): Uint8Array {
+export function buildLoopGraph(decoder: CachedDecoder, walk: SampleWalk): Uint8Array {
   const g = new GraphBuilder('rollout_loop');
   const { params } = paramInputs(g, decoder);
   const promptIds = g.input('prompt_ids', 'int64', ['batch', 'prompt_len']);
   const promptMask = g.input('prompt_mask', 'int64', ['batch', 'prompt_len']);
   const uniforms = g.input('uniforms', 'float32', ['max_new', 'batch']);
-  const sampling = samplingInputs(g);
+  const sampling = samplingInputs(g, walk);
   const stopIds = g.input('stop_ids', 'int64', ['stops']);
   const padId = g.input('pad_id', 'int64', []);
 

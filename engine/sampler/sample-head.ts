@@ -7,8 +7,8 @@ export interface SampleHeadInputs {
   uniform: Value;
   /** Scalar float32; 0 (or below) means greedy. */
   temperature: Value;
-  /** Scalar float32 in (0, 1]; 1 keeps the whole distribution. */
-  topP: Value;
+  /** Scalar float32 in (0, 1): the nucleus mass; read by the 'nucleus' walk only. */
+  topP: Value | null;
   /** Static vocabulary size (the V of logits). */
   vocabSize: number;
 }
@@ -21,60 +21,108 @@ export interface SampleHeadOutputs {
 }
 
 /**
+ * How a sampling graph walks the distribution: in token-id order over the whole of it (top_p = 1,
+ * no sort), or sorted over the nucleus (top_p < 1). The sampler compiles one graph per walk it is
+ * asked for, so the common top_p = 1 never pays for a sort of the vocabulary, which dominated a
+ * decode step at a real model's vocabulary size; an If choosing at run time cost more per step
+ * than it saved at small vocabularies.
+ */
+export type SampleWalk = 'whole' | 'nucleus';
+
+/** The walk a top_p asks for. */
+export const sampleWalkFor = (topP: number | undefined): SampleWalk => ((topP ?? 1) >= 1 ? 'whole' : 'nucleus');
+
+/**
  * Emits the sampling rule as ONNX ops. The step path and the Loop path both run exactly these
  * nodes, so for the same logits and uniforms they pick the same tokens bit for bit.
  *
- * Rule (inverse CDF over the nucleus): sort the temperature-scaled distribution descending,
- * keep the shortest prefix whose mass reaches top_p (the first token always), and take the
- * first kept token whose running mass exceeds u · (kept mass). Temperature ≤ 0 takes the argmax.
- * Ties in the sort go to the lower token id (TopK's documented order).
+ * Rule, by inverse CDF: temperature ≤ 0 takes the argmax (ties to the lower id). Otherwise the
+ * temperature-scaled distribution is walked in token-id order ('whole'), or in descending order
+ * over the nucleus, the shortest prefix whose mass reaches top_p, the first token always
+ * ('nucleus'); the pick is the first token whose running mass exceeds u · (walked mass). Ties in
+ * the descending sort go to the lower token id (TopK's documented order).
  */
-export function emitSampleHead(g: GraphBuilder, inputs: SampleHeadInputs): SampleHeadOutputs {
-  const { logits, uniform, temperature, topP, vocabSize } = inputs;
+export function emitSampleHead(g: GraphBuilder, inputs: SampleHeadInputs, walk: SampleWalk): SampleHeadOutputs {
+  const { logits, temperature } = inputs;
   const batch = logits.shape[0];
   return g.scope('sample', () => {
-    const policyLogp = g.logSoftmax(logits, -1);
-
-    // Dividing by a tiny positive floor keeps temperature 0 finite; the greedy pick below ignores it anyway.
-    const safeTemperature = g.max(temperature, g.scalar(1e-6, 'float32'));
-    const scaled = g.div(logits, safeTemperature);
-    const [sortedLogits, sortedIds] = g.node(
-      'TopK',
-      [scaled, g.constant([vocabSize], 'int64')],
-      { axis: -1, largest: 1, sorted: 1 },
-      [
-        { dtype: 'float32', shape: [batch, vocabSize] },
-        { dtype: 'int64', shape: [batch, vocabSize] },
-      ],
-      { name: 'sort' },
-    );
-    const probs = g.softmax(sortedLogits, -1);
-    const axis1 = g.scalar(1, 'int64');
-    // Mass strictly before each token: a token is in the nucleus while that is below top_p.
-    const [massBefore] = g.node(
-      'CumSum',
-      [probs, axis1],
-      { exclusive: 1 },
-      [{ dtype: 'float32', shape: [batch, vocabSize] }],
-      { name: 'mass_before' },
-    );
-    const inNucleus = g.less(massBefore, topP);
-    const kept = g.where(inNucleus, probs, g.scalar(0, 'float32'));
-    const [keptCdf] = g.node('CumSum', [kept, axis1], {}, [{ dtype: 'float32', shape: [batch, vocabSize] }], {
-      name: 'kept_cdf',
-    });
-    const keptMass = g.slice(keptCdf, [vocabSize - 1], [vocabSize], [1]); // [B, 1]
-    const threshold = g.mul(g.unsqueeze(uniform, [1]), keptMass);
-    // Index of the first cdf entry above the threshold = how many entries are at or below it.
-    const atOrBelow = g.cast(g.lessOrEqual(keptCdf, threshold), 'int64');
-    const position = g.reduceSum(atOrBelow, [1], true); // [B, 1]
-    // Rounding in u·mass can push the count past the nucleus; clamp to its last token.
-    const nucleusSize = g.reduceSum(g.cast(inNucleus, 'int64'), [1], true);
-    const clamped = g.min(position, g.sub(nucleusSize, g.constant([1], 'int64', [1, 1])));
     const greedy = g.lessOrEqual(temperature, g.scalar(0, 'float32'));
-    const chosen = g.where(greedy, g.constant([0], 'int64', [1, 1]), clamped);
-    const token2d = g.gatherElements(sortedIds, chosen, 1); // [B, 1]
+    const token2d =
+      walk === 'whole'
+        ? g.where(greedy, emitArgmax(g, logits, batch), emitWholeDistribution(g, inputs, batch))
+        : emitNucleus(g, inputs, batch, greedy);
+    const policyLogp = g.logSoftmax(logits, -1);
     const logprob2d = g.gatherElements(policyLogp, token2d, 1);
     return { token: g.squeeze(token2d, [1]), logprob: g.squeeze(logprob2d, [1]) };
   });
+}
+
+/** int64 [B, 1]: the highest logit's id, the lowest id among equals (ArgMax's first occurrence). */
+function emitArgmax(g: GraphBuilder, logits: Value, batch: Value['shape'][number]): Value {
+  const [id] = g.node('ArgMax', [logits], { axis: 1, keepdims: 1, select_last_index: 0 }, [
+    { dtype: 'int64', shape: [batch, 1] },
+  ]);
+  return id;
+}
+
+/** The temperature-scaled logits; the tiny positive floor keeps temperature 0 finite. */
+function scaledLogits(g: GraphBuilder, { logits, temperature }: SampleHeadInputs): Value {
+  return g.div(logits, g.max(temperature, g.scalar(1e-6, 'float32')));
+}
+
+/** Index of the first cdf entry above u · mass = how many entries are at or below it, [B, 1]. */
+function firstAbove(g: GraphBuilder, cdf: Value, uniform: Value, mass: Value): Value {
+  const threshold = g.mul(g.unsqueeze(uniform, [1]), mass);
+  return g.reduceSum(g.cast(g.lessOrEqual(cdf, threshold), 'int64'), [1], true);
+}
+
+/**
+ * top_p ≥ 1: inverse CDF in token-id order, no sort. A token of probability 0 never has its cdf
+ * step above the threshold, so it is never picked; when rounding puts u · mass at the whole mass
+ * (u within 2^-24 of 1) no entry is above it and the argmax is taken.
+ */
+function emitWholeDistribution(g: GraphBuilder, inputs: SampleHeadInputs, batch: Value['shape'][number]): Value {
+  const V = inputs.vocabSize;
+  const probs = g.softmax(scaledLogits(g, inputs), -1);
+  const [cdf] = g.node('CumSum', [probs, g.scalar(1, 'int64')], {}, [{ dtype: 'float32', shape: [batch, V] }], {
+    name: 'whole_cdf',
+  });
+  const mass = g.slice(cdf, [V - 1], [V], [1]); // [B, 1]
+  const position = firstAbove(g, cdf, inputs.uniform, mass);
+  const inside = g.less(position, g.constant([V], 'int64', [1, 1]));
+  return g.where(inside, position, emitArgmax(g, inputs.logits, batch));
+}
+
+/** top_p < 1: sort descending, keep the nucleus, inverse CDF over it (the first sorted id when greedy). */
+function emitNucleus(g: GraphBuilder, inputs: SampleHeadInputs, batch: Value['shape'][number], greedy: Value): Value {
+  const V = inputs.vocabSize;
+  const [sortedLogits, sortedIds] = g.node(
+    'TopK',
+    [scaledLogits(g, inputs), g.constant([V], 'int64')],
+    { axis: -1, largest: 1, sorted: 1 },
+    [
+      { dtype: 'float32', shape: [batch, V] },
+      { dtype: 'int64', shape: [batch, V] },
+    ],
+    { name: 'sort' },
+  );
+  const probs = g.softmax(sortedLogits, -1);
+  const axis1 = g.scalar(1, 'int64');
+  // Mass strictly before each token: a token is in the nucleus while that is below top_p.
+  const [massBefore] = g.node('CumSum', [probs, axis1], { exclusive: 1 }, [{ dtype: 'float32', shape: [batch, V] }], {
+    name: 'mass_before',
+  });
+  if (!inputs.topP) throw new Error('emitSampleHead: the nucleus walk needs a top_p input.');
+  const inNucleus = g.less(massBefore, inputs.topP);
+  const kept = g.where(inNucleus, probs, g.scalar(0, 'float32'));
+  const [keptCdf] = g.node('CumSum', [kept, axis1], {}, [{ dtype: 'float32', shape: [batch, V] }], {
+    name: 'kept_cdf',
+  });
+  const keptMass = g.slice(keptCdf, [V - 1], [V], [1]); // [B, 1]
+  const position = firstAbove(g, keptCdf, inputs.uniform, keptMass);
+  // Rounding in u·mass can push the count past the nucleus; clamp to its last token.
+  const nucleusSize = g.reduceSum(g.cast(inNucleus, 'int64'), [1], true);
+  const clamped = g.min(position, g.sub(nucleusSize, g.constant([1], 'int64', [1, 1])));
+  const chosen = g.where(greedy, g.constant([0], 'int64', [1, 1]), clamped);
+  return g.gatherElements(sortedIds, chosen, 1); // [B, 1]
 }

@@ -11,6 +11,7 @@ import {
   type RolloutGraph,
 } from './rollout-graphs';
 import { uniformsForBatch, type SampleSeed } from './rng';
+import { sampleWalkFor, type SampleWalk } from './sample-head';
 
 export interface SamplingOptions {
   maxNewTokens: number;
@@ -64,8 +65,9 @@ type Feeds = Record<string, ort.Tensor>;
  * can differ with padding width and only matters when a uniform falls within ~1e-7 of a boundary).
  */
 export class RolloutSampler {
-  private readonly sessions = new Map<RolloutPath | 'prefill', Promise<ort.InferenceSession>>();
-  private readonly cacheOutputs = new Map<'step' | 'prefill', RolloutGraph['present']>();
+  /** Compiled sessions by graph and sampling walk (see SampleWalk), e.g. 'loop:whole'. */
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  private readonly cacheOutputs = new Map<string, RolloutGraph['present']>();
   private paramFeeds: Feeds = {};
 
   private constructor(
@@ -97,18 +99,19 @@ export class RolloutSampler {
     this.paramFeeds = feeds;
   }
 
-  private session(kind: RolloutPath | 'prefill'): Promise<ort.InferenceSession> {
-    let session = this.sessions.get(kind);
+  private session(kind: RolloutPath | 'prefill', walk: SampleWalk): Promise<ort.InferenceSession> {
+    const key = `${kind}:${walk}`;
+    let session = this.sessions.get(key);
     if (!session) {
       let bytes: Uint8Array;
-      if (kind === 'loop') bytes = buildLoopGraph(this.decoder);
+      if (kind === 'loop') bytes = buildLoopGraph(this.decoder, walk);
       else {
-        const graph = kind === 'step' ? buildStepGraph(this.decoder) : buildPrefillGraph(this.decoder);
-        this.cacheOutputs.set(kind, graph.present);
+        const graph = kind === 'step' ? buildStepGraph(this.decoder, walk) : buildPrefillGraph(this.decoder, walk);
+        this.cacheOutputs.set(key, graph.present);
         bytes = graph.bytes;
       }
       session = createSession(bytes, { ...this.options, device: this.options.device ?? 'cpu' });
-      this.sessions.set(kind, session);
+      this.sessions.set(key, session);
     }
     return session;
   }
@@ -139,15 +142,18 @@ export class RolloutSampler {
   }
 
   private commonFeeds(options: SamplingOptions): Feeds {
-    return {
+    const feeds: Feeds = {
       ...this.paramFeeds,
       temperature: new ort.Tensor('float32', new Float32Array([options.temperature ?? 1]), []),
-      top_p: new ort.Tensor('float32', new Float32Array([options.topP ?? 1]), []),
     };
+    // only the nucleus walk's graphs have a top_p input
+    if (sampleWalkFor(options.topP) === 'nucleus')
+      feeds.top_p = new ort.Tensor('float32', new Float32Array([options.topP!]), []);
+    return feeds;
   }
 
   private async runLoop(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
-    const session = await this.session('loop');
+    const session = await this.session('loop', sampleWalkFor(options.topP));
     const { batch, promptLength } = padded;
     const result = await session.run({
       ...this.commonFeeds(options),
@@ -169,9 +175,10 @@ export class RolloutSampler {
   /** The same computation as the Loop graph, driven token by token from TypeScript. */
   private async runSteps(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
     const { batch, promptLength } = padded;
+    const walk = sampleWalkFor(options.topP);
     const common = this.commonFeeds(options);
     const prefill = await (
-      await this.session('prefill')
+      await this.session('prefill', walk)
     ).run({
       ...common,
       prompt_ids: new ort.Tensor('int64', padded.ids, [batch, promptLength]),
@@ -190,7 +197,7 @@ export class RolloutSampler {
 
     const takeCache = (kind: 'step' | 'prefill', outputs: ort.InferenceSession.OnnxValueMapType): Feeds => {
       const feeds: Feeds = {};
-      this.cacheOutputs.get(kind)!.forEach((names, l) => {
+      this.cacheOutputs.get(`${kind}:${walk}`)!.forEach((names, l) => {
         feeds[PAST_KEY(l)] = outputs[names.key] as ort.Tensor;
         feeds[PAST_VALUE(l)] = outputs[names.value] as ort.Tensor;
       });
@@ -198,7 +205,7 @@ export class RolloutSampler {
     };
     let cache = takeCache('prefill', prefill);
     let pastMask: ort.Tensor = new ort.Tensor('int64', padded.mask, [batch, promptLength]);
-    const stepSession = options.maxNewTokens > 1 ? await this.session('step') : null;
+    const stepSession = options.maxNewTokens > 1 ? await this.session('step', walk) : null;
     let steps = 1;
     for (let i = 0; i + 1 < options.maxNewTokens && stepSession; i++) {
       if (done.every(Boolean)) break;

@@ -10,8 +10,9 @@ describe('decode with KV cache', () => {
   test('prefill + incremental steps on left-padded rows equal the full forward pass (max abs diff <= 1e-4)', async () => {
     const { cfg, params } = peakedModel();
     const decoder = gptDecoder(cfg);
-    const prefillGraph = buildPrefillGraph(decoder);
-    const stepGraph = buildStepGraph(decoder);
+    // the nucleus walk at top_p 1 keeps the whole distribution; its graphs read top_p
+    const prefillGraph = buildPrefillGraph(decoder, 'nucleus');
+    const stepGraph = buildStepGraph(decoder, 'nucleus');
     const prefill = await ort.InferenceSession.create(prefillGraph.bytes, { intraOpNumThreads: 1 });
     const step = await ort.InferenceSession.create(stepGraph.bytes, { intraOpNumThreads: 1 });
     const prompts = [

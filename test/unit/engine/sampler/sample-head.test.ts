@@ -3,28 +3,41 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../../../engine/onnx/graph-builder';
 import { encodeModel } from '../../../../engine/onnx/encode';
-import { emitSampleHead } from '../../../../engine/sampler/sample-head';
+import { emitSampleHead, sampleWalkFor, type SampleWalk } from '../../../../engine/sampler/sample-head';
 import { SampleRng, deriveSampleSeed, uniformsForBatch } from '../../../../engine/sampler/rng';
 
-async function sampleHeadSession(vocab: number): Promise<ort.InferenceSession> {
-  const g = new GraphBuilder('sample_head');
-  const logits = g.input('logits', 'float32', ['batch', vocab]);
-  const uniform = g.input('uniform', 'float32', ['batch']);
-  const temperature = g.input('temperature', 'float32', []);
-  const topP = g.input('top_p', 'float32', []);
-  const out = emitSampleHead(g, { logits, uniform, temperature, topP, vocabSize: vocab });
-  g.output(out.token, 'token');
-  g.output(out.logprob, 'logprob');
-  return ort.InferenceSession.create(encodeModel(g), { intraOpNumThreads: 1 });
+interface SampleHeadSessions {
+  whole: ort.InferenceSession;
+  nucleus: ort.InferenceSession;
+  release(): Promise<void>;
 }
 
-async function pick(session: ort.InferenceSession, logits: number[][], u: number[], temperature: number, topP: number) {
+/** The sampling head of each walk; `pick` runs the one the sampler would for the given top_p. */
+async function sampleHeadSession(vocab: number): Promise<SampleHeadSessions> {
+  const build = (walk: SampleWalk) => {
+    const g = new GraphBuilder('sample_head');
+    const logits = g.input('logits', 'float32', ['batch', vocab]);
+    const uniform = g.input('uniform', 'float32', ['batch']);
+    const temperature = g.input('temperature', 'float32', []);
+    const topP = walk === 'nucleus' ? g.input('top_p', 'float32', []) : null;
+    const out = emitSampleHead(g, { logits, uniform, temperature, topP, vocabSize: vocab }, walk);
+    g.output(out.token, 'token');
+    g.output(out.logprob, 'logprob');
+    return ort.InferenceSession.create(encodeModel(g), { intraOpNumThreads: 1 });
+  };
+  const whole = await build('whole');
+  const nucleus = await build('nucleus');
+  return { whole, nucleus, release: async () => (await whole.release(), await nucleus.release()) };
+}
+
+async function pick(sessions: SampleHeadSessions, logits: number[][], u: number[], temperature: number, topP: number) {
   const vocab = logits[0].length;
-  const result = await session.run({
+  const walk = sampleWalkFor(topP);
+  const result = await sessions[walk].run({
     logits: new ort.Tensor('float32', Float32Array.from(logits.flat()), [logits.length, vocab]),
     uniform: new ort.Tensor('float32', Float32Array.from(u), [u.length]),
     temperature: new ort.Tensor('float32', new Float32Array([temperature]), []),
-    top_p: new ort.Tensor('float32', new Float32Array([topP]), []),
+    ...(walk === 'nucleus' ? { top_p: new ort.Tensor('float32', new Float32Array([topP]), []) } : {}),
   });
   return {
     tokens: [...(result.token.data as BigInt64Array)].map(Number),
@@ -41,6 +54,8 @@ function referencePick(
 ): { token: number; margin: number } {
   const order = logits.map((_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
   if (temperature <= 0) return { token: order[0], margin: Infinity };
+  // The whole distribution is walked in token-id order, the nucleus in descending order.
+  if (topP >= 1) order.sort((a, b) => a - b);
   const max = Math.max(...logits);
   const weights = order.map((i) => Math.exp((logits[i] - max) / temperature));
   const total = weights.reduce((s, w) => s + w, 0);
@@ -68,17 +83,24 @@ describe('sampling rule', () => {
   test('picks by inverse CDF over the nucleus, with policy log-probs at temperature 1', async () => {
     const session = await sampleHeadSession(3);
     const row = [Math.log(0.3), Math.log(0.5), Math.log(0.2)]; // sorted order: 1, 0, 2
+    // top_p = 1 walks ids in order: cdf 0.3, 0.8, 1.0
     const full = await pick(session, [row, row, row], [0.1, 0.6, 0.85], 1, 1);
-    assert.deepEqual(full.tokens, [1, 0, 2]);
-    full.logprobs.forEach((lp, i) => assert.ok(Math.abs(lp - Math.log([0.5, 0.3, 0.2][i])) < 1e-6));
+    assert.deepEqual(full.tokens, [0, 1, 2]);
+    full.logprobs.forEach((lp, i) => assert.ok(Math.abs(lp - Math.log([0.3, 0.5, 0.2][i])) < 1e-6));
     const nucleus = await pick(session, [row, row, row], [0.5, 0.7, 0.99], 1, 0.7); // keeps ids 1 and 0 (mass 0.8)
     assert.deepEqual(nucleus.tokens, [1, 0, 0]);
     const greedy = await pick(session, [row, row], [0.99, 0.5], 0, 1);
     assert.deepEqual(greedy.tokens, [1, 1]);
-    const hot = await pick(session, [row], [0.4], 2, 1); // T=2 flattens: p ∝ sqrt(0.5, 0.3, 0.2)
-    const w = [0.5, 0.3, 0.2].map(Math.sqrt);
-    assert.equal(hot.tokens[0], 0.4 * (w[0] + w[1] + w[2]) < w[0] ? 1 : 0);
+    const greedyNucleus = await pick(session, [row, row], [0.99, 0.5], 0, 0.7); // both walks: the argmax
+    assert.deepEqual(greedyNucleus.tokens, [1, 1]);
+    const hot = await pick(session, [row], [0.4], 2, 1); // T=2 flattens: p ∝ sqrt(0.3, 0.5, 0.2), in id order
+    const w = [0.3, 0.5, 0.2].map(Math.sqrt);
+    assert.equal(hot.tokens[0], 0.4 * (w[0] + w[1] + w[2]) < w[0] ? 0 : 1);
     assert.ok(Math.abs(hot.logprobs[0] - Math.log(hot.tokens[0] === 1 ? 0.5 : 0.3)) < 1e-6);
+    // u just below 1 at top_p = 1: the last token with any mass, never one of probability 0
+    const withZero = [0, 0, -200];
+    const edge = await pick(session, [withZero], [1 - 2 ** -24], 1, 1);
+    assert.equal(edge.tokens[0] === 0 || edge.tokens[0] === 1, true, `picked ${edge.tokens[0]}`);
     await session.release();
   });
 
