@@ -1,6 +1,8 @@
-// The tiny run's targets (issue 6; helpfulness from issue 12), judged on a report's numbers. A target whose numbers are
-// missing is reported as not met with the reason, never skipped, so a partial run cannot look
-// better than it is.
+// The targets a run is judged by, on a report's numbers. Each preset has its own: the tiny run's
+// absolute targets (issue 6; helpfulness from issue 12), the smollm2 run's goals relative to its
+// base model (issue 12), and for any other run the recipe's own goals (R1-Zero teaches the format,
+// post-training keeps the base model's accuracy). A target whose numbers are missing is reported
+// as not met with the reason, never skipped, so a partial run cannot look better than it is.
 import type { StageName } from '../config/schema';
 import { REPORT_STAGES, type ModelEval, type RunReport, type TargetResult } from './types';
 
@@ -15,6 +17,15 @@ export const TARGET_THRESHOLDS = {
   finalHelpfulRate: 0.8,
   wallSeconds: 20 * 60,
 } as const;
+
+/** The goals of any run on a base model: relative to that model, so they hold at every size. */
+export const RECIPE_GOALS = {
+  r1ZeroFormatGainPoints: 30,
+  finalAccuracyChangePoints: 0,
+} as const;
+
+/** The smollm2 preset's budget on 2 CPU cores (issue 12). */
+export const SMOLLM2_WALL_SECONDS = 30 * 60;
 
 // Values are differences and ratios of floats (0.65 − 0.45 is not exactly 0.2), so a value that
 // sits on the boundary up to rounding counts as on it.
@@ -64,11 +75,75 @@ function missing(what: string): string {
   return `not measured: ${what}`;
 }
 
-/** Judges every target of the tiny run on the report's numbers, in a fixed order. */
+type AddTarget = (r: Omit<TargetResult, 'met'>) => void;
+
+/** Judges a run by its preset's targets (see the top of this file), in a fixed order. */
 export function evaluateTargets(report: RunReport): TargetResult[] {
-  const t = TARGET_THRESHOLDS;
   const results: TargetResult[] = [];
-  const add = (r: Omit<TargetResult, 'met'>) => results.push({ ...r, met: judge(r.value, r.comparison, r.target) });
+  const add: AddTarget = (r) => results.push({ ...r, met: judge(r.value, r.comparison, r.target) });
+  if (report.preset === 'tiny') addTinyTargets(report, add);
+  else {
+    addRecipeGoals(report, add);
+    if (report.preset === 'smollm2') addWallTime(report, SMOLLM2_WALL_SECONDS, add);
+  }
+  return results;
+}
+
+/** R1-Zero raises the format rate; the final model keeps the base model's accuracy. */
+function addRecipeGoals(report: RunReport, add: AddTarget): void {
+  const baseFormat = numberOr(baseEvalOf(report)?.formatRate);
+  const zeroFormat = numberOr(evalOf(report, 'r1Zero')?.formatRate);
+  add({
+    id: 'r1ZeroFormatGain',
+    name: 'R1-Zero format rate gain over the base model',
+    value: baseFormat !== null && zeroFormat !== null ? (zeroFormat - baseFormat) * 100 : null,
+    target: RECIPE_GOALS.r1ZeroFormatGainPoints,
+    comparison: '>=',
+    unit: 'points',
+    detail:
+      baseFormat === null
+        ? missing('base model format rate')
+        : zeroFormat === null
+          ? missing('R1-Zero format rate')
+          : 'format rate, R1-Zero minus base',
+  });
+  const base = numberOr(baseEvalOf(report)?.pass1);
+  const final = finalEvalOf(report);
+  const value = numberOr(final?.eval.pass1);
+  add({
+    id: 'finalAccuracyKept',
+    name: 'Final model accuracy against the base model',
+    value: base !== null && value !== null ? (value - base) * 100 : null,
+    target: RECIPE_GOALS.finalAccuracyChangePoints,
+    comparison: '>=',
+    unit: 'points',
+    detail:
+      base === null
+        ? missing('base model pass@1')
+        : !final
+          ? missing('no post-training stage has an eval')
+          : value === null
+            ? missing(`pass1 of ${final.stage}`)
+            : `pass@1, ${final.stage} minus base`,
+  });
+}
+
+function addWallTime(report: RunReport, limitSeconds: number, add: AddTarget): void {
+  const wall = runWallSeconds(report);
+  add({
+    id: 'wallTime',
+    name: 'Whole pipeline wall time',
+    value: wall,
+    target: limitSeconds,
+    comparison: '<=',
+    unit: 'seconds',
+    detail: wall === null ? missing('the run has no finish time') : undefined,
+  });
+}
+
+/** The tiny run's targets: absolute numbers the built-in task must reach. */
+function addTinyTargets(report: RunReport, add: AddTarget): void {
+  const t = TARGET_THRESHOLDS;
 
   const base = baseEvalOf(report);
   const zero = evalOf(report, 'r1Zero');
@@ -155,15 +230,5 @@ export function evaluateTargets(report: RunReport): TargetResult[] {
     add({ id, name, value, target, comparison: '>=', unit: 'fraction', detail });
   }
 
-  const wall = runWallSeconds(report);
-  add({
-    id: 'wallTime',
-    name: 'Whole pipeline wall time',
-    value: wall,
-    target: t.wallSeconds,
-    comparison: '<=',
-    unit: 'seconds',
-    detail: wall === null ? missing('the run has no finish time') : undefined,
-  });
-  return results;
+  addWallTime(report, t.wallSeconds, add);
 }

@@ -14,6 +14,7 @@ function boundaryReport(): RunReport {
   return {
     version: 1,
     runId: 'boundary',
+    preset: 'tiny',
     wallSeconds: 1200,
     baseEval: { pass1: 0.45 },
     stages: {
@@ -41,7 +42,7 @@ const ALL_IDS = [
   'wallTime',
 ];
 
-describe('evaluateTargets', () => {
+describe('evaluateTargets on the tiny preset', () => {
   test('judges every issue target, in a fixed order', () => {
     assert.deepEqual(
       evaluateTargets(boundaryReport()).map((t) => t.id),
@@ -134,7 +135,7 @@ describe('evaluateTargets', () => {
   });
 
   test('missing numbers are not met and say what is missing', () => {
-    const results = byId(evaluateTargets({ version: 1, runId: 'empty', stages: {} }));
+    const results = byId(evaluateTargets({ version: 1, runId: 'empty', preset: 'tiny', stages: {} }));
     for (const id of ALL_IDS) {
       assert.equal(results[id]!.met, false, id);
       assert.equal(results[id]!.value, null, id);
@@ -166,5 +167,66 @@ describe('evaluateTargets', () => {
     const results = byId(evaluateTargets(report));
     assert.equal(results.finalAccuracy!.value, 0.95);
     assert.match(results.finalAccuracy!.detail ?? '', /rejectionSft/);
+  });
+});
+
+// A run on a base model: R1-Zero raises the format rate by 30 points, the final model keeps pass@1.
+function relativeReport(preset: string | null): RunReport {
+  return {
+    version: 1,
+    runId: 'relative',
+    preset,
+    wallSeconds: 1800,
+    baseEval: { pass1: 0.25, formatRate: 0.1 },
+    stages: {
+      r1Zero: { status: 'completed', eval: { pass1: 0.2, formatRate: 0.4 } },
+      finalRl: { status: 'completed', eval: { pass1: 0.25, formatRate: 0.9 } },
+    },
+  };
+}
+
+describe('evaluateTargets on other presets', () => {
+  test('smollm2 is judged by its base model and its 30-minute budget, not by the tiny targets', () => {
+    const results = evaluateTargets(relativeReport('smollm2'));
+    assert.deepEqual(
+      results.map((t) => [t.id, t.met]),
+      [
+        ['r1ZeroFormatGain', true],
+        ['finalAccuracyKept', true],
+        ['wallTime', true],
+      ],
+    );
+    const gain = byId(results).r1ZeroFormatGain!;
+    assert.ok(Math.abs(gain.value! - 30) < 1e-9);
+    assert.equal(byId(results).finalAccuracyKept!.detail, 'pass@1, finalRl minus base');
+  });
+
+  test('a run without a preset of its own gets the recipe goals only', () => {
+    for (const preset of [null, 'micro', undefined]) {
+      const report = relativeReport(preset ?? null);
+      if (preset === undefined) delete report.preset;
+      assert.deepEqual(
+        evaluateTargets(report).map((t) => t.id),
+        ['r1ZeroFormatGain', 'finalAccuracyKept'],
+      );
+    }
+  });
+
+  test('each goal fails just below its bar, and a missing base says so', () => {
+    const lessFormat = relativeReport('smollm2');
+    lessFormat.stages.r1Zero!.eval!.formatRate = 0.3999;
+    assert.equal(byId(evaluateTargets(lessFormat)).r1ZeroFormatGain!.met, false);
+    const lostAccuracy = relativeReport('smollm2');
+    lostAccuracy.stages.finalRl!.eval!.pass1 = 0.2499;
+    assert.equal(byId(evaluateTargets(lostAccuracy)).finalAccuracyKept!.met, false);
+    const slow = relativeReport('smollm2');
+    slow.wallSeconds = 1800.5;
+    assert.equal(byId(evaluateTargets(slow)).wallTime!.met, false);
+    const noBase = relativeReport('smollm2');
+    delete noBase.baseEval;
+    for (const t of evaluateTargets(noBase).slice(0, 2)) {
+      assert.equal(t.met, false, t.id);
+      assert.match(t.detail ?? '', /^not measured: base model/, t.id);
+    }
   });
 });
