@@ -67,3 +67,25 @@ export async function liveProgress(client: Client, runId: string, deadlineMs?: n
   const live = await readLiveStage(client, running.workflowId).catch(() => undefined);
   return live ? withLiveStage(progress, live) : progress;
 }
+
+/**
+ * The next view with no running stage moved back behind what the previous view showed. When the
+ * worker is too busy to answer the stage's query in time (a big model's step holds it), the
+ * pipeline's own progress only has the step the stage started at, and the bars would flicker back
+ * to 0 between answers. A stage that stopped running in between starts afresh.
+ */
+export function keepShownSteps(previous: PipelineProgress | undefined, next: PipelineProgress): PipelineProgress {
+  let view = next;
+  for (const before of previous?.stages ?? []) {
+    if (before.status !== 'running') continue;
+    const now = next.stages.find((s) => s.stage === before.stage);
+    if (now?.status !== 'running' || now.workflowId !== before.workflowId) continue;
+    view = withLiveStage(view, {
+      stage: before.stage,
+      step: before.step,
+      totalSteps: before.totalSteps,
+      metrics: before.metrics,
+    });
+  }
+  return view;
+}

@@ -30,7 +30,7 @@ import {
   type PipelineResultView,
 } from './progress-view';
 import { checkRunId, generateRunId, runUiLink } from './run-id';
-import { liveProgress } from './live-progress';
+import { keepShownSteps, liveProgress } from './live-progress';
 
 /** The pipeline's workflow type, for list queries and schedules (runs start by function reference). */
 export const PIPELINE_WORKFLOW = r1Pipeline.name;
@@ -198,11 +198,13 @@ export async function followRun(client: Client, runId: string, options: FollowOp
   let frameLines = 0;
   let failingSince: number | undefined;
   let noWorkerShown = false;
+  let slowShown = false;
 
   while (!closed && !options.signal?.aborted) {
     try {
-      const next = await liveProgress(client, runId);
+      const next = keepShownSteps(progress, await liveProgress(client, runId));
       failingSince = undefined;
+      slowShown = false;
       if (tty) {
         const columns = (out as NodeJS.WriteStream).columns;
         const lines = renderProgress(next, { columns, elapsedMs: Date.now() - startedAt });
@@ -214,9 +216,19 @@ export async function followRun(client: Client, runId: string, options: FollowOp
       progress = next;
     } catch (err) {
       if (closed) break;
-      // No answer yet: usually no worker has picked the run up. Say so once, keep polling.
+      // No answer before any progress was seen: usually no worker has picked the run up. Say so
+      // once, keep polling. After progress was seen, a worker busy with a big model's step can
+      // leave queries unanswered for a while: the last view stays, and only a long silence is told.
       failingSince ??= Date.now();
-      if (!noWorkerShown && Date.now() - failingSince >= 4000) {
+      if (progress && !slowShown && Date.now() - failingSince >= 60_000) {
+        slowShown = true;
+        if (tty && frameLines > 0) write('\n');
+        frameLines = 0;
+        write(
+          `No answer from ${runId} for a minute (${failureMessage(err)}); its worker is busy or gone. Still following.\n`,
+        );
+      }
+      if (!progress && !noWorkerShown && Date.now() - failingSince >= 4000) {
         noWorkerShown = true;
         if (tty && frameLines > 0) write('\n');
         frameLines = 0;
