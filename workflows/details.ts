@@ -37,7 +37,7 @@ export function progressMarkdown(p: PipelineProgress, summary?: string): string 
     const cells = [
       s.stage,
       s.status,
-      `${s.step}/${s.totalSteps}`,
+      s.totalSteps > 0 ? `${s.step}/${s.totalSteps}` : s.step > 0 ? String(s.step) : '–',
       ...METRICS_SHOWN.map((k) => formatMetricValue(STEP_METRICS[k].unit, s.metrics[k])),
       ...EVAL_SHOWN.map((k) => formatMetricValue(EVAL_METRICS[k].unit, s.eval?.[k])),
     ];

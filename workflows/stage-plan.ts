@@ -1,7 +1,7 @@
 // Which earlier checkpoints each stage builds on, and the input a stage workflow gets.
 import type { InitRunResult } from '../contracts/activities';
 import type { StageResult, StageWorkflowInput } from '../contracts/stages';
-import type { PipelineConfig, StageName } from '../recipe/config/schema';
+import { isBaseModel, type PipelineConfig, type StageName } from '../recipe/config/schema';
 import type { CheckpointRef } from '../storage/manifest';
 
 export interface StagePlan {
@@ -88,9 +88,12 @@ export function stageInput(
   };
 }
 
-/** Steps of a stage known before it runs (SFT stages learn theirs once their data is built). */
+/**
+ * Steps of a stage known before it runs (SFT stages learn theirs once their data is built). A
+ * base model is imported, not pretrained: its pretrain stage has no steps.
+ */
 export function totalStepsOf(stage: StageName, config: PipelineConfig): number {
-  if (stage === 'pretrain') return config.stages.pretrain.steps;
+  if (stage === 'pretrain') return isBaseModel(config.model) ? 0 : config.stages.pretrain.steps;
   if (stage === 'r1Zero' || stage === 'reasoningRl' || stage === 'finalRl') return config.stages[stage].grpo.steps;
   return 0;
 }

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PipelineProgress } from '../../../contracts/progress';
 import { STAGE_NAMES } from '../../../recipe/config/stage-names';
+import { PRESETS, resolveConfig } from '../../../recipe/config';
 import { progressMarkdown } from '../../../workflows/details';
+import { totalStepsOf } from '../../../workflows/stage-plan';
+
+const baseModelConfig = resolveConfig({ preset: 'smollm2' });
 
 function progress(extra: Partial<PipelineProgress> = {}): PipelineProgress {
   return {
@@ -58,4 +62,20 @@ test('a waiting run says which stage failed, why, and how to resume from the UI'
   );
   assert.match(md, /\*\*Stage `r1Zero` failed\*\* and the run is waiting: data\.jsonl line 3: invalid JSON/);
   assert.match(md, /send the `resume` update from this page with `\{"patch":\{…\}\}`/);
+});
+
+test('a stage without known steps shows a dash, not 0/0; an imported base model has no pretraining steps', () => {
+  const p = progress();
+  p.stages[0] = { ...p.stages[0]!, status: 'done', step: 0, totalSteps: totalStepsOf('pretrain', baseModelConfig) };
+  p.stages[2] = { ...p.stages[2]!, status: 'running', step: 5, totalSteps: 0 };
+  const md = progressMarkdown(p).split('\n');
+  assert.match(
+    md.find((l) => l.startsWith('| pretrain'))!,
+    /^\| pretrain \| done \| – \|/,
+  );
+  assert.match(
+    md.find((l) => l.startsWith('| coldStartSft'))!,
+    /^\| coldStartSft \| running \| 5 \|/,
+  );
+  assert.equal(totalStepsOf('pretrain', resolveConfig({ preset: 'micro' })), PRESETS.micro!.stages!.pretrain!.steps);
 });
