@@ -1,6 +1,8 @@
 // Where a fused train step spends its time: onnxruntime's own profiler, summed per graph scope
 // (gpt = forward, grad = backward, adamw = optimizer) and per op type. Prints JSON.
-// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M]
+// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama]
+// preset-gpt / preset-llama: the tiny preset's model in each family (same parameter count: the
+// Llama's SwiGLU has three matrices, so its dFF is 2/3 of the GPT's), at the preset's batch of 32.
 
 import * as ort from 'onnxruntime-node';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -8,15 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSession } from '../engine/device';
 import { GPT_1M } from './train-bench';
-import { buildSftGraph, gptConfig, initParams, paramSpecs } from '../engine/model';
+import { type ModelConfig, buildSftGraph, gptConfig, initParams, llamaConfig, paramSpecs } from '../engine/model';
 import { DEFAULT_ADAMW, adamwGraphScalars, flatLayout } from '../engine/optim';
 
 const which = process.argv[2] ?? '1M';
-const cfg =
-  which === 'tiny'
-    ? gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 })
-    : GPT_1M;
-const B = which === 'tiny' ? 16 : 8,
+const presetSize = { vocabSize: 48, dModel: 96, nLayers: 2, nHeads: 4, contextLength: 128 };
+const configs: Record<string, ModelConfig> = {
+  tiny: gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 64 }),
+  '1M': GPT_1M,
+  'preset-gpt': gptConfig({ ...presetSize, dFF: 384 }),
+  'preset-llama': llamaConfig({ ...presetSize, dFF: 256 }),
+};
+const cfg = configs[which];
+if (!cfg) throw new Error(`model must be one of ${Object.keys(configs).join(', ')}, got ${which}`);
+const B = which === 'tiny' ? 16 : which.startsWith('preset') ? 32 : 8,
   T = 64,
   RUNS = 15;
 

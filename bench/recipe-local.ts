@@ -2,7 +2,8 @@
 // bodies as r1Pipeline (bench/plain-pipeline) over the activity functions, against the test
 // stack's S3. For tuning a preset: prints JSON with each stage's wall time, checkpoint and
 // held-out eval, and where the full report (curves, data reports, samples) is.
-// Usage: node --import tsx bench/recipe-local.ts [preset] [--seed N] [--fresh] [--quiet]
+// Usage: node --import tsx bench/recipe-local.ts [preset] [--seed N] [--config JSON] [--fresh] [--quiet]
+// --config takes config fields merged over the preset, e.g. '{"model":{"architecture":"llama"}}'.
 // A base model pretrained before with the same settings is reused (the pipeline's pretraining
 // cache); --fresh deletes that cache entry first, so the run pretrains.
 import { randomUUID } from 'node:crypto';
@@ -14,10 +15,12 @@ import { globalKeys } from '../storage/layout';
 import { flag, inProcessDeps, runBench, storeOf, useTestStack } from './bench-env';
 import { runPipelineInProcess } from './plain-pipeline';
 
-const preset = process.argv.slice(2).find((a) => !a.startsWith('--') && a !== flag('seed')) ?? 'tiny';
+const flagValues = [flag('seed'), flag('config')];
+const preset = process.argv.slice(2).find((a) => !a.startsWith('--') && !flagValues.includes(a)) ?? 'tiny';
 if (!presetNames().includes(preset))
   throw new Error(`preset must be one of ${presetNames().join(', ')}, got ${preset}`);
-const raw = { preset, ...(flag('seed') !== undefined ? { seed: Number(flag('seed')) } : {}) };
+const overrides = flag('config') !== undefined ? (JSON.parse(flag('config')!) as Record<string, unknown>) : {};
+const raw = { ...overrides, preset, ...(flag('seed') !== undefined ? { seed: Number(flag('seed')) } : {}) };
 const quiet = process.argv.includes('--quiet');
 const round = (x: number | null | undefined) => (typeof x === 'number' ? Number(x.toFixed(3)) : null);
 

@@ -9,6 +9,7 @@ import {
   gptConfig,
   initParams,
   isLlamaConfig,
+  llamaConfig,
   loadModelCheckpoint,
   loadTokenizer,
   modelCheckpointHash,
@@ -49,12 +50,16 @@ export function buildTokenizer(): CharTokenizer {
   return new CharTokenizer(taskAlphabet([TINY_R1_ZERO_TEMPLATE]));
 }
 
-/** A fresh, seeded built-in GPT of the configured size (a base model is imported instead: steps/base-model). */
+/** A fresh, seeded built-in model (GPT or Llama family) of the configured size (a base model is imported instead: steps/base-model). */
 export function initPolicy(cfg: PipelineConfig): Policy {
   if (isBaseModel(cfg.model))
     throw new Error('initPolicy: the config names a base model, which is imported rather than initialised.');
   const tokenizer = buildTokenizer();
-  const config = gptConfig({ vocabSize: tokenizer.vocabSize, ...cfg.model });
+  const { architecture, ...size } = cfg.model;
+  const config =
+    architecture === 'llama'
+      ? llamaConfig({ vocabSize: tokenizer.vocabSize, ...size })
+      : gptConfig({ vocabSize: tokenizer.vocabSize, ...size });
   return {
     config,
     params: initParams(config, deriveSeed(cfg.seed, 'init')),

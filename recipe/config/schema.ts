@@ -25,6 +25,12 @@ export const DeviceSchema = z.enum(['cpu', 'cuda', 'webgpu']);
 /** The built-in GPT, trained from scratch by the pretraining stage (the default model). */
 export const BuiltinModelSchema = z
   .strictObject({
+    architecture: z
+      .enum(['gpt', 'llama'])
+      .default('gpt')
+      .describe(
+        'family of the built-in model: the GPT (learned positions, LayerNorm, GELU) or the Llama family (RoPE, RMSNorm, SwiGLU), either with the character tokenizer',
+      ),
     dModel: int(8, 4096).default(64).describe('width of the built-in GPT (embedding and residual stream)'),
     nLayers: int(1, 64).default(2).describe('transformer blocks of the built-in GPT'),
     nHeads: int(1, 64).default(4).describe('attention heads per block; must divide dModel'),
