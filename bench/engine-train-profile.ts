@@ -1,6 +1,6 @@
 // Where a fused train step spends its time: onnxruntime's own profiler, summed per graph scope
 // (gpt = forward, grad = backward, adamw = optimizer) and per op type. Prints JSON.
-// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama]
+// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama]   (env SEQ: sequence length, 64)
 // preset-gpt / preset-llama: the tiny preset's model in each family (same parameter count: the
 // Llama's SwiGLU has three matrices, so its dFF is 2/3 of the GPT's), at the preset's batch of 32.
 
@@ -24,7 +24,7 @@ const configs: Record<string, ModelConfig> = {
 const cfg = configs[which];
 if (!cfg) throw new Error(`model must be one of ${Object.keys(configs).join(', ')}, got ${which}`);
 const B = which === 'tiny' ? 16 : which.startsWith('preset') ? 32 : 8,
-  T = 64,
+  T = Number(process.env.SEQ ?? 64),
   RUNS = 15;
 
 const dir = mkdtempSync(join(tmpdir(), 'engine-profile-'));

@@ -21,12 +21,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `GPT 2×96 (4 heads)`: the built-in model at a glance; a base model by its name or uri. */
+/** `Llama 2×96 (4 heads)`: the built-in model at a glance; a base model by its name or uri. */
 export function modelOf(config: PipelineConfig): string {
   const m = config.model;
   // (the schema's isBaseModel would load zod into every workflow: see config-resolver)
   if (!('dModel' in m)) return `base model ${m.name ?? m.uri} (context ${m.contextLength})`;
-  return `GPT ${m.nLayers}×${m.dModel} (${plural(m.nHeads, 'head')}, context ${m.contextLength})`;
+  const family = m.architecture === 'llama' ? 'Llama' : 'GPT';
+  return `${family} ${m.nLayers}×${m.dModel} (${plural(m.nHeads, 'head')}, context ${m.contextLength})`;
 }
 
 /** Where a run starts from, when it is not pretraining from scratch. */

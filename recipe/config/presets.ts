@@ -1,6 +1,7 @@
 // Named presets. A preset is a partial config; the user's own fields are merged over it, then
 // the whole is validated, so `{"preset":"tiny","seed":7}` works.
-//   tiny  — the built-in demo: the whole recipe on 2 CPU cores in minutes, and it visibly learns.
+//   tiny  — the built-in demo: the whole recipe on 2 CPU cores in minutes, and it visibly learns,
+//           on a small Llama-family model trained from scratch.
 //   micro — the smallest run that still passes through every stage; used by the tests.
 //   smollm2 — the whole recipe on the real SmolLM2-135M-Instruct (installed on demand), on 2 CPU
 //             cores in about 20 minutes: few steps, short completions, the built-in arithmetic.
@@ -9,7 +10,10 @@ import type { PipelineConfigInput } from './schema';
 export const PRESETS: Record<string, PipelineConfigInput> = {
   tiny: {
     task: { digits: 2, operations: ['add', 'sub'], languages: ['en', 'ru'], madeUpWordShare: 0.7 },
-    model: { dModel: 96, nLayers: 2, nHeads: 4, dFF: 384, contextLength: 128 },
+    // The Llama architecture real models have (RoPE, RMSNorm, SwiGLU), with the character
+    // tokenizer; dFF 256 gives its three MLP matrices the parameters of the GPT's two at 384.
+    // Every target held on it, with better accuracy than the GPT (README, "Measured numbers of the tiny run").
+    model: { architecture: 'llama', dModel: 96, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 128 },
     stages: {
       // The digit-by-digit procedure clicks after ~1000 steps. Untagged documents outweigh tagged
       // ones, so the base model knows the arithmetic better than it keeps the R1 format: R1-Zero

@@ -24,7 +24,7 @@ test('the summary names preset, model, seed and lineage on one line', () => {
     pipelineSummary(
       resolveConfig({ preset: 'tiny', seed: 7, lineage: 'nightly', resumeFrom: 'r-1', rerunFrom: 'finalRl' }),
     ),
-    'tiny · GPT 2×96 (4 heads, context 128) · seed 7 · lineage nightly · from run r-1 (rerun from finalRl)',
+    'tiny · Llama 2×96 (4 heads, context 128) · seed 7 · lineage nightly · from run r-1 (rerun from finalRl)',
   );
   assert.match(pipelineSummary(resolveConfig({ model: { nLayers: 1 } })), /^custom config · GPT 1×64/);
   assert.equal(
