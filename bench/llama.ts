@@ -16,7 +16,14 @@ import { loadLocalModel } from '../engine/hf';
 import { type LlamaConfig, SeededRng, countParams, initParams, llamaConfig, paramSpecs } from '../engine/model';
 import { RolloutSampler, llamaDecoder } from '../engine/sampler';
 import { CharTokenizer } from '../engine/tokenizer';
-import { BENCH_OPTIMIZER, matmulCeiling, median, randomBatch, timeTrainRounds } from './train-bench';
+import {
+  BENCH_OPTIMIZER,
+  LLAMA_BENCH_CONFIGS,
+  matmulCeiling,
+  median,
+  randomBatch,
+  timeTrainRounds,
+} from './train-bench';
 import { SessionCache, createTrainer } from '../engine/train';
 import { createAdamWState } from '../engine/optim';
 
@@ -169,26 +176,7 @@ async function benchLoad() {
   }
 }
 
-const CONFIGS = {
-  '10M': llamaConfig({
-    vocabSize: 4096,
-    dModel: 256,
-    nLayers: 12,
-    nHeads: 4,
-    nKvHeads: 2,
-    dFF: 704,
-    contextLength: 256,
-  }),
-  '50M': llamaConfig({
-    vocabSize: 8192,
-    dModel: 512,
-    nLayers: 16,
-    nHeads: 8,
-    nKvHeads: 4,
-    dFF: 1408,
-    contextLength: 256,
-  }),
-};
+const CONFIGS = LLAMA_BENCH_CONFIGS;
 
 async function main() {
   const [mode, dir] = process.argv.slice(2);

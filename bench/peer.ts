@@ -29,20 +29,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import {
-  type ModelConfig,
-  SeededRng,
-  countParams,
-  gptConfig,
-  initParams,
-  isLlamaConfig,
-  llamaConfig,
-} from '../engine/model';
+import { type ModelConfig, SeededRng, countParams, gptConfig, initParams, isLlamaConfig } from '../engine/model';
 import { createAdamWState } from '../engine/optim';
 import { RolloutSampler, modelDecoder } from '../engine/sampler';
 import { SessionCache, createTrainer, packSequences } from '../engine/train';
 import { groupAdvantages } from '../recipe';
-import { BENCH_OPTIMIZER, median, randomBatch } from './train-bench';
+import { BENCH_OPTIMIZER, LLAMA_BENCH_CONFIGS, median, randomBatch } from './train-bench';
 
 const THREADS = Number(process.env.THREADS ?? 2);
 const REPEATS = Number(process.env.REPEATS ?? 3);
@@ -56,29 +48,14 @@ const PEER_OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
 const r3 = (x: number) => +x.toFixed(3);
 
 // GPT-2 style (learned positions, biases everywhere) and Llama, both with the head tied to the
-// embeddings (the engine's default, and GPT-2's); the Llama configs are bench/llama.ts's.
+// embeddings (the engine's default, and GPT-2's); the Llama configs are
+// train-bench's LLAMA_BENCH_CONFIGS, as bench/llama.ts measures them.
 const MODELS = {
   'gpt-tiny': gptConfig({ vocabSize: 48, dModel: 96, nLayers: 2, nHeads: 4, dFF: 384, contextLength: 128 }),
   'gpt-10M': gptConfig({ vocabSize: 4096, dModel: 256, nLayers: 12, nHeads: 4, dFF: 1024, contextLength: 256 }),
   'gpt-50M': gptConfig({ vocabSize: 8192, dModel: 512, nLayers: 14, nHeads: 8, dFF: 2048, contextLength: 256 }),
-  'llama-10M': llamaConfig({
-    vocabSize: 4096,
-    dModel: 256,
-    nLayers: 12,
-    nHeads: 4,
-    nKvHeads: 2,
-    dFF: 704,
-    contextLength: 256,
-  }),
-  'llama-50M': llamaConfig({
-    vocabSize: 8192,
-    dModel: 512,
-    nLayers: 16,
-    nHeads: 8,
-    nKvHeads: 4,
-    dFF: 1408,
-    contextLength: 256,
-  }),
+  'llama-10M': LLAMA_BENCH_CONFIGS['10M'],
+  'llama-50M': LLAMA_BENCH_CONFIGS['50M'],
 } satisfies Record<string, ModelConfig>;
 type ModelName = keyof typeof MODELS;
 

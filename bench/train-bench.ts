@@ -4,7 +4,7 @@
 // round (same load).
 import * as ort from 'onnxruntime-node';
 import { createSession } from '../engine/device';
-import { gptConfig, SeededRng, type GptConfig, type ModelConfig, type Params } from '../engine/model';
+import { gptConfig, llamaConfig, SeededRng, type GptConfig, type ModelConfig, type Params } from '../engine/model';
 import { GraphBuilder, encodeModel } from '../engine/onnx';
 import { DEFAULT_ADAMW, type AdamWState } from '../engine/optim';
 import { packSequences, type TokenBatch, type Trainer } from '../engine/train';
@@ -21,6 +21,28 @@ export const GPT_1M: GptConfig = gptConfig({
   contextLength: 64,
   tiedEmbeddings: false,
 });
+
+/** The ~10M and ~50M Llama configs the Llama and peer benchmarks measure (grouped-query, tied head). */
+export const LLAMA_BENCH_CONFIGS = {
+  '10M': llamaConfig({
+    vocabSize: 4096,
+    dModel: 256,
+    nLayers: 12,
+    nHeads: 4,
+    nKvHeads: 2,
+    dFF: 704,
+    contextLength: 256,
+  }),
+  '50M': llamaConfig({
+    vocabSize: 8192,
+    dModel: 512,
+    nLayers: 16,
+    nHeads: 8,
+    nKvHeads: 4,
+    dFF: 1408,
+    contextLength: 256,
+  }),
+};
 
 /** GFLOP/s of a float32 N×N MatMul in this process, over `runs` runs (median). */
 export async function matmulCeiling(threads: number, n = 1024): Promise<(runs: number) => Promise<number>> {

@@ -63,13 +63,6 @@ function emitIsStop(g: GraphBuilder, token: Value, stopIds: Value): Value {
   return g.greater(g.reduceSum(hits, [1]), g.scalar(0, 'int64'));
 }
 
-/** Last position's logits [B, V] of a forward pass over S tokens. */
-function lastLogits(g: GraphBuilder, logits: Value, vocab: number): Value {
-  const batch = logits.shape[0];
-  const last = g.slice(logits, [-1], [Number.MAX_SAFE_INTEGER], [1], [batch, 1, vocab]);
-  return g.squeeze(last, [1]);
-}
-
 interface PrefillOutputs {
   token: Value;
   logprob: Value;
@@ -101,7 +94,7 @@ function emitPrefill(
       past: null,
       lastPositionOnly: true,
     });
-    const logits = lastLogits(g, forward.logits, decoder.vocabSize);
+    const logits = g.squeeze(forward.logits, [1]); // [B, 1, V] → [B, V]
     const sampled = emitSampleHead(
       g,
       {
@@ -144,7 +137,7 @@ function emitStep(
       keyMask,
       past: fed.past,
     });
-    const logits = lastLogits(g, forward.logits, decoder.vocabSize);
+    const logits = g.squeeze(forward.logits, [1]); // [B, 1, V] → [B, V]
     const sampled = emitSampleHead(
       g,
       {

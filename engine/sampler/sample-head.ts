@@ -48,9 +48,7 @@ export function emitSampleHead(g: GraphBuilder, inputs: SampleHeadInputs, walk: 
   return g.scope('sample', () => {
     const greedy = g.lessOrEqual(temperature, g.scalar(0, 'float32'));
     const token2d =
-      walk === 'whole'
-        ? g.where(greedy, emitArgmax(g, logits, batch), emitWholeDistribution(g, inputs, batch))
-        : emitNucleus(g, inputs, batch, greedy);
+      walk === 'whole' ? emitWholeDistribution(g, inputs, batch, greedy) : emitNucleus(g, inputs, batch, greedy);
     const policyLogp = g.logSoftmax(logits, -1);
     const logprob2d = g.gatherElements(policyLogp, token2d, 1);
     return { token: g.squeeze(token2d, [1]), logprob: g.squeeze(logprob2d, [1]) };
@@ -77,11 +75,16 @@ function firstAbove(g: GraphBuilder, cdf: Value, uniform: Value, mass: Value): V
 }
 
 /**
- * top_p ≥ 1: inverse CDF in token-id order, no sort. A token of probability 0 never has its cdf
+ * top_p ≥ 1 (and greedy, by the argmax): inverse CDF in token-id order, no sort. A token of probability 0 never has its cdf
  * step above the threshold, so it is never picked; when rounding puts u · mass at the whole mass
  * (u within 2^-24 of 1) no entry is above it and the argmax is taken.
  */
-function emitWholeDistribution(g: GraphBuilder, inputs: SampleHeadInputs, batch: Value['shape'][number]): Value {
+function emitWholeDistribution(
+  g: GraphBuilder,
+  inputs: SampleHeadInputs,
+  batch: Value['shape'][number],
+  greedy: Value,
+): Value {
   const V = inputs.vocabSize;
   const probs = g.softmax(scaledLogits(g, inputs), -1);
   const [cdf] = g.node('CumSum', [probs, g.scalar(1, 'int64')], {}, [{ dtype: 'float32', shape: [batch, V] }], {
@@ -90,7 +93,9 @@ function emitWholeDistribution(g: GraphBuilder, inputs: SampleHeadInputs, batch:
   const mass = g.slice(cdf, [V - 1], [V], [1]); // [B, 1]
   const position = firstAbove(g, cdf, inputs.uniform, mass);
   const inside = g.less(position, g.constant([V], 'int64', [1, 1]));
-  return g.where(inside, position, emitArgmax(g, inputs.logits, batch));
+  // one ArgMax serves both the greedy pick and the rounding fallback
+  const argmax = emitArgmax(g, inputs.logits, batch);
+  return g.where(g.or(greedy, g.not(inside)), argmax, position);
 }
 
 /** top_p < 1: sort descending, keep the nucleus, inverse CDF over it (the first sorted id when greedy). */
