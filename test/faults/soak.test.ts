@@ -56,7 +56,10 @@ test(
       }
       const description = await client.schedule.getHandle(name).describe();
       await client.schedule.getHandle(name).delete();
-      // the run that may still be going
+      // the schedule may have started a run after the loop's last listing: list once more, then
+      // wait for every run that may still be going (visibility can trail a start by a moment)
+      await new Promise((r) => setTimeout(r, 2000));
+      await list();
       for (const w of [...runs.values()].filter((r) => !r.closeTime))
         await client.workflow.getHandle(w.workflowId, w.runId).result();
       await list();
