@@ -17,7 +17,14 @@ import type { ReportLink } from '../contracts/progress';
 import { finalResultOf, type StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
 import { CORPUS_VERSION } from '../recipe';
-import { configHash, isBaseModel, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
+import {
+  configHash,
+  isBaseModel,
+  rolloutShardsOf,
+  STAGE_NAMES,
+  type PipelineConfig,
+  type StageName,
+} from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
 import { globalKeys, runKeys } from '../storage/layout';
@@ -166,11 +173,15 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
     async scoreRollouts(input: ScoreInput): Promise<ScoreResult> {
       const run = new RunStore(deps.store, input.runId);
       const grpo = input.config.stages[input.stage as 'r1Zero'].grpo;
-      const rollouts = await getJson<Rollout[]>(run, runKeys.rollouts(input.stage, input.step));
-      if (!Array.isArray(rollouts))
-        throw new BadDataError(
-          `object ${run.key(runKeys.rollouts(input.stage, input.step))} is not a list of rollouts`,
-        );
+      // a sharded step is gathered here, shard by shard, in the order of its prompt groups
+      const rollouts: Rollout[] = [];
+      const shards = rolloutShardsOf(grpo);
+      for (let index = 0; index < shards; index++) {
+        const key = runKeys.rollouts(input.stage, input.step, { index, count: shards });
+        const part = await getJson<Rollout[]>(run, key);
+        if (!Array.isArray(part)) throw new BadDataError(`object ${run.key(key)} is not a list of rollouts`);
+        rollouts.push(...part);
+      }
       const scored = score(rollouts, grpo, input.config.verifier);
       const record = await putJson(run, runKeys.scored(input.stage, input.step), scored);
       return {

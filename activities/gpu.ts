@@ -147,9 +147,10 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
           grpo.sampling,
           { runSeed: input.config.seed, stage, step: input.step },
           format,
+          input.shard,
         );
         const run = new RunStore(deps.store, input.runId);
-        const record = await putJson(run, runKeys.rollouts(stage, input.step), rollouts);
+        const record = await putJson(run, runKeys.rollouts(stage, input.step, input.shard), rollouts);
         const lengths = rollouts.map((r) => r.tokens.length);
         return {
           rolloutsKey: record.key,

@@ -1,5 +1,5 @@
 // r1flow generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P]
-//   [--seed S] [--json]: a completion from any model SOURCE names (see model-source.ts), sampled by
+//   [--top-k K] [--seed S] [--json]: a completion from any model SOURCE names (see model-source.ts), sampled by
 // the engine's rollout sampler (the whole completion in one ONNX Loop run). Temperature 0 is
 // greedy. --json prints {"promptIds":[…],"tokenIds":[…],"text":"…"} with the new tokens only.
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ import { CONTEXT_LENGTH_OPTION, loadSource, sourceOptions } from './model-source
 import { fail } from './output';
 
 export const GENERATE_USAGE =
-  'usage: r1flow generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json] [--context-length N]';
+  'usage: r1flow generate SOURCE --prompt TEXT [--chat] [--max-new-tokens N] [--temperature T] [--top-p P] [--top-k K] [--seed S] [--json] [--context-length N]';
 
 function numberOption(value: string | undefined, name: string, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -42,6 +42,7 @@ export async function generateCommand(args: string[]): Promise<number> {
       'max-new-tokens': { type: 'string' },
       temperature: { type: 'string' },
       'top-p': { type: 'string' },
+      'top-k': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...CONTEXT_LENGTH_OPTION,
@@ -54,6 +55,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   const maxNewTokens = numberOption(values['max-new-tokens'], 'max-new-tokens', 64, true);
   const temperature = numberOption(values.temperature, 'temperature', 1);
   const topP = numberOption(values['top-p'], 'top-p', 1);
+  const topK = numberOption(values['top-k'], 'top-k', 0, true);
   const seed = numberOption(values.seed, 'seed', 0, true);
 
   const model = await loadSource(source, sourceOptions(values));
@@ -67,7 +69,11 @@ export async function generateCommand(args: string[]): Promise<number> {
     const padToken = tokenizer.padId ?? stopTokens[0] ?? 0;
     const [completion] = await engine
       .sampler(model.config, model.params)
-      .sample({ prompts: [ids], seeds: [seed] }, { maxNewTokens, temperature, topP, stopTokens, padToken }, 'loop');
+      .sample(
+        { prompts: [ids], seeds: [seed] },
+        { maxNewTokens, temperature, topP, topK, stopTokens, padToken },
+        'loop',
+      );
     const text = tokenizer.decode(completion.tokens, { skipSpecialTokens: true });
     if (values.json) console.log(JSON.stringify({ promptIds: ids, tokenIds: completion.tokens, text }));
     else console.log(text);

@@ -5,6 +5,7 @@ import type { PipelineConfig, StageName } from '../recipe/config/schema';
 import type { EvalSummary } from '../recipe/eval/metrics';
 import type { StepMetrics } from '../recipe/metrics';
 import type { DatasetReport } from '../steps/datasets';
+import type { RolloutShard } from '../steps/rollout';
 import type { CheckpointRef } from '../storage/manifest';
 import type { ReportLink } from './progress';
 import type { StageResult } from './stages';
@@ -150,6 +151,8 @@ export interface PretrainInput extends StageContext {
 export interface RolloutsInput extends StageContext {
   step: number;
   policy: CheckpointRef;
+  /** the part of the step's prompt groups to sample (grpo.rolloutShards > 1); the whole step when absent */
+  shard?: RolloutShard;
 }
 
 export interface RolloutsResult {

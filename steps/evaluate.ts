@@ -39,7 +39,7 @@ export async function evaluate(
     policy,
     problems,
     ev.samples,
-    { temperature: ev.temperature, topP: 1, maxNewTokens: ev.maxNewTokens },
+    { temperature: ev.temperature, topP: 1, topK: 0, maxNewTokens: ev.maxNewTokens },
     { runSeed: seed ?? cfg.seed, stage: 'eval', step: 0 },
     format,
   );

@@ -14,6 +14,12 @@ export interface RolloutSeed {
   step: number;
 }
 
+/** One of the `count` parts a GRPO step's rollouts are sampled in (`index` is 0-based). */
+export interface RolloutShard {
+  index: number;
+  count: number;
+}
+
 export interface Rollout {
   /** Index of the prompt in its step (the GRPO group). */
   group: number;
@@ -32,7 +38,25 @@ export interface Rollout {
   finishReason: 'stop' | 'length';
 }
 
-/** Rollouts ordered group by group: [prompt 0 sample 0..G-1, prompt 1 sample 0..G-1, …]. */
+/**
+ * The prompt groups [start, end) that shard `index` of `count` samples: contiguous blocks whose
+ * sizes differ by at most one, earlier shards taking the larger ones.
+ */
+export function shardGroups(groups: number, shard: RolloutShard): { start: number; end: number } {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || shard.count > groups)
+    throw new Error(`rollout: ${shard.count} shards cannot split ${groups} prompt groups.`);
+  if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count)
+    throw new Error(`rollout: shard index ${shard.index} is outside 0..${shard.count - 1}.`);
+  const startOf = (i: number) => i * Math.floor(groups / shard.count) + Math.min(i, groups % shard.count);
+  return { start: startOf(shard.index), end: startOf(shard.index + 1) };
+}
+
+/**
+ * Rollouts ordered group by group: [prompt 0 sample 0..G-1, prompt 1 sample 0..G-1, …]; with a
+ * shard, only that shard's groups, still numbered by their place in the whole step. Seeds come
+ * from each sample's place in the step and the token budget from the whole step's longest
+ * prompt, so a sample's seed and length cap are the same however the step is sharded.
+ */
 export async function rollout(
   engine: EngineRuntime,
   policy: Policy,
@@ -41,6 +65,7 @@ export async function rollout(
   sampling: SamplingConfig,
   seed: RolloutSeed,
   format: PromptFormat,
+  shard: RolloutShard = { index: 0, count: 1 },
 ): Promise<Rollout[]> {
   if (!Number.isInteger(groupSize) || groupSize < 1)
     throw new Error(`rollout: groupSize must be a positive integer, got ${groupSize}.`);
@@ -49,7 +74,9 @@ export async function rollout(
   const prompts: number[][] = [];
   const seeds: string[] = [];
   const encoded = problems.map((p) => format.encode(p.prompt));
-  problems.forEach((p, i) => {
+  const { start, end } = shardGroups(problems.length, shard);
+  problems.slice(start, end).forEach((p, k) => {
+    const i = start + k;
     for (let s = 0; s < groupSize; s++) {
       prompts.push(encoded[i]);
       seeds.push(
@@ -70,6 +97,7 @@ export async function rollout(
     ),
     temperature: sampling.temperature,
     topP: sampling.topP,
+    topK: sampling.topK,
     stopTokens: format.stopIds,
     padToken: format.padId,
   };
@@ -77,7 +105,7 @@ export async function rollout(
     throw new Error(`rollout: a prompt fills the model's context of ${policy.config.contextLength} tokens.`);
   const completions = await engine.sampler(policy.config, policy.params).sample({ prompts, seeds }, options, 'loop');
   return completions.map((c, row) => {
-    const group = Math.floor(row / groupSize);
+    const group = start + Math.floor(row / groupSize);
     return {
       group,
       sample: row % groupSize,

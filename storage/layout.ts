@@ -14,8 +14,18 @@ export const runKeys = {
   manifest: () => 'manifest.json',
   /** a checkpoint folder: its files (manifest.json last) sit below it */
   checkpoint: (stage: string, step: number) => joinKey(stage, 'ckpt', stepLabel(step)),
-  /** the completions sampled at GRPO step `step` (0-based) */
-  rollouts: (stage: string, step: number) => joinKey(stage, 'rollouts', `${stepLabel(step)}.json`),
+  /**
+   * the completions sampled at GRPO step `step` (0-based); a step sampled in shards writes one
+   * object per shard, `…-shard-2-of-3.json` (1-based), and the unsharded key stays as it was
+   */
+  rollouts: (stage: string, step: number, shard?: { index: number; count: number }) =>
+    joinKey(
+      stage,
+      'rollouts',
+      shard === undefined || shard.count === 1
+        ? `${stepLabel(step)}.json`
+        : `${stepLabel(step)}-shard-${shard.index + 1}-of-${shard.count}.json`,
+    ),
   /** the same rollouts with rewards and advantages */
   scored: (stage: string, step: number) => joinKey(stage, 'scored', `${stepLabel(step)}.json`),
   /** the metrics of the step that ended with `stepsDone` steps done (1-based, as the checkpoint) */

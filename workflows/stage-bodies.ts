@@ -18,6 +18,7 @@ import {
   type UpdateInput,
 } from '../contracts/activities';
 import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
+import { rolloutShardsOf } from '../recipe/config/older-configs';
 import type { GrpoStageName } from '../recipe/config/schema';
 import type { EvalSummary } from '../recipe/eval/metrics';
 import type { CheckpointRef } from '../storage/manifest';
@@ -80,6 +81,33 @@ export interface GrpoLoop {
   afterIteration?(state: GrpoLoopState): void;
 }
 
+/**
+ * A step's rollouts: one activity, or one per shard started together, so that every free gpu
+ * worker takes one; the score step gathers the shards from storage by their keys.
+ */
+async function sampleRollouts(
+  acts: StageActivities,
+  input: RolloutsInput,
+  shards: number,
+  label: string,
+): Promise<void> {
+  if (shards === 1) {
+    await acts.rollouts(input, `${label}: rollouts`);
+    return;
+  }
+  const calls: Promise<RolloutsResult>[] = [];
+  for (let index = 0; index < shards; index++) {
+    calls.push(
+      acts.rollouts({ ...input, shard: { index, count: shards } }, `${label}: rollouts ${index + 1}/${shards}`),
+    );
+  }
+  // every shard settles before a failure is raised, so no shard is still writing when the
+  // step is repaired or retried
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** A GRPO stage: rollouts → score → update per iteration, an eval every `evalEvery`, and at the end. */
 export async function grpoStage(
   input: StageWorkflowInput,
@@ -97,7 +125,7 @@ export async function grpoStage(
     sinceStart++;
     const label = `${stage} step ${iteration + 1}/${grpo.steps}`;
     try {
-      await acts.rollouts({ ...ctx, step: iteration, policy }, `${label}: rollouts`);
+      await sampleRollouts(acts, { ...ctx, step: iteration, policy }, rolloutShardsOf(grpo), label);
       const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
       policy = await acts.policyUpdate(
         {

@@ -1,7 +1,7 @@
 import { GraphBuilder, type Value } from '../onnx/graph-builder';
 import { encodeModel } from '../onnx/encode';
 import type { CachedDecoder, LayerCache } from './decoder';
-import { emitSampleHead, type SampleWalk } from './sample-head';
+import { emitSampleHead, walkReadsTopP, type SampleWalk } from './sample-head';
 
 /**
  * The three graphs of a rollout. They are assembled from the same emitters, so the Loop graph
@@ -45,7 +45,7 @@ function paramInputs(g: GraphBuilder, decoder: CachedDecoder): ParamInputs {
 interface SamplingInputs {
   walk: SampleWalk;
   temperature: Value;
-  /** Only the nucleus walk has a top_p input. */
+  /** Only the sorted walks have a top_p input. */
   topP: Value | null;
 }
 
@@ -53,7 +53,7 @@ function samplingInputs(g: GraphBuilder, walk: SampleWalk): SamplingInputs {
   return {
     walk,
     temperature: g.input('temperature', 'float32', []),
-    topP: walk === 'nucleus' ? g.input('top_p', 'float32', []) : null,
+    topP: walkReadsTopP(walk) ? g.input('top_p', 'float32', []) : null,
   };
 }
 

@@ -7,7 +7,7 @@ export interface SampleHeadInputs {
   uniform: Value;
   /** Scalar float32; 0 (or below) means greedy. */
   temperature: Value;
-  /** Scalar float32 in (0, 1): the nucleus mass; read by the 'nucleus' walk only. */
+  /** Scalar float32 in (0, 1]: the nucleus mass; read by the sorted walks only (null for 'whole'). */
   topP: Value | null;
   /** Static vocabulary size (the V of logits). */
   vocabSize: number;
@@ -27,10 +27,30 @@ export interface SampleHeadOutputs {
  * decode step at a real model's vocabulary size; an If choosing at run time cost more per step
  * than it saved at small vocabularies.
  */
-export type SampleWalk = 'whole' | 'nucleus';
+export type SampleWalk = 'whole' | 'nucleus' | TopKWalk;
 
-/** The walk a top_p asks for. */
-export const sampleWalkFor = (topP: number | undefined): SampleWalk => ((topP ?? 1) >= 1 ? 'whole' : 'nucleus');
+/**
+ * top_k first, then top_p over the k kept (renormalized), as transformers orders its warpers: a
+ * TopK of k instead of a sort of the whole vocabulary. k is static, so each k is a graph of its own.
+ */
+export type TopKWalk = `top-${number}`;
+
+/**
+ * The walk top_p and top_k ask for; top_k 0 (or undefined, or at least the vocabulary) keeps
+ * every token, as in transformers.
+ */
+export function sampleWalkFor(topP: number | undefined, topK: number | undefined, vocabSize: number): SampleWalk {
+  if (topK !== undefined && topK > 0 && topK < vocabSize) return `top-${topK}`;
+  return (topP ?? 1) >= 1 ? 'whole' : 'nucleus';
+}
+
+/** Whether a walk's graphs take a top_p input (every sorted walk does; 'whole' has none). */
+export const walkReadsTopP = (walk: SampleWalk): boolean => walk !== 'whole';
+
+/** How many of the sorted tokens a sorted walk keeps before top_p: k, or the whole vocabulary. */
+function keptBySort(walk: Exclude<SampleWalk, 'whole'>, vocabSize: number): number {
+  return walk === 'nucleus' ? vocabSize : Number(walk.slice('top-'.length));
+}
 
 /**
  * Emits the sampling rule as ONNX ops. The step path and the Loop path both run exactly these
@@ -48,7 +68,7 @@ export function emitSampleHead(g: GraphBuilder, inputs: SampleHeadInputs, walk: 
   return g.scope('sample', () => {
     const greedy = g.lessOrEqual(temperature, g.scalar(0, 'float32'));
     const token2d =
-      walk === 'whole' ? emitWholeDistribution(g, inputs, batch, greedy) : emitNucleus(g, inputs, batch, greedy);
+      walk === 'whole' ? emitWholeDistribution(g, inputs, batch, greedy) : emitNucleus(g, inputs, batch, greedy, walk);
     const policyLogp = g.logSoftmax(logits, -1);
     const logprob2d = g.gatherElements(policyLogp, token2d, 1);
     return { token: g.squeeze(token2d, [1]), logprob: g.squeeze(logprob2d, [1]) };
@@ -98,9 +118,18 @@ function emitWholeDistribution(
   return g.where(g.or(greedy, g.not(inside)), argmax, position);
 }
 
-/** top_p < 1: sort descending, keep the nucleus, inverse CDF over it (the first sorted id when greedy). */
-function emitNucleus(g: GraphBuilder, inputs: SampleHeadInputs, batch: Value['shape'][number], greedy: Value): Value {
-  const V = inputs.vocabSize;
+/**
+ * top_p < 1 or a top_k: sort descending (only the k largest for a top_k), keep the nucleus of
+ * those, inverse CDF over it (the first sorted id when greedy).
+ */
+function emitNucleus(
+  g: GraphBuilder,
+  inputs: SampleHeadInputs,
+  batch: Value['shape'][number],
+  greedy: Value,
+  walk: Exclude<SampleWalk, 'whole'>,
+): Value {
+  const V = keptBySort(walk, inputs.vocabSize);
   const [sortedLogits, sortedIds] = g.node(
     'TopK',
     [scaledLogits(g, inputs), g.constant([V], 'int64')],
@@ -117,7 +146,7 @@ function emitNucleus(g: GraphBuilder, inputs: SampleHeadInputs, batch: Value['sh
   const [massBefore] = g.node('CumSum', [probs, axis1], { exclusive: 1 }, [{ dtype: 'float32', shape: [batch, V] }], {
     name: 'mass_before',
   });
-  if (!inputs.topP) throw new Error('emitSampleHead: the nucleus walk needs a top_p input.');
+  if (!inputs.topP) throw new Error(`emitSampleHead: the ${walk} walk needs a top_p input.`);
   const inNucleus = g.less(massBefore, inputs.topP);
   const kept = g.where(inNucleus, probs, g.scalar(0, 'float32'));
   const [keptCdf] = g.node('CumSum', [kept, axis1], {}, [{ dtype: 'float32', shape: [batch, V] }], {

@@ -11,7 +11,7 @@ import {
   type RolloutGraph,
 } from './rollout-graphs';
 import { uniformsForBatch, type SampleSeed } from './rng';
-import { sampleWalkFor, type SampleWalk } from './sample-head';
+import { sampleWalkFor, walkReadsTopP, type SampleWalk } from './sample-head';
 
 export interface SamplingOptions {
   maxNewTokens: number;
@@ -19,6 +19,8 @@ export interface SamplingOptions {
   temperature?: number;
   /** Nucleus mass in (0, 1]; default 1 (no truncation). */
   topP?: number;
+  /** Keep only the k most likely tokens, before top_p; 0 or undefined keeps all. */
+  topK?: number;
   /** A completion ends right after emitting one of these (it is kept as its last token). */
   stopTokens: readonly number[];
   /** Fed to and emitted by rows that have already stopped. */
@@ -146,14 +148,18 @@ export class RolloutSampler {
       ...this.paramFeeds,
       temperature: new ort.Tensor('float32', new Float32Array([options.temperature ?? 1]), []),
     };
-    // only the nucleus walk's graphs have a top_p input
-    if (sampleWalkFor(options.topP) === 'nucleus')
-      feeds.top_p = new ort.Tensor('float32', new Float32Array([options.topP!]), []);
+    // only the sorted walks' graphs have a top_p input
+    if (walkReadsTopP(this.walkOf(options)))
+      feeds.top_p = new ort.Tensor('float32', new Float32Array([options.topP ?? 1]), []);
     return feeds;
   }
 
+  private walkOf(options: SamplingOptions): SampleWalk {
+    return sampleWalkFor(options.topP, options.topK, this.decoder.vocabSize);
+  }
+
   private async runLoop(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
-    const session = await this.session('loop', sampleWalkFor(options.topP));
+    const session = await this.session('loop', this.walkOf(options));
     const { batch, promptLength } = padded;
     const result = await session.run({
       ...this.commonFeeds(options),
@@ -175,7 +181,7 @@ export class RolloutSampler {
   /** The same computation as the Loop graph, driven token by token from TypeScript. */
   private async runSteps(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
     const { batch, promptLength } = padded;
-    const walk = sampleWalkFor(options.topP);
+    const walk = this.walkOf(options);
     const common = this.commonFeeds(options);
     const prefill = await (
       await this.session('prefill', walk)
@@ -281,6 +287,8 @@ function validate(request: SampleRequest, options: SamplingOptions, decoder: Cac
     throw new Error(`temperature must be a finite number >= 0, got ${temperature}.`);
   const topP = options.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}.`);
+  const topK = options.topK ?? 0;
+  if (!Number.isInteger(topK) || topK < 0) throw new Error(`topK must be an integer >= 0, got ${topK}.`);
   for (const id of [...options.stopTokens, options.padToken]) {
     if (!Number.isInteger(id) || id < 0 || id >= decoder.vocabSize)
       throw new Error(`stop/pad token ${id} is not a token id in [0, ${decoder.vocabSize}).`);

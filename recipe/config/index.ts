@@ -1,4 +1,5 @@
 export * from './schema';
+export * from './older-configs';
 export * from './errors';
 export * from './presets';
 export * from './resolve';

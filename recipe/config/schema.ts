@@ -130,6 +130,7 @@ export const SamplingSchema = z.strictObject({
     .max(1, { error: 'must be ≤ 1' })
     .default(1)
     .describe('nucleus sampling mass; 1 samples from the whole vocabulary'),
+  topK: int(0).default(0).describe('sample among the k most likely tokens only, before top_p; 0 keeps every token'),
   maxNewTokens: int(1, 8192)
     .default(64)
     .describe('longest completion in tokens; longer ones are cut (and count as truncated)'),
@@ -168,46 +169,62 @@ function rewardWeightsSchema(d: GrpoDefaults) {
 }
 
 function grpoSchema(d: GrpoDefaults) {
-  return z.strictObject({
-    steps: int(1).default(20).describe('GRPO steps (rollouts → score → update) of the stage'),
-    promptsPerStep: int(1).default(8).describe('prompts (groups) per step'),
-    groupSize: int(2).default(8).describe('completions sampled per prompt (G); advantages are relative within a group'),
-    innerEpochs: int(1)
-      .default(1)
-      .describe('optimizer steps per batch of rollouts (μ); above 1, the ratio is taken to the sampling policy'),
-    clipLow: fraction().default(0.2).describe('PPO clip range below 1 (ε_low)'),
-    clipHigh: fraction().default(0.28).describe("PPO clip range above 1 (ε_high); above clipLow is DAPO's clip-higher"),
-    beta: z
-      .number()
-      .min(0, { error: 'must be ≥ 0' })
-      .default(0)
-      .describe("weight of the k3 KL to the stage's starting policy; 0 leaves the reference out"),
-    stdScaling: z
-      .enum(['group', 'batch', 'none'])
-      .default('group')
-      .describe('divide advantages by the std of the group, of the batch, or not at all (Dr. GRPO)'),
-    aggregation: z
-      .enum(['sequence-mean', 'token-mean'])
-      .default('token-mean')
-      .describe('loss average: per completion then over completions (GRPO), or over all tokens (DAPO)'),
-    dynamicSampling: z
-      .boolean()
-      .default(false)
-      .describe("drop groups whose rewards are all equal (DAPO's dynamic sampling)"),
-    overlongBuffer: int(0)
-      .default(0)
-      .describe('tokens before maxNewTokens where the overlong penalty ramps up; 0 turns it off'),
-    rewards: rewardWeightsSchema(d).prefault({}).describe('weights of the reward functions in the total reward'),
-    sampling: SamplingSchema.prefault({}).describe('how rollouts are sampled'),
-    optimizer: OptimizerSchema.prefault({}).describe("the stage's AdamW settings"),
-    /** share of general (helpfulness/harmlessness) prompts in each batch */
-    generalFraction: fraction()
-      .default(d.generalFraction)
-      .describe('share of general (helpfulness/harmlessness) prompts in each batch'),
-    evalEvery: int(0)
-      .default(0)
-      .describe('held-out evaluation every this many steps during the stage; 0 only at its end'),
-  });
+  return z
+    .strictObject({
+      steps: int(1).default(20).describe('GRPO steps (rollouts → score → update) of the stage'),
+      promptsPerStep: int(1).default(8).describe('prompts (groups) per step'),
+      groupSize: int(2)
+        .default(8)
+        .describe('completions sampled per prompt (G); advantages are relative within a group'),
+      innerEpochs: int(1)
+        .default(1)
+        .describe('optimizer steps per batch of rollouts (μ); above 1, the ratio is taken to the sampling policy'),
+      clipLow: fraction().default(0.2).describe('PPO clip range below 1 (ε_low)'),
+      clipHigh: fraction()
+        .default(0.28)
+        .describe("PPO clip range above 1 (ε_high); above clipLow is DAPO's clip-higher"),
+      beta: z
+        .number()
+        .min(0, { error: 'must be ≥ 0' })
+        .default(0)
+        .describe("weight of the k3 KL to the stage's starting policy; 0 leaves the reference out"),
+      stdScaling: z
+        .enum(['group', 'batch', 'none'])
+        .default('group')
+        .describe('divide advantages by the std of the group, of the batch, or not at all (Dr. GRPO)'),
+      aggregation: z
+        .enum(['sequence-mean', 'token-mean'])
+        .default('token-mean')
+        .describe('loss average: per completion then over completions (GRPO), or over all tokens (DAPO)'),
+      dynamicSampling: z
+        .boolean()
+        .default(false)
+        .describe("drop groups whose rewards are all equal (DAPO's dynamic sampling)"),
+      overlongBuffer: int(0)
+        .default(0)
+        .describe('tokens before maxNewTokens where the overlong penalty ramps up; 0 turns it off'),
+      rewards: rewardWeightsSchema(d).prefault({}).describe('weights of the reward functions in the total reward'),
+      sampling: SamplingSchema.prefault({}).describe('how rollouts are sampled'),
+      optimizer: OptimizerSchema.prefault({}).describe("the stage's AdamW settings"),
+      /** share of general (helpfulness/harmlessness) prompts in each batch */
+      generalFraction: fraction()
+        .default(d.generalFraction)
+        .describe('share of general (helpfulness/harmlessness) prompts in each batch'),
+      evalEvery: int(0)
+        .default(0)
+        .describe('held-out evaluation every this many steps during the stage; 0 only at its end'),
+      // A fixed number, not "one per worker": a shard's batch shape changes its floating-point
+      // results, so the shards must be the same whatever number of workers happens to run them.
+      rolloutShards: int(1)
+        .default(1)
+        .describe(
+          "activities a step's rollouts are split into, by prompt, run in parallel by whichever gpu workers are free; results depend on this number, never on how many workers ran",
+        ),
+    })
+    .refine((g) => g.rolloutShards <= g.promptsPerStep, {
+      error: 'must be at most promptsPerStep (a shard holds whole prompt groups)',
+      path: ['rolloutShards'],
+    });
 }
 
 /** R1-Zero and reasoning RL: reasoning prompts only. */

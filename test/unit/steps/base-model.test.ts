@@ -86,7 +86,7 @@ describe('rollouts in the policy tokens', () => {
     const cfg = configWith({});
     const format = promptFormat(cfg, base.tokenizer);
     const problems = sampleProblems(cfg, 'train', 'r1Zero', 0, format);
-    const sampling = { temperature: 1, topP: 1, maxNewTokens: 10 };
+    const sampling = { temperature: 1, topP: 1, topK: 0, maxNewTokens: 10 };
     const out = await rollout(engine, base, problems, 2, sampling, { runSeed: 1, stage: 'r1Zero', step: 0 }, format);
     assert.equal(out.length, problems.length * 2);
     for (const r of out) {

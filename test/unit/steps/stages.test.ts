@@ -10,6 +10,7 @@ import {
   promptFormat,
   rollout,
   sampleProblems,
+  shardGroups,
   taskOptions,
 } from '../../../steps';
 import { EngineRuntime } from '../../../engine';
@@ -57,7 +58,7 @@ describe('rollout', () => {
   test('G samples per prompt, group by group, with aligned tokens and log-probs; reproducible', async () => {
     const policy = initPolicy(cfg);
     const problems = sampleProblems(cfg, 'train', 'r1Zero', 0);
-    const sampling = { temperature: 1, topP: 1, maxNewTokens: 12 };
+    const sampling = { temperature: 1, topP: 1, topK: 0, maxNewTokens: 12 };
     const seed = { runSeed: 1, stage: 'r1Zero', step: 0 };
     const format = promptFormat(cfg, policy.tokenizer);
     const out = await rollout(engine, policy, problems, 3, sampling, seed, format);
@@ -83,6 +84,61 @@ describe('rollout', () => {
       other.map((r) => r.tokens),
       out.map((r) => r.tokens),
     );
+  });
+});
+
+describe('rollout shards', () => {
+  test('shards split the groups into contiguous blocks that cover each group once', () => {
+    for (const groups of [1, 2, 5, 7, 16]) {
+      for (let count = 1; count <= groups; count++) {
+        const ranges = Array.from({ length: count }, (_, index) => shardGroups(groups, { index, count }));
+        assert.equal(ranges[0].start, 0);
+        assert.equal(ranges[count - 1].end, groups);
+        ranges.slice(1).forEach((r, i) => assert.equal(r.start, ranges[i].end));
+        const sizes = ranges.map((r) => r.end - r.start);
+        assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `sizes ${sizes.join(',')} of ${groups} groups`);
+        assert.ok(sizes.every((n) => n >= 1));
+      }
+    }
+    assert.throws(() => shardGroups(2, { index: 0, count: 3 }), /3 shards cannot split 2 prompt groups/);
+    assert.throws(() => shardGroups(4, { index: 2, count: 2 }), /shard index 2 is outside 0\.\.1/);
+  });
+
+  test("a shard samples only its groups, numbered by their place in the step, with the whole step's token budget", async () => {
+    const policy = initPolicy(cfg);
+    const problems = sampleProblems(
+      microConfig({ stages: { r1Zero: { grpo: { promptsPerStep: 5 } } } }),
+      'train',
+      'r1Zero',
+      0,
+    );
+    // more new tokens than the context holds: the step's longest prompt sets every shard's budget
+    const sampling = { temperature: 1, topP: 1, topK: 0, maxNewTokens: 1000 };
+    const seed = { runSeed: 1, stage: 'r1Zero', step: 0 };
+    const format = promptFormat(cfg, policy.tokenizer);
+    const whole = await rollout(engine, policy, problems, 2, sampling, seed, format);
+    const budget = cfg.model.contextLength - Math.max(...whole.map((r) => r.promptTokens.length));
+    const parts = [];
+    for (let index = 0; index < 2; index++)
+      parts.push(await rollout(engine, policy, problems, 2, sampling, seed, format, { index, count: 2 }));
+    assert.deepEqual(
+      parts.map((p) => [...new Set(p.map((r) => r.group))]),
+      [
+        [0, 1, 2],
+        [3, 4],
+      ],
+    );
+    const gathered = parts.flat();
+    assert.deepEqual(
+      gathered.map((r) => [r.group, r.sample, r.prompt, r.promptTokens]),
+      whole.map((r) => [r.group, r.sample, r.prompt, r.promptTokens]),
+    );
+    assert.ok(gathered.every((r) => r.tokens.length === r.logprobs.length));
+    const capped = gathered.filter((r) => r.finishReason === 'length');
+    assert.ok(capped.length > 0 && capped.every((r) => r.tokens.length === budget), `budget ${budget}`);
+    // a shard whose own prompts are shorter than the step's longest, or the budget check proves nothing
+    const longest = (rows: typeof whole) => Math.max(...rows.map((r) => r.promptTokens.length));
+    assert.ok(parts.some((p) => longest(p) < longest(whole)));
   });
 });
 

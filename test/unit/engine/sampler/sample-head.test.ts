@@ -3,43 +3,65 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../../../engine/onnx/graph-builder';
 import { encodeModel } from '../../../../engine/onnx/encode';
-import { emitSampleHead, sampleWalkFor, type SampleWalk } from '../../../../engine/sampler/sample-head';
+import { emitSampleHead, sampleWalkFor, walkReadsTopP, type SampleWalk } from '../../../../engine/sampler/sample-head';
 import { SampleRng, deriveSampleSeed, uniformsForBatch } from '../../../../engine/sampler/rng';
 
 interface SampleHeadSessions {
-  whole: ort.InferenceSession;
-  nucleus: ort.InferenceSession;
+  vocab: number;
+  /** one session per walk, built when first asked for */
+  byWalk: Map<SampleWalk, ort.InferenceSession>;
   release(): Promise<void>;
 }
 
-/** The sampling head of each walk; `pick` runs the one the sampler would for the given top_p. */
+/** The sampling heads of a vocabulary size; `pick` runs the walk the sampler would for its settings. */
 async function sampleHeadSession(vocab: number): Promise<SampleHeadSessions> {
-  const build = (walk: SampleWalk) => {
-    const g = new GraphBuilder('sample_head');
-    const logits = g.input('logits', 'float32', ['batch', vocab]);
-    const uniform = g.input('uniform', 'float32', ['batch']);
-    const temperature = g.input('temperature', 'float32', []);
-    const topP = walk === 'nucleus' ? g.input('top_p', 'float32', []) : null;
-    const out = emitSampleHead(g, { logits, uniform, temperature, topP, vocabSize: vocab }, walk);
-    g.output(out.token, 'token');
-    g.output(out.logprob, 'logprob');
-    return ort.InferenceSession.create(encodeModel(g), { intraOpNumThreads: 1 });
+  const byWalk = new Map<SampleWalk, ort.InferenceSession>();
+  return {
+    vocab,
+    byWalk,
+    release: async () => {
+      for (const s of byWalk.values()) await s.release();
+    },
   };
-  const whole = await build('whole');
-  const nucleus = await build('nucleus');
-  return { whole, nucleus, release: async () => (await whole.release(), await nucleus.release()) };
 }
 
-async function pick(sessions: SampleHeadSessions, logits: number[][], u: number[], temperature: number, topP: number) {
+async function sessionFor(sessions: SampleHeadSessions, walk: SampleWalk): Promise<ort.InferenceSession> {
+  let session = sessions.byWalk.get(walk);
+  if (!session) {
+    const g = new GraphBuilder('sample_head');
+    const logits = g.input('logits', 'float32', ['batch', sessions.vocab]);
+    const uniform = g.input('uniform', 'float32', ['batch']);
+    const temperature = g.input('temperature', 'float32', []);
+    const topP = walkReadsTopP(walk) ? g.input('top_p', 'float32', []) : null;
+    const out = emitSampleHead(g, { logits, uniform, temperature, topP, vocabSize: sessions.vocab }, walk);
+    g.output(out.token, 'token');
+    g.output(out.logprob, 'logprob');
+    session = await ort.InferenceSession.create(encodeModel(g), { intraOpNumThreads: 1 });
+    sessions.byWalk.set(walk, session);
+  }
+  return session;
+}
+
+async function pick(
+  sessions: SampleHeadSessions,
+  logits: number[][],
+  u: number[],
+  temperature: number,
+  topP: number,
+  topK = 0,
+) {
   const vocab = logits[0].length;
-  const walk = sampleWalkFor(topP);
-  const result = await sessions[walk].run({
+  const walk = sampleWalkFor(topP, topK, vocab);
+  const result = await (
+    await sessionFor(sessions, walk)
+  ).run({
     logits: new ort.Tensor('float32', Float32Array.from(logits.flat()), [logits.length, vocab]),
     uniform: new ort.Tensor('float32', Float32Array.from(u), [u.length]),
     temperature: new ort.Tensor('float32', new Float32Array([temperature]), []),
-    ...(walk === 'nucleus' ? { top_p: new ort.Tensor('float32', new Float32Array([topP]), []) } : {}),
+    ...(walkReadsTopP(walk) ? { top_p: new ort.Tensor('float32', new Float32Array([topP]), []) } : {}),
   });
   return {
+    walk,
     tokens: [...(result.token.data as BigInt64Array)].map(Number),
     logprobs: [...(result.logprob.data as Float32Array)],
   };
@@ -51,11 +73,15 @@ function referencePick(
   u: number,
   temperature: number,
   topP: number,
+  topK = 0,
 ): { token: number; margin: number } {
-  const order = logits.map((_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
+  let order = logits.map((_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
   if (temperature <= 0) return { token: order[0], margin: Infinity };
+  // top_k keeps the k largest first; the rest is renormalized over them
+  const truncated = topK > 0 && topK < logits.length;
+  if (truncated) order = order.slice(0, topK);
   // The whole distribution is walked in token-id order, the nucleus in descending order.
-  if (topP >= 1) order.sort((a, b) => a - b);
+  else if (topP >= 1) order.sort((a, b) => a - b);
   const max = Math.max(...logits);
   const weights = order.map((i) => Math.exp((logits[i] - max) / temperature));
   const total = weights.reduce((s, w) => s + w, 0);
@@ -89,6 +115,13 @@ describe('sampling rule', () => {
     full.logprobs.forEach((lp, i) => assert.ok(Math.abs(lp - Math.log([0.3, 0.5, 0.2][i])) < 1e-6));
     const nucleus = await pick(session, [row, row, row], [0.5, 0.7, 0.99], 1, 0.7); // keeps ids 1 and 0 (mass 0.8)
     assert.deepEqual(nucleus.tokens, [1, 0, 0]);
+    // top_k 2 keeps ids 1 and 0, renormalized to 5/8 and 3/8: cdf 0.625, 1.0 in descending order
+    const topTwo = await pick(session, [row, row, row], [0.1, 0.6, 0.7], 1, 1, 2);
+    assert.deepEqual(topTwo.tokens, [1, 1, 0]);
+    // top_k 1 is the argmax whatever u is; the log-probs stay the policy's own
+    const topOne = await pick(session, [row, row], [0.01, 0.99], 1, 1, 1);
+    assert.deepEqual(topOne.tokens, [1, 1]);
+    topOne.logprobs.forEach((lp) => assert.ok(Math.abs(lp - Math.log(0.5)) < 1e-6));
     const greedy = await pick(session, [row, row], [0.99, 0.5], 0, 1);
     assert.deepEqual(greedy.tokens, [1, 1]);
     const greedyNucleus = await pick(session, [row, row], [0.99, 0.5], 0, 0.7); // both walks: the argmax
@@ -109,23 +142,28 @@ describe('sampling rule', () => {
     const session = await sampleHeadSession(vocab);
     const rng = new SampleRng('reference-check');
     let compared = 0;
-    for (const [temperature, topP] of [
-      [1, 1],
-      [0.7, 0.9],
-      [1.3, 0.5],
-      [0, 1],
+    for (const [temperature, topP, topK] of [
+      [1, 1, 0],
+      [0.7, 0.9, 0],
+      [1.3, 0.5, 0],
+      [0, 1, 0],
+      [1, 1, 5],
+      [0.8, 0.6, 12],
+      [0, 1, 3],
+      [1, 1, vocab],
     ] as const) {
       const rows = Array.from({ length: 64 }, () => Array.from({ length: vocab }, () => (rng.nextUniform() - 0.5) * 8));
       const u = rows.map(() => rng.nextUniform());
-      const got = await pick(session, rows, u, temperature, topP);
+      const got = await pick(session, rows, u, temperature, topP, topK);
+      assert.equal(got.walk, topK > 0 && topK < vocab ? `top-${topK}` : topP < 1 ? 'nucleus' : 'whole');
       rows.forEach((row, b) => {
-        const expected = referencePick(row, u[b], temperature, topP);
+        const expected = referencePick(row, u[b], temperature, topP, topK);
         if (expected.margin < 1e-5) return; // float32 rounding may legitimately go either way here
         compared++;
-        assert.equal(got.tokens[b], expected.token, `row ${b} at T=${temperature}, top_p=${topP}`);
+        assert.equal(got.tokens[b], expected.token, `row ${b} at T=${temperature}, top_p=${topP}, top_k=${topK}`);
       });
     }
-    assert.ok(compared > 200);
+    assert.ok(compared > 400);
     await session.release();
   });
 });

@@ -24,6 +24,8 @@ describe('RolloutSampler', () => {
     { temperature: 0.7, topP: 0.8 },
     { temperature: 1.5, topP: 0.95 },
     { temperature: 0 },
+    { temperature: 1, topP: 1, topK: 4 },
+    { temperature: 0.9, topP: 0.9, topK: 8 },
   ];
   const base: SamplingOptions = { maxNewTokens: 14, stopTokens: [2, 5], padToken: 0 };
 
@@ -37,6 +39,13 @@ describe('RolloutSampler', () => {
       for (const completion of loop) reasons.add(completion.finishReason);
     }
     assert.deepEqual([...reasons].sort(), ['length', 'stop']); // both endings were exercised
+  });
+
+  test('top_k 1 samples the greedy completion at any temperature', async () => {
+    const greedy = await sampler.sample({ prompts, seeds }, { ...base, temperature: 0 }, 'loop');
+    const topOne = await sampler.sample({ prompts, seeds }, { ...base, temperature: 1.5, topK: 1 }, 'loop');
+    assert.deepEqual(topOne, greedy);
+    await assert.rejects(sampler.sample({ prompts, seeds }, { ...base, topK: 1.5 }), /topK must be an integer >= 0/);
   });
 
   test('completions are well formed: stop token last, lengths bounded, one log-prob per token', async () => {

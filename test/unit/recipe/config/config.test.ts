@@ -72,6 +72,14 @@ describe('bad input names the path', () => {
     );
   });
 
+  test('more rollout shards than prompt groups', () => {
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ stages: { finalRl: { grpo: { promptsPerStep: 2, rolloutShards: 3 } } } })),
+      ['stages.finalRl.grpo.rolloutShards: must be at most promptsPerStep (a shard holds whole prompt groups)'],
+    );
+    assert.equal(resolveConfig({}).stages.finalRl.grpo.rolloutShards, 1);
+  });
+
   test('wrong type', () => {
     assert.deepEqual(
       problemsOf(() => resolveConfig({ model: { dModel: 'big' } })),
