@@ -1,5 +1,5 @@
 // Rollout throughput of the sampler: the whole rollout as one ONNX Loop run vs. one run per token.
-// Prints JSON. Usage: node --import tsx bench/engine-rollout.ts [--batch 32] [--new 64] [--repeats 3] [--top-p 0.95] [--models tiny,1M,vocab49k]
+// Prints JSON. Usage: node --import tsx bench/engine-rollout.ts [--batch 32] [--new 64] [--repeats 3] [--top-p 0.95] [--top-k 0] [--models tiny,1M,vocab49k]
 // The models: the tiny preset's size, a 1M GPT, and a small GPT with SmolLM2's vocabulary (49152),
 // where the LM head and the sampling over the vocabulary dominate.
 import { countParams, gptConfig, initParams, type GptConfig } from '../engine/model';
@@ -14,6 +14,7 @@ const batch = flag('batch', 32);
 const maxNewTokens = flag('new', 64);
 const repeats = flag('repeats', 3);
 const topP = flag('top-p', 0.95);
+const topK = flag('top-k', 0);
 
 const models: Array<{ name: string; cfg: GptConfig }> = [
   { name: 'tiny', cfg: gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 128 }) },
@@ -33,7 +34,7 @@ async function measure(sampler: RolloutSampler, path: RolloutPath, vocab: number
   const seeds = prompts.map((_, b) =>
     deriveSampleSeed({ runSeed: 1, stage: 'bench', step: 0, promptIndex: b, sampleIndex: 0 }),
   );
-  const options = { maxNewTokens, temperature: 1, topP, stopTokens: [], padToken: 0 };
+  const options = { maxNewTokens, temperature: 1, topP, topK, stopTokens: [], padToken: 0 };
   const warmStart = performance.now();
   await sampler.sample({ prompts, seeds }, options, path); // compiles the session
   const firstRunSeconds = (performance.now() - warmStart) / 1000;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       loopSpeedup: Number((loop.tokensPerSecond / step.tokensPerSecond).toFixed(2)),
     });
   }
-  console.log(JSON.stringify({ bench: 'engine-rollout', repeats, topP, results }, null, 2));
+  console.log(JSON.stringify({ bench: 'engine-rollout', repeats, topP, topK, results }, null, 2));
 }
 
 main().catch((error) => {

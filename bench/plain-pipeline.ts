@@ -26,8 +26,26 @@ export function directStageActivities(control: ControlActivities, gpu: GpuActivi
   };
 }
 
+/**
+ * The same activities, each call counted by name: the calls Temporal would make as activity
+ * tasks, so a benchmark can spread Temporal's cost over them.
+ */
+function counted<T extends object>(activities: T, calls: Record<string, number>): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        calls[name] = (calls[name] ?? 0) + 1;
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as T;
+}
+
 export interface PlainRun {
   results: Partial<Record<StageName, StageResult>>;
+  /** how often each activity was called (every one is an activity task under Temporal) */
+  activityCalls: Record<string, number>;
   /** wall seconds of each stage that ran */
   perStageSeconds: Partial<Record<StageName, number>>;
   report: ReportResult;
@@ -40,8 +58,10 @@ export async function runPipelineInProcess(
   onStage?: (stage: StageName, result: StageResult, seconds: number) => void,
 ): Promise<PlainRun> {
   const config = resolveConfig(rawConfig);
-  const control = createControlActivities(deps);
-  const acts = directStageActivities(control, createGpuActivities(deps));
+  const activityCalls: Record<string, number> = {};
+  const control = counted(createControlActivities(deps), activityCalls);
+  const gpu = counted(createGpuActivities(deps), activityCalls);
+  const acts = directStageActivities(control, gpu);
   const init = await control.initRun({ runId, config, rawConfig });
   const results: Partial<Record<StageName, StageResult>> = { ...init.doneStages };
   const perStageSeconds: Partial<Record<StageName, number>> = {};
@@ -60,10 +80,9 @@ export async function runPipelineInProcess(
       await control.recordStage({ runId, stage, result });
     },
   });
-  const gpu = createGpuActivities(deps);
   const final = finalResultOf(results)?.checkpoint;
   if (final) await gpu.exportModel({ runId, config, policy: final });
   await control.finishRun({ runId, config, stages: results });
   const report = await control.buildReport({ runId, config, stages: results });
-  return { results, perStageSeconds, report };
+  return { results, activityCalls, perStageSeconds, report };
 }
