@@ -17,6 +17,12 @@ export interface EvalSample {
   category: ProblemCategory;
   /** Reasoning: accuracy; harmless: the expected reply; unsafe: a short refusal. Null if unscorable. */
   correct: boolean | null;
+  /**
+   * Reasoning: the answer right with the format aside (read leniently, as Math-Verify reads a
+   * reply, when there is no answer block), so a base model that answers in prose is judged on
+   * its arithmetic too; null for general prompts and unscorable answers.
+   */
+  answerCorrect: boolean | null;
   wellFormed: boolean;
   languageConsistency: number | null;
   /** Whether the answer is a refusal; null for reasoning prompts. */
@@ -34,10 +40,12 @@ export function toEvalSample(
   const category = sample.problem.category;
   const score = category === 'reasoning' ? accuracyReward(sample, accuracy) : generalRuleReward(sample);
   const final = extractFinalAnswer(sample.completion);
+  const lenient = category === 'reasoning' ? accuracyReward(sample, { ...accuracy, mode: 'lenient' }) : null;
   return {
     problemKey: problemKey ?? sample.problem.key ?? `${sample.problem.question ?? ''}|${sample.problem.language}`,
     category,
     correct: score === null ? null : score === 1,
+    answerCorrect: lenient === null ? null : lenient === 1,
     wellFormed: formatReward(sample) === 1,
     languageConsistency: languageConsistencyReward(sample),
     refused: category === 'reasoning' ? null : 'answer' in final && isRefusal(final.answer),
@@ -72,6 +80,8 @@ export type EvalSummary = {
   reasoningProblems: number;
   /** Mean over reasoning problems of c/n (pass@1 at the sampling temperature). */
   pass1: number | null;
+  /** pass@1 with the format aside (EvalSample.answerCorrect): what a base model's accuracy is compared by. */
+  answerAccuracy: number | null;
   /** pass@k per requested k, over reasoning problems with at least k scorable samples. */
   passAtK: Record<string, number | null>;
   /** Share of all samples in the R1 format. */
@@ -103,6 +113,14 @@ export function summarizeEval(samples: readonly EvalSample[], ks: readonly numbe
     byProblem.set(sample.problemKey, entry);
   }
   const groups = [...byProblem.values()];
+  const answered = new Map<string, { n: number; c: number }>();
+  for (const sample of samples) {
+    if (sample.category !== 'reasoning' || sample.answerCorrect === null) continue;
+    const entry = answered.get(sample.problemKey) ?? { n: 0, c: 0 };
+    entry.n++;
+    if (sample.answerCorrect) entry.c++;
+    answered.set(sample.problemKey, entry);
+  }
   const passAt: Record<string, number | null> = {};
   for (const k of ks) {
     const eligible = groups.filter((g) => g.n >= k);
@@ -114,6 +132,7 @@ export function summarizeEval(samples: readonly EvalSample[], ks: readonly numbe
     samples: samples.length,
     reasoningProblems: groups.length,
     pass1: meanOf(groups.map((g) => g.c / g.n)),
+    answerAccuracy: meanOf([...answered.values()].map((g) => g.c / g.n)),
     passAtK: passAt,
     formatRate: meanOf(samples.map((s) => (s.wellFormed ? 1 : 0))),
     languageConsistency: meanOf(consistencies),

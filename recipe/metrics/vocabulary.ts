@@ -140,6 +140,12 @@ export const EVAL_METRICS = {
     description: 'mean share of correct samples per reasoning problem',
     unit: 'fraction',
   },
+  answerAccuracy: {
+    label: 'answer',
+    title: 'answer accuracy',
+    description: 'pass@1 with the format aside: an answer outside the answer tags counts too',
+    unit: 'fraction',
+  },
   formatRate: { label: 'format', title: 'format', description: 'share of samples in the R1 format', unit: 'fraction' },
   languageConsistency: {
     label: 'lang',

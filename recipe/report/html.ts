@@ -144,9 +144,11 @@ function renderEvalTable(report: RunReport): string {
   const evals = rows.map((r) => r.eval).filter((e): e is ModelEval => !!e);
   const ks = passAtKs(evals);
   const showHelpful = evals.some((e) => typeof e.helpfulRate === 'number');
+  const showAnswer = evals.some((e) => typeof e.answerAccuracy === 'number');
   const head = [
     '<th>Model</th><th>Status</th><th class="num">Wall time</th><th class="num">pass@1</th>',
     ...ks.map((k) => `<th class="num">pass@${esc(k)}</th>`),
+    showAnswer ? '<th class="num" title="pass@1 with the format aside">Answer</th>' : '',
     '<th class="num">Format</th><th class="num">Language</th><th class="num">Refusal</th>',
     showHelpful ? '<th class="num">Helpful</th>' : '',
     '<th class="num">Mean length</th>',
@@ -161,6 +163,7 @@ function renderEvalTable(report: RunReport): string {
         `<td class="num">${esc(formatDuration(row.stage?.wallSeconds))}</td>`,
         `<td class="num">${esc(formatPercent(pass1))}</td>`,
         ...ks.map((k) => `<td class="num">${esc(formatPercent(e.passAtK?.[k]))}</td>`),
+        showAnswer ? `<td class="num">${esc(formatPercent(e.answerAccuracy))}</td>` : '',
         `<td class="num">${esc(formatPercent(e.formatRate))}</td>`,
         `<td class="num">${esc(formatPercent(e.languageConsistency))}</td>`,
         `<td class="num">${esc(formatPercent(e.refusalCorrectness))}</td>`,

@@ -107,9 +107,15 @@ function addRecipeGoals(report: RunReport, add: AddTarget): void {
           ? missing('R1-Zero format rate')
           : 'format rate, R1-Zero minus base',
   });
-  const base = numberOr(baseEvalOf(report)?.pass1);
+  // A base model without the R1 format scores 0 pass@1 whatever it knows, so accuracy is compared
+  // with the format aside when both evals have that number (reports from before it use pass@1).
   const final = finalEvalOf(report);
-  const value = numberOr(final?.eval.pass1);
+  const baseEval = baseEvalOf(report);
+  const byAnswer = numberOr(baseEval?.answerAccuracy) !== null && numberOr(final?.eval.answerAccuracy) !== null;
+  const metric = byAnswer ? 'answerAccuracy' : 'pass1';
+  const base = numberOr(baseEval?.[metric]);
+  const value = numberOr(final?.eval[metric]);
+  const what = byAnswer ? 'answer accuracy with the format aside' : 'pass@1';
   add({
     id: 'finalAccuracyKept',
     name: 'Final model accuracy against the base model',
@@ -124,7 +130,7 @@ function addRecipeGoals(report: RunReport, add: AddTarget): void {
           ? missing('no post-training stage has an eval')
           : value === null
             ? missing(`pass1 of ${final.stage}`)
-            : `pass@1, ${final.stage} minus base`,
+            : `${what}, ${final.stage} minus base`,
   });
 }
 

@@ -42,6 +42,8 @@ export type CheckpointRef = z.infer<typeof CheckpointRefSchema>;
 export const ModelEvalSchema = z.looseObject({
   /** mean over reasoning problems of c/n at the eval temperature */
   pass1: maybeFraction,
+  /** the same with the format aside (an answer outside the answer tags counts) */
+  answerAccuracy: maybeFraction,
   /** pass@k keyed by k as a string ("1", "4", ...) */
   passAtK: z
     .record(

@@ -6,6 +6,7 @@ export function evalSummary(numbers: Partial<EvalSummary>): EvalSummary {
     samples: 0,
     reasoningProblems: 0,
     pass1: null,
+    answerAccuracy: null,
     passAtK: {},
     formatRate: null,
     languageConsistency: null,

@@ -100,6 +100,16 @@ describe('renderReportHtml', () => {
     assert.ok(table.includes('<th class="num">pass@4</th>'));
     assert.ok(table.includes('31.2 %'), 'base pass@1');
     assert.ok(table.includes('92.7 %'), 'final pass@1');
+    assert.ok(!table.includes('>Answer</th>'), 'no answer-accuracy column without the number');
+  });
+
+  test('the answer-accuracy column shows when an eval has the number', () => {
+    const report = sampleReport();
+    report.baseEval = { ...report.baseEval, pass1: 0, answerAccuracy: 0.437 };
+    const table = /<section id="eval">(.*?)<\/section>/s.exec(renderReportHtml(report))![1]!;
+    assert.ok(table.includes('>Answer</th>'));
+    const baseRow = /<tr class="base">(.*?)<\/tr>/s.exec(table)![1]!;
+    assert.ok(baseRow.includes('43.7 %'), baseRow);
   });
 
   test('targets are judged when the report stores none', () => {

@@ -201,6 +201,22 @@ describe('evaluateTargets on other presets', () => {
     assert.equal(byId(results).finalAccuracyKept!.detail, 'pass@1, finalRl minus base');
   });
 
+  test('with answer accuracy on both sides, the base is compared with the format aside', () => {
+    // a base that answers right in prose: pass@1 0, answers 50 %; the final model answers 40 %
+    const report = relativeReport('smollm2');
+    report.baseEval!.pass1 = 0;
+    report.baseEval!.answerAccuracy = 0.5;
+    report.stages.finalRl!.eval!.pass1 = 0.4;
+    report.stages.finalRl!.eval!.answerAccuracy = 0.4;
+    const kept = byId(evaluateTargets(report)).finalAccuracyKept!;
+    assert.equal(kept.met, false);
+    assert.ok(Math.abs(kept.value! + 10) < 1e-9, `value ${kept.value}`);
+    assert.equal(kept.detail, 'answer accuracy with the format aside, finalRl minus base');
+    // only one side has it (a report from before the number): pass@1 on both
+    delete report.baseEval!.answerAccuracy;
+    assert.equal(byId(evaluateTargets(report)).finalAccuracyKept!.met, true);
+  });
+
   test('a run without a preset of its own gets the recipe goals only', () => {
     for (const preset of [null, 'micro', undefined]) {
       const report = relativeReport(preset ?? null);
