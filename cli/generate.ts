@@ -56,6 +56,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   const temperature = numberOption(values.temperature, 'temperature', 1);
   const topP = numberOption(values['top-p'], 'top-p', 1);
   const topK = numberOption(values['top-k'], 'top-k', 0, true);
+  if (topK < 0) fail(`--top-k must be 0 (off) or a positive integer, got ${topK}`);
   const seed = numberOption(values.seed, 'seed', 0, true);
 
   const model = await loadSource(source, sourceOptions(values));

@@ -38,6 +38,17 @@ describe('r1flow generate and export on every fixture', () => {
     });
   }
 
+  test('--top-k 1 samples the greedy tokens at any temperature; a bad --top-k is refused', () => {
+    const ref = readReference('qwen2');
+    const topOne = generateJson(fixtureDir('qwen2'), ref.prompt, '--temperature', '1.3', '--top-k', '1');
+    assert.deepEqual(topOne.tokenIds, ref.greedy);
+    for (const bad of ['-2', '1.5']) {
+      const r = generateGreedy(fixtureDir('qwen2'), ref.prompt, `--top-k=${bad}`);
+      assert.notEqual(r.code, 0);
+      assert.match(r.err, /--top-k must be/);
+    }
+  });
+
   test('export --format onnx writes a standalone model and the tokenizer files', () => {
     const out = path.join(scratch, 'onnx');
     const r = r1flowSync('export', fixtureDir('qwen2'), '--format', 'onnx', '--out', out);
