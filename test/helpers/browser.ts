@@ -115,6 +115,27 @@ export async function markdownFrame(
   }
 }
 
+/**
+ * Runs `check` on the markdown frame that shows `text`. The UI replaces a details frame whenever
+ * a running workflow's details change, which detaches the frame `check` is reading; then the
+ * frame is looked up again and `check` runs again, a few times at most.
+ */
+export async function inMarkdownFrame(
+  page: Page,
+  text: string | RegExp,
+  check: (frame: Frame) => Promise<void>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const frame = await markdownFrame(page, text);
+    try {
+      await check(frame);
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/detached/i.test(String(err))) throw err;
+    }
+  }
+}
+
 /** Types into one of the UI's JSON editors (CodeMirror: a contenteditable named by its label), then leaves it. */
 export async function typeJson(page: Page, editorName: string, value: unknown): Promise<void> {
   const editor = page.getByRole('textbox', { name: editorName });

@@ -7,7 +7,15 @@ import { PIPELINE_WORKFLOW } from '../../cli/run';
 import { CONTROL_QUEUE } from '../../contracts/queues';
 import { PRESET_KEY, STAGE_KEY } from '../../contracts/search-attributes';
 import { STAGE_NAMES } from '../../recipe/config/stage-names';
-import { markdownFrame, screenshot, typeJson, uiNamespaceUrl, useBrowser, visibleText } from '../helpers/browser';
+import {
+  inMarkdownFrame,
+  markdownFrame,
+  screenshot,
+  typeJson,
+  uiNamespaceUrl,
+  useBrowser,
+  visibleText,
+} from '../helpers/browser';
 import { newRunId, usePipelineTestContext } from '../helpers/pipeline';
 
 const ctx = usePipelineTestContext();
@@ -40,9 +48,10 @@ test(
     await page.getByRole('heading', { name: runId }).waitFor();
     await page.getByRole('tab', { name: 'User Metadata' }).click();
     // the pipeline's current details: its one-line summary and the stage table
-    const running = await markdownFrame(page, `r1flow run ${runId}`);
-    await running.getByText('micro · GPT 1×32 (2 heads, context 96) · seed 1', { exact: true }).waitFor();
-    for (const stage of STAGE_NAMES) await running.getByRole('cell', { name: stage, exact: true }).waitFor();
+    await inMarkdownFrame(page, `r1flow run ${runId}`, async (running) => {
+      await running.getByText('micro · GPT 1×32 (2 heads, context 96) · seed 1', { exact: true }).waitFor();
+      for (const stage of STAGE_NAMES) await running.getByRole('cell', { name: stage, exact: true }).waitFor();
+    });
 
     const result = await ctx.client.workflow.getHandle(runId).result();
     assert.equal(result.runId, runId);
