@@ -173,15 +173,17 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
     async scoreRollouts(input: ScoreInput): Promise<ScoreResult> {
       const run = new RunStore(deps.store, input.runId);
       const grpo = input.config.stages[input.stage as 'r1Zero'].grpo;
-      // a sharded step is gathered here, shard by shard, in the order of its prompt groups
-      const rollouts: Rollout[] = [];
-      const shards = rolloutShardsOf(grpo);
-      for (let index = 0; index < shards; index++) {
-        const key = runKeys.rollouts(input.stage, input.step, { index, count: shards });
-        const part = await getJson<Rollout[]>(run, key);
-        if (!Array.isArray(part)) throw new BadDataError(`object ${run.key(key)} is not a list of rollouts`);
-        rollouts.push(...part);
-      }
+      // a sharded step is gathered here, its shards read together and joined in group order
+      const count = rolloutShardsOf(grpo);
+      const parts = await Promise.all(
+        Array.from({ length: count }, async (_, index) => {
+          const key = runKeys.rollouts(input.stage, input.step, { index, count });
+          const part = await getJson<Rollout[]>(run, key);
+          if (!Array.isArray(part)) throw new BadDataError(`object ${run.key(key)} is not a list of rollouts`);
+          return part;
+        }),
+      );
+      const rollouts = parts.flat();
       const scored = score(rollouts, grpo, input.config.verifier);
       const record = await putJson(run, runKeys.scored(input.stage, input.step), scored);
       return {

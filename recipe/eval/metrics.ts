@@ -40,7 +40,13 @@ export function toEvalSample(
   const category = sample.problem.category;
   const score = category === 'reasoning' ? accuracyReward(sample, accuracy) : generalRuleReward(sample);
   const final = extractFinalAnswer(sample.completion);
-  const lenient = category === 'reasoning' ? accuracyReward(sample, { ...accuracy, mode: 'lenient' }) : null;
+  // an eval already graded leniently has its answer accuracy in hand
+  const lenient =
+    category !== 'reasoning'
+      ? null
+      : accuracy.mode === 'lenient'
+        ? score
+        : accuracyReward(sample, { ...accuracy, mode: 'lenient' });
   return {
     problemKey: problemKey ?? sample.problem.key ?? `${sample.problem.question ?? ''}|${sample.problem.language}`,
     category,
@@ -103,24 +109,26 @@ function meanOf(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-export function summarizeEval(samples: readonly EvalSample[], ks: readonly number[] = [1, 16]): EvalSummary {
+/** Per reasoning problem, its scorable samples (n) and how many of them `verdict` calls correct (c). */
+function problemCounts(
+  samples: readonly EvalSample[],
+  verdict: (sample: EvalSample) => boolean | null,
+): { n: number; c: number }[] {
   const byProblem = new Map<string, { n: number; c: number }>();
   for (const sample of samples) {
-    if (sample.category !== 'reasoning' || sample.correct === null) continue;
+    const correct = verdict(sample);
+    if (sample.category !== 'reasoning' || correct === null) continue;
     const entry = byProblem.get(sample.problemKey) ?? { n: 0, c: 0 };
     entry.n++;
-    if (sample.correct) entry.c++;
+    if (correct) entry.c++;
     byProblem.set(sample.problemKey, entry);
   }
-  const groups = [...byProblem.values()];
-  const answered = new Map<string, { n: number; c: number }>();
-  for (const sample of samples) {
-    if (sample.category !== 'reasoning' || sample.answerCorrect === null) continue;
-    const entry = answered.get(sample.problemKey) ?? { n: 0, c: 0 };
-    entry.n++;
-    if (sample.answerCorrect) entry.c++;
-    answered.set(sample.problemKey, entry);
-  }
+  return [...byProblem.values()];
+}
+
+export function summarizeEval(samples: readonly EvalSample[], ks: readonly number[] = [1, 16]): EvalSummary {
+  const groups = problemCounts(samples, (s) => s.correct);
+  const answered = problemCounts(samples, (s) => s.answerCorrect);
   const passAt: Record<string, number | null> = {};
   for (const k of ks) {
     const eligible = groups.filter((g) => g.n >= k);
@@ -132,7 +140,7 @@ export function summarizeEval(samples: readonly EvalSample[], ks: readonly numbe
     samples: samples.length,
     reasoningProblems: groups.length,
     pass1: meanOf(groups.map((g) => g.c / g.n)),
-    answerAccuracy: meanOf([...answered.values()].map((g) => g.c / g.n)),
+    answerAccuracy: meanOf(answered.map((g) => g.c / g.n)),
     passAtK: passAt,
     formatRate: meanOf(samples.map((s) => (s.wellFormed ? 1 : 0))),
     languageConsistency: meanOf(consistencies),
