@@ -17,26 +17,17 @@ import type { ReportLink } from '../contracts/progress';
 import { finalResultOf, type StageResult } from '../contracts/stages';
 import { CHECKPOINT_FILES } from '../engine/checkpoint';
 import { CORPUS_VERSION } from '../recipe';
-import {
-  configHash,
-  isBaseModel,
-  rolloutShardsOf,
-  STAGE_NAMES,
-  type PipelineConfig,
-  type StageName,
-} from '../recipe/config';
+import { configHash, isBaseModel, STAGE_NAMES, type PipelineConfig, type StageName } from '../recipe/config';
 import { ObjectNotFoundError } from '../storage/errors';
 import { joinKey, parseS3Uri, validateSegment } from '../storage/keys';
-import { globalKeys, runKeys } from '../storage/layout';
+import { globalKeys } from '../storage/layout';
 import { CheckpointRefSchema, readManifest, updateManifest, type CheckpointRef } from '../storage/manifest';
 import { presignedGetUrl } from '../storage/presign';
-import { RunStore } from '../storage/run-store';
-import { score, scoreStepMetrics, type Rollout } from '../steps';
-import { getJson, putJson } from './data-io';
 import type { ActivityDeps } from './deps';
 import { findResumePoint } from './checkpoint-recovery';
 import { BadDataError } from './errors';
 import { writeRunReport } from './report-data';
+import { scoreStep } from './score-step';
 
 /**
  * The settings that decide what pretraining produces: equal hash, reusable base model. The corpus
@@ -171,26 +162,7 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
     },
 
     async scoreRollouts(input: ScoreInput): Promise<ScoreResult> {
-      const run = new RunStore(deps.store, input.runId);
-      const grpo = input.config.stages[input.stage as 'r1Zero'].grpo;
-      // a sharded step is gathered here, its shards read together and joined in group order
-      const count = rolloutShardsOf(grpo);
-      const parts = await Promise.all(
-        Array.from({ length: count }, async (_, index) => {
-          const key = runKeys.rollouts(input.stage, input.step, { index, count });
-          const part = await getJson<Rollout[]>(run, key);
-          if (!Array.isArray(part)) throw new BadDataError(`object ${run.key(key)} is not a list of rollouts`);
-          return part;
-        }),
-      );
-      const rollouts = parts.flat();
-      const scored = score(rollouts, grpo, input.config.verifier);
-      const record = await putJson(run, runKeys.scored(input.stage, input.step), scored);
-      return {
-        scoredKey: record.key,
-        metrics: scoreStepMetrics(scored.metrics),
-        usableSamples: scored.rollouts.filter((r) => r.used).length,
-      };
+      return scoreStep(deps.store, input);
     },
 
     async findResumePoint(input: ResumePointInput): Promise<ResumePoint | undefined> {

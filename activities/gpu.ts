@@ -5,6 +5,8 @@ import type {
   CheckpointRef,
   EvaluateInput,
   GpuActivities,
+  GrpoStepInput,
+  GrpoStepProgress,
   PretrainInput,
   ExportInput,
   ExportResult,
@@ -56,6 +58,7 @@ import type { ActivityDeps } from './deps';
 import { BadDataError } from './errors';
 import { resumeDetails, startHeartbeat } from './heartbeat';
 import { datasetPools } from './problem-source';
+import { scoreStep } from './score-step';
 import { updateManifest } from '../storage/manifest';
 
 function grpoStage(stage: StageName): GrpoStageName {
@@ -84,6 +87,67 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     }
     return docs;
   };
+
+  /** A GRPO step's rollouts (or one shard of them), written to the step's key in S3. */
+  async function sampleStep(input: RolloutsInput): Promise<RolloutsResult> {
+    const engine = engineFor(input);
+    const stage = grpoStage(input.stage);
+    const grpo = input.config.stages[stage].grpo;
+    const policy = await loadPolicyRef(deps, input.policy);
+    const format = promptFormat(input.config, policy.tokenizer);
+    const pools = await datasetPools(deps, input.config);
+    const problems = grpoProblems(input.config, stage, input.step, format, pools);
+    const rollouts = await rollout(
+      engine,
+      policy,
+      problems,
+      grpo.groupSize,
+      grpo.sampling,
+      { runSeed: input.config.seed, stage, step: input.step },
+      format,
+      input.shard,
+    );
+    const run = new RunStore(deps.store, input.runId);
+    const record = await putJson(run, runKeys.rollouts(stage, input.step, input.shard), rollouts);
+    const lengths = rollouts.map((r) => r.tokens.length);
+    return {
+      rolloutsKey: record.key,
+      samples: rollouts.length,
+      meanLength: lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
+      truncatedFraction: rollouts.filter((r) => r.finishReason === 'length').length / Math.max(1, rollouts.length),
+    };
+  }
+
+  /** The update of a scored GRPO step: the new policy uploaded, its metrics stored with it. */
+  async function updateStep(input: UpdateInput): Promise<CheckpointRef> {
+    const engine = engineFor(input);
+    const stage = grpoStage(input.stage);
+    const grpo = input.config.stages[stage].grpo;
+    const run = new RunStore(deps.store, input.runId);
+    const loaded = await loadPolicyForTraining(deps, input.policy);
+    // a stage starts with a fresh optimizer; later steps continue the checkpoint's state
+    const policy = input.step === 0 ? freshOptimizer(loaded) : loaded;
+    if (policy.step !== input.step) {
+      throw new BadDataError(
+        `checkpoint ${input.policy.uri} is at step ${policy.step}, but update step ${input.step} was asked for`,
+      );
+    }
+    const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
+    const scored = await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step));
+    const update = await grpoUpdate(
+      engine,
+      policy,
+      scored,
+      grpo,
+      input.step,
+      input.totalSteps,
+      reference,
+      trainBatchRowsOf(input.config),
+    );
+    const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
+    await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
+    return await uploadPolicy(deps, input.runId, stage, policy, metrics);
+  }
 
   return {
     async pretrain(input: PretrainInput): Promise<CheckpointRef> {
@@ -130,69 +194,37 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     },
 
     async rollouts(input: RolloutsInput): Promise<RolloutsResult> {
-      const engine = engineFor(input);
       const heartbeat = startHeartbeat({ step: input.step });
       try {
-        const stage = grpoStage(input.stage);
-        const grpo = input.config.stages[stage].grpo;
-        const policy = await loadPolicyRef(deps, input.policy);
-        const format = promptFormat(input.config, policy.tokenizer);
-        const pools = await datasetPools(deps, input.config);
-        const problems = grpoProblems(input.config, stage, input.step, format, pools);
-        const rollouts = await rollout(
-          engine,
-          policy,
-          problems,
-          grpo.groupSize,
-          grpo.sampling,
-          { runSeed: input.config.seed, stage, step: input.step },
-          format,
-          input.shard,
-        );
-        const run = new RunStore(deps.store, input.runId);
-        const record = await putJson(run, runKeys.rollouts(stage, input.step, input.shard), rollouts);
-        const lengths = rollouts.map((r) => r.tokens.length);
-        return {
-          rolloutsKey: record.key,
-          samples: rollouts.length,
-          meanLength: lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
-          truncatedFraction: rollouts.filter((r) => r.finishReason === 'length').length / Math.max(1, rollouts.length),
-        };
+        return await sampleStep(input);
       } finally {
         heartbeat.stop();
       }
     },
 
     async policyUpdate(input: UpdateInput): Promise<CheckpointRef> {
-      const engine = engineFor(input);
       const heartbeat = startHeartbeat({ step: input.step });
       try {
-        const stage = grpoStage(input.stage);
-        const grpo = input.config.stages[stage].grpo;
-        const run = new RunStore(deps.store, input.runId);
-        const loaded = await loadPolicyForTraining(deps, input.policy);
-        // a stage starts with a fresh optimizer; later steps continue the checkpoint's state
-        const policy = input.step === 0 ? freshOptimizer(loaded) : loaded;
-        if (policy.step !== input.step) {
-          throw new BadDataError(
-            `checkpoint ${input.policy.uri} is at step ${policy.step}, but update step ${input.step} was asked for`,
-          );
+        return await updateStep(input);
+      } finally {
+        heartbeat.stop();
+      }
+    },
+
+    async grpoStep(input: GrpoStepInput): Promise<CheckpointRef> {
+      // an earlier attempt that got as far as the update left the step's rollouts and scores in S3
+      const earlier = resumeDetails<GrpoStepProgress>();
+      let scoreMetrics = earlier?.step === input.step ? earlier.scoreMetrics : undefined;
+      const heartbeat = startHeartbeat<GrpoStepProgress>(
+        scoreMetrics ? { step: input.step, phase: 'update', scoreMetrics } : { step: input.step, phase: 'rollouts' },
+      );
+      try {
+        if (!scoreMetrics) {
+          await sampleStep(input);
+          scoreMetrics = (await scoreStep(deps.store, input)).metrics;
+          heartbeat.progress({ step: input.step, phase: 'update', scoreMetrics });
         }
-        const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
-        const scored = await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step));
-        const update = await grpoUpdate(
-          engine,
-          policy,
-          scored,
-          grpo,
-          input.step,
-          input.totalSteps,
-          reference,
-          trainBatchRowsOf(input.config),
-        );
-        const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
-        await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
-        return await uploadPolicy(deps, input.runId, stage, policy, metrics);
+        return await updateStep({ ...input, scoreMetrics });
       } finally {
         heartbeat.stop();
       }

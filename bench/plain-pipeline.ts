@@ -23,6 +23,7 @@ export function directStageActivities(control: ControlActivities, gpu: GpuActivi
     scoreRollouts: (input) => control.scoreRollouts(input),
     findResumePoint: (input) => control.findResumePoint(input),
     policyUpdate: (input) => gpu.policyUpdate(input),
+    grpoStep: (input) => gpu.grpoStep(input),
   };
 }
 

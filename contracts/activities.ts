@@ -163,13 +163,28 @@ export interface RolloutsResult {
   truncatedFraction: number;
 }
 
-export interface UpdateInput extends StageContext {
+/** One whole GRPO step: its rollouts, their scores and the update, from `policy` at `step`. */
+export interface GrpoStepInput extends StageContext {
   step: number;
   totalSteps: number;
   policy: CheckpointRef;
   reference?: CheckpointRef;
+}
+
+export interface UpdateInput extends GrpoStepInput {
   /** the score step's metrics, stored with the checkpoint so a curve has all of a step's numbers */
   scoreMetrics: StepMetrics;
+}
+
+/**
+ * What a grpoStep attempt heartbeats: the phase it reached. A retry that finds the step scored
+ * goes straight to the update (the rollouts and scores are in S3 under the step's keys).
+ */
+export interface GrpoStepProgress {
+  step: number;
+  phase: 'rollouts' | 'update';
+  /** the score step's metrics, once scored */
+  scoreMetrics?: StepMetrics;
 }
 
 export interface SftDataInput extends StageContext {
@@ -211,6 +226,11 @@ export interface GpuActivities {
   pretrain(input: PretrainInput): Promise<CheckpointRef>;
   rollouts(input: RolloutsInput): Promise<RolloutsResult>;
   policyUpdate(input: UpdateInput): Promise<CheckpointRef>;
+  /**
+   * rollouts → score → update of an unsharded step in one activity: the same work and the same
+   * objects as the three calls, two task round trips fewer per step
+   */
+  grpoStep(input: GrpoStepInput): Promise<CheckpointRef>;
   buildSftData(input: SftDataInput): Promise<SftDataResult>;
   sft(input: SftInput): Promise<CheckpointRef>;
   evaluate(input: EvaluateInput): Promise<EvalSummary>;

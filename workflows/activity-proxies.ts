@@ -39,11 +39,13 @@ export function controlLocalActivities(config: PipelineConfig) {
 /**
  * The activities the stage bodies call, as Temporal stubs with their UI summaries. Scoring is
  * cheap CPU work next to the workflow: as a local activity it saves a task-queue round trip.
+ * `wholeGrpoSteps`: offer grpoStep, one activity per unsharded GRPO step.
  */
-export function stageActivities(config: PipelineConfig): StageActivities {
+export function stageActivities(config: PipelineConfig, wholeGrpoSteps = false): StageActivities {
   const gpu = gpuActivities(config);
   const control = controlLocalActivities(config);
   return {
+    ...(wholeGrpoSteps ? { grpoStep: (input, summary) => gpu.grpoStep.executeWithOptions({ summary }, [input]) } : {}),
     pretrain: (input, summary) => gpu.pretrain.executeWithOptions({ summary }, [input]),
     evaluate: (input, summary) => gpu.evaluate.executeWithOptions({ summary }, [input]),
     buildSftData: (input, summary) => gpu.buildSftData.executeWithOptions({ summary }, [input]),

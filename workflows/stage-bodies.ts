@@ -5,6 +5,7 @@
 import {
   isRepairableStorageFailure,
   type EvaluateInput,
+  type GrpoStepInput,
   type ResumePoint,
   type ResumePointInput,
   type PretrainInput,
@@ -32,6 +33,11 @@ export interface StageActivities {
   rollouts(input: RolloutsInput, summary: string): Promise<RolloutsResult>;
   scoreRollouts(input: ScoreInput, summary: string): Promise<ScoreResult>;
   policyUpdate(input: UpdateInput, summary: string): Promise<CheckpointRef>;
+  /**
+   * The three of an unsharded step as one gpu activity. Absent where a run must keep its three
+   * calls per step (a workflow history recorded before it existed replays them).
+   */
+  grpoStep?(input: GrpoStepInput, summary: string): Promise<CheckpointRef>;
   findResumePoint(input: ResumePointInput, summary: string): Promise<ResumePoint | undefined>;
 }
 
@@ -108,7 +114,10 @@ async function sampleRollouts(
   if (failed) throw failed.reason;
 }
 
-/** A GRPO stage: rollouts → score → update per iteration, an eval every `evalEvery`, and at the end. */
+/**
+ * A GRPO stage: rollouts → score → update per iteration (one grpoStep activity when the step is
+ * not sharded), an eval every `evalEvery`, and at the end.
+ */
 export async function grpoStage(
   input: StageWorkflowInput,
   acts: StageActivities,
@@ -124,20 +133,18 @@ export async function grpoStage(
     await loop.beforeIteration?.({ iteration, policy, repairs }, sinceStart);
     sinceStart++;
     const label = `${stage} step ${iteration + 1}/${grpo.steps}`;
+    const step = { ...ctx, step: iteration, totalSteps: grpo.steps, policy, reference: input.reference };
+    const shards = rolloutShardsOf(grpo);
     try {
-      await sampleRollouts(acts, { ...ctx, step: iteration, policy }, rolloutShardsOf(grpo), label);
-      const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
-      policy = await acts.policyUpdate(
-        {
-          ...ctx,
-          step: iteration,
-          totalSteps: grpo.steps,
-          policy,
-          reference: input.reference,
-          scoreMetrics: scored.metrics,
-        },
-        `${label}: update`,
-      );
+      if (shards === 1 && acts.grpoStep) {
+        // one worker does the whole step, two task round trips fewer; the rollouts and scores
+        // still land in S3 under the step's keys
+        policy = await acts.grpoStep(step, `${label}: rollouts, score, update`);
+      } else {
+        await sampleRollouts(acts, { ...ctx, step: iteration, policy }, shards, label);
+        const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
+        policy = await acts.policyUpdate({ ...step, scoreMetrics: scored.metrics }, `${label}: update`);
+      }
     } catch (err) {
       if (!isRepairableStorageFailure(err, input.runId) || repairs >= MAX_REPAIRS) throw err;
       repairs++;

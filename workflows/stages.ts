@@ -3,7 +3,7 @@
 // iterations, so its history stays small however long the stage runs; it publishes each
 // iteration in its own query and details (workflows/stage-progress), which add no events.
 // Pretraining and SFT are one long activity each, whose heartbeats carry the live steps.
-import { continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
 import type { StageName } from '../recipe/config/stage-names';
 import { stageActivities } from './activity-proxies';
@@ -30,6 +30,12 @@ export async function sftStageWorkflow(input: StageWorkflowInput): Promise<Stage
   return withFinalStep(input, () => sftStage(input, stageActivities(input.config)));
 }
 
+/**
+ * Marks GRPO stage runs that take an unsharded step as one grpoStep activity. A history recorded
+ * before it has no marker, so its replay keeps the three activity calls per step it recorded.
+ */
+export const GRPO_STEP_PATCH = 'grpo-step-one-activity';
+
 export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoLoopState): Promise<StageResult> {
   // a run continued as new has no static summary of its own: its details say which steps it covers
   const from = state?.iteration ?? 0;
@@ -38,7 +44,7 @@ export async function grpoStageWorkflow(input: StageWorkflowInput, state?: GrpoL
     stepRangeText(input.stage, input.config, from, from + input.config.workflow.continueAsNewAfter),
   );
   if (state) live.step(state.iteration, state.policy.metrics);
-  return grpoStage(input, stageActivities(input.config), {
+  return grpoStage(input, stageActivities(input.config, patched(GRPO_STEP_PATCH)), {
     state,
     afterIteration: (now) => live.step(now.iteration, now.policy.metrics),
     async beforeIteration(now, sinceStart) {

@@ -76,9 +76,12 @@ test(
   },
 );
 
-/** Saves every execution's history of the run as replay fixtures (see test/unit/workflows/replay.test.ts). */
+/**
+ * Saves every execution's history of the run as replay fixtures (see test/unit/workflows/replay.test.ts)
+ * in histories/current; the other folders there keep histories of older workflow code.
+ */
 async function recordHistories(runId: string): Promise<void> {
-  const dir = join(projectRoot, 'test', 'fixtures', 'histories');
+  const dir = join(projectRoot, 'test', 'fixtures', 'histories', 'current');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;

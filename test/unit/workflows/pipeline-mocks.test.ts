@@ -86,7 +86,7 @@ class Mocks {
   }
 
   gpu(): GpuActivities {
-    return {
+    const gpu: GpuActivities = {
       pretrain: async (i) => (this.note('pretrain', { ...i }), ref('pretrain', i.config.stages.pretrain.steps)),
       rollouts: async (i) => (
         this.note('rollouts', { ...i }),
@@ -107,7 +107,16 @@ class Mocks {
         this.note('exportModel', { ...i }),
         { uri: 's3://b/runs/r/export/hf/', key: 'runs/r/export/hf', sha256: i.policy.sha256, files: ['config.json'] }
       ),
+      // the whole step is the three mocks in turn, so their calls and planned failures count as before
+      grpoStep: async (i) => {
+        this.note('grpoStep', { ...i });
+        const { runId, stage, config, step, policy } = i;
+        await gpu.rollouts({ runId, stage, config, step, policy });
+        const scored = await this.control().scoreRollouts({ runId, stage, config, step });
+        return gpu.policyUpdate({ ...i, scoreMetrics: scored.metrics });
+      },
     };
+    return gpu;
   }
 
   control(): ControlActivities {
@@ -191,6 +200,8 @@ describe('r1Pipeline with mocked activities', () => {
     const r1Zero = mocks.of('rollouts', 'r1Zero').map((c) => (c.input.policy as CheckpointRef).sha256);
     assert.deepEqual(r1Zero, ['pretrain-20', 'r1Zero-1', 'r1Zero-2']);
     assert.equal(result.stages.r1Zero!.checkpoint.sha256, 'r1Zero-3');
+    // unsharded, each step is one grpoStep activity that does the three
+    assert.equal(mocks.of('grpoStep', 'r1Zero').length, 3);
     // typed results: the eval and the SFT data report travel with each stage
     assert.equal(result.stages.coldStartSft!.eval?.pass1, 0.5);
     assert.equal(result.stages.coldStartSft!.data?.kept, 3);
