@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import type { GraphBuilder, Value } from '../../../../engine/onnx';
 import { GRAD_RULES, gradients } from '../../../../engine/autodiff';
+import { ONE_HOT_GRADIENT_MAX_ROWS } from '../../../../engine/autodiff/rules-nn';
 import { GraphBuilder as Builder, encodeModel } from '../../../../engine/onnx';
 import { type CheckInput, generalLoss, gradCheck, input } from '../gradcheck-helpers';
 
@@ -141,9 +142,22 @@ const cases: Case[] = [
   },
   {
     rule: 'Gather',
-    label: 'embedding rows, repeated indices',
+    label: 'embedding rows, repeated indices (one-hot GEMM)',
     inputs: [input('table', [5, 3], 47)],
     build: (g, [t]) => g.gather(t, g.constant([0, 2, 2, 4, 0, 0], 'int32', [2, 3]), 0),
+  },
+  {
+    rule: 'Gather',
+    label: 'rows wider than the table is long (one-hot GEMM, turned)',
+    inputs: [input('table', [3, 2, 4], 51)],
+    build: (g, [t]) => g.gather(t, g.constant([2, 0, 2, 2], 'int64', [4]), 0),
+  },
+  {
+    rule: 'Gather',
+    label: `a table of ${ONE_HOT_GRADIENT_MAX_ROWS + 1} rows (scatter-add)`,
+    inputs: [input('table', [ONE_HOT_GRADIENT_MAX_ROWS + 1, 1], 52)],
+    build: (g, [t]) =>
+      g.gather(t, g.constant([ONE_HOT_GRADIENT_MAX_ROWS, 3, 3, 0, ONE_HOT_GRADIENT_MAX_ROWS], 'int32', [5]), 0),
   },
   {
     rule: 'GatherElements',
