@@ -79,6 +79,8 @@ export async function runPipelineInProcess(
       perStageSeconds[stage] = (performance.now() - started) / 1000;
       onStage?.(stage, result, perStageSeconds[stage]);
       await control.recordStage({ runId, stage, result });
+      // r1Pipeline refreshes the report after every stage (its details link to it)
+      await control.buildReport({ runId, config, stages: results });
     },
   });
   const final = finalResultOf(results)?.checkpoint;
