@@ -162,7 +162,7 @@ export function createControlActivities(deps: ActivityDeps): ControlActivities {
     },
 
     async scoreRollouts(input: ScoreInput): Promise<ScoreResult> {
-      return scoreStep(deps.store, input);
+      return (await scoreStep(deps.store, input)).result;
     },
 
     async findResumePoint(input: ResumePointInput): Promise<ResumePoint | undefined> {

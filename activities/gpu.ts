@@ -46,6 +46,7 @@ import {
   sftTotalSteps,
   updateStepMetrics,
   type Policy,
+  type Rollout,
   type ScoredBatch,
   type SftDataset,
 } from '../steps';
@@ -89,7 +90,7 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
   };
 
   /** A GRPO step's rollouts (or one shard of them), written to the step's key in S3. */
-  async function sampleStep(input: RolloutsInput): Promise<RolloutsResult> {
+  async function sampleStep(input: RolloutsInput): Promise<{ result: RolloutsResult; rollouts: Rollout[] }> {
     const engine = engineFor(input);
     const stage = grpoStage(input.stage);
     const grpo = input.config.stages[stage].grpo;
@@ -110,16 +111,20 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     const run = new RunStore(deps.store, input.runId);
     const record = await putJson(run, runKeys.rollouts(stage, input.step, input.shard), rollouts);
     const lengths = rollouts.map((r) => r.tokens.length);
-    return {
+    const result = {
       rolloutsKey: record.key,
       samples: rollouts.length,
       meanLength: lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
       truncatedFraction: rollouts.filter((r) => r.finishReason === 'length').length / Math.max(1, rollouts.length),
     };
+    return { result, rollouts };
   }
 
-  /** The update of a scored GRPO step: the new policy uploaded, its metrics stored with it. */
-  async function updateStep(input: UpdateInput): Promise<CheckpointRef> {
+  /**
+   * The update of a scored GRPO step: the new policy uploaded, its metrics stored with it.
+   * `inHand`: the scored batch, when the caller has just written it.
+   */
+  async function updateStep(input: UpdateInput, inHand?: ScoredBatch): Promise<CheckpointRef> {
     const engine = engineFor(input);
     const stage = grpoStage(input.stage);
     const grpo = input.config.stages[stage].grpo;
@@ -133,7 +138,7 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
       );
     }
     const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
-    const scored = await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step));
+    const scored = inHand ?? (await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step)));
     const update = await grpoUpdate(
       engine,
       policy,
@@ -196,7 +201,7 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     async rollouts(input: RolloutsInput): Promise<RolloutsResult> {
       const heartbeat = startHeartbeat({ step: input.step });
       try {
-        return await sampleStep(input);
+        return (await sampleStep(input)).result;
       } finally {
         heartbeat.stop();
       }
@@ -219,12 +224,16 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
         scoreMetrics ? { step: input.step, phase: 'update', scoreMetrics } : { step: input.step, phase: 'rollouts' },
       );
       try {
+        // the step's objects are written as the three activities write them, and used from memory
+        let scored: ScoredBatch | undefined;
         if (!scoreMetrics) {
-          await sampleStep(input);
-          scoreMetrics = (await scoreStep(deps.store, input)).metrics;
+          const { rollouts } = await sampleStep(input);
+          const scoring = await scoreStep(deps.store, input, rollouts);
+          ({ scored } = scoring);
+          scoreMetrics = scoring.result.metrics;
           heartbeat.progress({ step: input.step, phase: 'update', scoreMetrics });
         }
-        return await updateStep({ ...input, scoreMetrics });
+        return await updateStep({ ...input, scoreMetrics }, scored);
       } finally {
         heartbeat.stop();
       }
