@@ -1,6 +1,6 @@
 // Where a fused train step spends its time: onnxruntime's own profiler, summed per graph scope
 // (gpt = forward, grad = backward, adamw = optimizer) and per op type. Prints JSON.
-// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama|llama-10M]   (env SEQ: sequence length, 64)
+// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama|llama-10M|llama-50M]   (env SEQ: sequence length, 64)
 // preset-gpt / preset-llama: the tiny preset's model in each family (same parameter count: the
 // Llama's SwiGLU has three matrices, so its dFF is 2/3 of the GPT's), at the preset's batch of 32.
 
@@ -21,11 +21,12 @@ const configs: Record<string, ModelConfig> = {
   'preset-gpt': gptConfig({ ...presetSize, dFF: 384 }),
   'preset-llama': llamaConfig({ ...presetSize, dFF: 256 }),
   'llama-10M': LLAMA_BENCH_CONFIGS['10M'],
+  'llama-50M': LLAMA_BENCH_CONFIGS['50M'],
 };
 const cfg = configs[which];
 if (!cfg) throw new Error(`model must be one of ${Object.keys(configs).join(', ')}, got ${which}`);
-// llama-10M: bench/peer.ts's train cell (batch 8, SEQ=128)
-const B = which === 'tiny' ? 16 : which.startsWith('preset') ? 32 : 8,
+// llama-10M / llama-50M: bench/peer.ts's train cells (batch 8 / 4, SEQ=128)
+const B = which === 'tiny' ? 16 : which.startsWith('preset') ? 32 : which === 'llama-50M' ? 4 : 8,
   T = Number(process.env.SEQ ?? 64),
   RUNS = 15;
 

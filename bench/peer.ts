@@ -23,6 +23,9 @@
 // policy than with PASSIVE), so the peer runs with OMP_WAIT_POLICY=PASSIVE unless
 // OMP_WAIT_POLICY is set (on an idle machine, compare with OMP_WAIT_POLICY=ACTIVE too: spinning
 // may win there). The load average is printed so that a run on a busy machine can be told apart.
+//
+// Both sides run with the malloc tunables the training commands use (infra/allocator.ts), the
+// Python child inheriting them; R1FLOW_ALLOCATOR=system runs both with the system defaults.
 
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -34,6 +37,7 @@ import { createAdamWState } from '../engine/optim';
 import { RolloutSampler, modelDecoder } from '../engine/sampler';
 import { SessionCache, createTrainer, packSequences } from '../engine/train';
 import { groupAdvantages } from '../recipe';
+import { rerunWithTunedAllocator, wantsTunedRerun } from '../infra/allocator';
 import { BENCH_OPTIMIZER, LLAMA_BENCH_CONFIGS, median, randomBatch } from './train-bench';
 
 const THREADS = Number(process.env.THREADS ?? 2);
@@ -333,6 +337,7 @@ async function main() {
           loadAverageAtEnd: os.loadavg().map((x) => +x.toFixed(2)),
         },
         threads: THREADS,
+        mallocTunables: process.env.GLIBC_TUNABLES ?? null,
         warmup: WARMUP,
         repeats: REPEATS,
         versions: { node: process.version, onnxruntimeNode: ort.env.versions.node ?? null, ...peerVersions },
@@ -344,4 +349,5 @@ async function main() {
   );
 }
 
+if (wantsTunedRerun()) process.exit(await rerunWithTunedAllocator());
 await main();

@@ -4,6 +4,7 @@ import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { tunedAllocatorEnv } from '../../infra/allocator';
 import { projectRoot } from '../../infra/paths';
 
 export interface WorkerProcessOptions {
@@ -31,7 +32,8 @@ export function spawnWorker(options: WorkerProcessOptions = {}): ChildProcess {
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
-    env: { ...process.env, R1FLOW_LOG_LEVEL: 'warn', ...options.env },
+    // the malloc tunables a worker started by bin/r1flow.mjs runs with
+    env: { ...tunedAllocatorEnv(process.env), R1FLOW_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', log ? 'pipe' : 'ignore', log ? 'pipe' : 'inherit'],
   });
   if (log) {
