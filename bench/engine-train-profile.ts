@@ -1,6 +1,7 @@
 // Where a fused train step spends its time: onnxruntime's own profiler, summed per graph scope
 // (gpt = forward, grad = backward, adamw = optimizer) and per op type. Prints JSON.
-// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama|llama-10M|llama-50M]   (env SEQ: sequence length, 64)
+// Run: node --import tsx bench/engine-train-profile.ts [tiny|1M|preset-gpt|preset-llama|gpt-10M|gpt-50M|llama-10M|llama-50M]
+//   (env SEQ: sequence length, 64; THREADS: intra-op threads, default all cores)
 // preset-gpt / preset-llama: the tiny preset's model in each family (same parameter count: the
 // Llama's SwiGLU has three matrices, so its dFF is 2/3 of the GPT's), at the preset's batch of 32.
 
@@ -9,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSession } from '../engine/device';
-import { GPT_1M, LLAMA_BENCH_CONFIGS } from './train-bench';
+import { GPT_1M, GPT_BENCH_CONFIGS, LLAMA_BENCH_CONFIGS } from './train-bench';
 import { type ModelConfig, buildSftGraph, gptConfig, initParams, llamaConfig, paramSpecs } from '../engine/model';
 import { DEFAULT_ADAMW, adamwGraphScalars, flatLayout } from '../engine/optim';
 
@@ -20,19 +21,27 @@ const configs: Record<string, ModelConfig> = {
   '1M': GPT_1M,
   'preset-gpt': gptConfig({ ...presetSize, dFF: 384 }),
   'preset-llama': llamaConfig({ ...presetSize, dFF: 256 }),
+  'gpt-10M': GPT_BENCH_CONFIGS['10M'],
+  'gpt-50M': GPT_BENCH_CONFIGS['50M'],
   'llama-10M': LLAMA_BENCH_CONFIGS['10M'],
   'llama-50M': LLAMA_BENCH_CONFIGS['50M'],
 };
 const cfg = configs[which];
 if (!cfg) throw new Error(`model must be one of ${Object.keys(configs).join(', ')}, got ${which}`);
-// llama-10M / llama-50M: bench/peer.ts's train cells (batch 8 / 4, SEQ=128)
-const B = which === 'tiny' ? 16 : which.startsWith('preset') ? 32 : which === 'llama-50M' ? 4 : 8,
+// the 10M and 50M models: bench/peer.ts's train cells (batch 8 / 4, SEQ=128)
+const B = which === 'tiny' ? 16 : which.startsWith('preset') ? 32 : which.endsWith('50M') ? 4 : 8,
   T = Number(process.env.SEQ ?? 64),
-  RUNS = 15;
+  RUNS = 15,
+  WARMUP = 3;
 
 const dir = mkdtempSync(join(tmpdir(), 'engine-profile-'));
 const built = buildSftGraph(cfg, 'float32', { optimizer: 'adamw' });
-const session = await createSession(built.bytes, { device: 'cpu', profileFilePrefix: join(dir, 'p') });
+const threads = process.env.THREADS ? Number(process.env.THREADS) : undefined;
+const session = await createSession(built.bytes, {
+  device: 'cpu',
+  intraOpThreads: threads,
+  profileFilePrefix: join(dir, 'p'),
+});
 const params = initParams(cfg, 1);
 const layout = flatLayout(paramSpecs(cfg));
 const feeds: Record<string, ort.Tensor> = {};
@@ -56,24 +65,27 @@ const events = file
   ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
       cat: string;
       name: string;
+      ts: number;
       dur: number;
       args?: { op_name?: string };
     }[])
   : [];
 rmSync(dir, { recursive: true, force: true });
+// The first runs grow onnxruntime's arena and fault in fresh pages, which shows up in whichever
+// kernels first touch them; only the runs after WARMUP are counted.
+const modelRuns = events.filter((e) => e.name === 'model_run').sort((a, b) => a.ts - b.ts);
+const counted = modelRuns.slice(WARMUP);
+const countFrom = counted[0]?.ts ?? Infinity;
 const byScope: Record<string, number> = {},
   byOp: Record<string, number> = {};
 for (const e of events) {
-  if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+  if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < countFrom) continue;
   const scope = e.name.includes('/') ? e.name.split('/')[0] : 'other';
-  byScope[scope] = (byScope[scope] ?? 0) + e.dur / RUNS / 1000;
+  byScope[scope] = (byScope[scope] ?? 0) + e.dur / counted.length / 1000;
   const key = `${scope}:${e.args?.op_name ?? '?'}`;
-  byOp[key] = (byOp[key] ?? 0) + e.dur / RUNS / 1000;
+  byOp[key] = (byOp[key] ?? 0) + e.dur / counted.length / 1000;
 }
-const runs = events
-  .filter((e) => e.name === 'model_run')
-  .map((e) => e.dur / 1000)
-  .sort((a, b) => a - b);
+const runs = counted.map((e) => e.dur / 1000).sort((a, b) => a - b);
 const round = (o: Record<string, number>, top: number) =>
   Object.fromEntries(
     Object.entries(o)

@@ -38,7 +38,7 @@ import { RolloutSampler, modelDecoder } from '../engine/sampler';
 import { SessionCache, createTrainer, packSequences } from '../engine/train';
 import { groupAdvantages } from '../recipe';
 import { rerunWithTunedAllocator, wantsTunedRerun } from '../infra/allocator';
-import { BENCH_OPTIMIZER, LLAMA_BENCH_CONFIGS, median, randomBatch } from './train-bench';
+import { BENCH_OPTIMIZER, GPT_BENCH_CONFIGS, LLAMA_BENCH_CONFIGS, median, randomBatch } from './train-bench';
 
 const THREADS = Number(process.env.THREADS ?? 2);
 const REPEATS = Number(process.env.REPEATS ?? 3);
@@ -53,11 +53,11 @@ const r3 = (x: number) => +x.toFixed(3);
 
 // GPT-2 style (learned positions, biases everywhere) and Llama, both with the head tied to the
 // embeddings (the engine's default, and GPT-2's); the Llama configs are
-// train-bench's LLAMA_BENCH_CONFIGS, as bench/llama.ts measures them.
+// train-bench's GPT_BENCH_CONFIGS and LLAMA_BENCH_CONFIGS (the Llamas as bench/llama.ts measures them).
 const MODELS = {
   'gpt-tiny': gptConfig({ vocabSize: 48, dModel: 96, nLayers: 2, nHeads: 4, dFF: 384, contextLength: 128 }),
-  'gpt-10M': gptConfig({ vocabSize: 4096, dModel: 256, nLayers: 12, nHeads: 4, dFF: 1024, contextLength: 256 }),
-  'gpt-50M': gptConfig({ vocabSize: 8192, dModel: 512, nLayers: 14, nHeads: 8, dFF: 2048, contextLength: 256 }),
+  'gpt-10M': GPT_BENCH_CONFIGS['10M'],
+  'gpt-50M': GPT_BENCH_CONFIGS['50M'],
   'llama-10M': LLAMA_BENCH_CONFIGS['10M'],
   'llama-50M': LLAMA_BENCH_CONFIGS['50M'],
 } satisfies Record<string, ModelConfig>;

@@ -22,6 +22,12 @@ export const GPT_1M: GptConfig = gptConfig({
   tiedEmbeddings: false,
 });
 
+/** The ~10M and ~50M GPT-2 style configs the peer benchmark measures (tied head, biases everywhere). */
+export const GPT_BENCH_CONFIGS = {
+  '10M': gptConfig({ vocabSize: 4096, dModel: 256, nLayers: 12, nHeads: 4, dFF: 1024, contextLength: 256 }),
+  '50M': gptConfig({ vocabSize: 8192, dModel: 512, nLayers: 14, nHeads: 8, dFF: 2048, contextLength: 256 }),
+};
+
 /** The ~10M and ~50M Llama configs the Llama and peer benchmarks measure (grouped-query, tied head). */
 export const LLAMA_BENCH_CONFIGS = {
   '10M': llamaConfig({

@@ -124,12 +124,13 @@ export function appendAdamW(
     const v1 = g.add(g.mul(v, s.beta2), g.mul(g.mul(gFlat, gFlat), vCoef));
     const update = g.mul(g.div(m1, g.add(g.sqrt(v1), s.epsHat)), s.stepHat);
 
-    const decayed = layout.slots.filter((sl) => sl.decay).map((sl) => flatten(params[sl.name], sl.length));
-    const plain = layout.slots.filter((sl) => !sl.decay).map((sl) => flatten(params[sl.name], sl.length));
-    const parts: Value[] = [];
-    if (decayed.length) parts.push(g.mul(flat(decayed), s.shrink));
-    if (plain.length) parts.push(flat(plain));
-    const pOut = g.sub(flat(parts), update);
+    // Decay each tensor before the one Concat into layout order: decaying a concatenation of the
+    // decayed slots would cost a second pass over them.
+    const shrunk = layout.slots.map((sl) => {
+      const p = flatten(params[sl.name], sl.length);
+      return sl.decay ? g.mul(p, s.shrink) : p;
+    });
+    const pOut = g.sub(flat(shrunk), update);
 
     g.output(pOut, ADAMW_IO.paramsOut);
     g.output(m1, ADAMW_IO.mOut);
