@@ -50,6 +50,8 @@ const PEER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pee
 const PEER_OMP_WAIT_POLICY = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
 
 const r3 = (x: number) => +x.toFixed(3);
+// The size of a page fault's page (4 KiB on x86-64; some arm64 kernels use 64 KiB).
+const PAGE_BYTES = Number(spawnSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).stdout) || 4096;
 
 // GPT-2 style (learned positions, biases everywhere) and Llama, both with the head tied to the
 // embeddings (the engine's default, and GPT-2's); the Llama configs are
@@ -143,15 +145,20 @@ function randomPrompts(rng: SeededRng, rows: number, tokens: number, vocab: numb
 /** `WARMUP` untimed calls, then `REPEATS` timed ones; the first call's time (graph compile) is kept. */
 async function timeRuns(run: (i: number) => Promise<unknown>) {
   const ms: number[] = [];
+  const faultMiB: number[] = [];
   let firstRunMs = 0;
   for (let i = 0; i < WARMUP + REPEATS; i++) {
+    const f0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
     await run(i);
     const dt = performance.now() - t0;
     if (i === 0) firstRunMs = dt;
-    if (i >= WARMUP) ms.push(dt);
+    if (i >= WARMUP) {
+      ms.push(dt);
+      faultMiB.push(((process.resourceUsage().minorPageFault - f0) * PAGE_BYTES) / 2 ** 20);
+    }
   }
-  return { ms: median(ms), firstRunMs, allMs: ms.map(r3) };
+  return { ms: median(ms), firstRunMs, allMs: ms.map(r3), pageFaultMiBPerRun: Math.round(median(faultMiB)) };
 }
 
 async function r1flowTrain(cfg: ModelConfig, batchSize: number, seqLen: number) {
@@ -312,7 +319,12 @@ async function main() {
             r1flowTokensPerSec: Math.round(tokens / (mine.ms / 1e3)),
             peerTokensPerSec: peerOk ? Math.round(tokens / (theirs.peerMs / 1e3)) : null,
           }),
-      r1flow: { firstRunMsWithCompile: Math.round(mine.firstRunMs), allMs: mine.allMs },
+      r1flow: {
+        firstRunMsWithCompile: Math.round(mine.firstRunMs),
+        allMs: mine.allMs,
+        // memory touched for the first time per timed run (median): what malloc handed back and took again
+        pageFaultMiBPerRun: mine.pageFaultMiBPerRun,
+      },
       peer: peerOk
         ? (() => {
             const { cell: _cell, peerMs: _ms, versions: _v, ...rest } = theirs;
