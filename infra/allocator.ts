@@ -36,6 +36,11 @@ export function tunedAllocatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, GLIBC_TUNABLES: [...existing, ...added].join(':'), [ALLOCATOR_ENV]: 'tuned' };
 }
 
+/** How this process's malloc is set up, for its startup log. */
+export function allocatorMode(env: NodeJS.ProcessEnv = process.env): 'tuned' | 'system' {
+  return env[ALLOCATOR_ENV] === 'tuned' && runsOnGlibc() ? 'tuned' : 'system';
+}
+
 /** Whether this process should run itself again with the tuned allocator. */
 export function wantsTunedRerun(env: NodeJS.ProcessEnv = process.env): boolean {
   const mode = env[ALLOCATOR_ENV];

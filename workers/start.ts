@@ -2,6 +2,7 @@
 // a production GPU worker polls only `gpu`, one activity at a time per device.
 import { Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import { allocatorMode } from '../infra/allocator';
 import type { Connection } from '../infra/connection';
 import type { Logger } from '../infra/logger';
 import { connectWorker } from '../infra/temporal-client';
@@ -82,7 +83,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     store.client.destroy();
     await deps.caches.release();
   });
-  opts.log.info({ queues: opts.queues.map(queueName) }, 'worker polling');
+  opts.log.info({ queues: opts.queues.map(queueName), malloc: allocatorMode() }, 'worker polling');
   return {
     done,
     async shutdown() {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { projectRoot } from '../../../infra/paths';
-import { TUNED_MALLOC, runsOnGlibc, tunedAllocatorEnv, wantsTunedRerun } from '../../../infra/allocator';
+import { TUNED_MALLOC, allocatorMode, runsOnGlibc, tunedAllocatorEnv, wantsTunedRerun } from '../../../infra/allocator';
 import { isAlive, waitFor } from '../../../infra/processes';
 
 test('the tuned env adds the malloc tunables and keeps the ones the caller set', () => {
@@ -23,6 +23,9 @@ test('a process reruns itself only when it is not tuned yet and has not opted ou
   assert.equal(wantsTunedRerun({ R1FLOW_ALLOCATOR: 'tuned' }), false);
   assert.equal(wantsTunedRerun({ R1FLOW_ALLOCATOR: 'system' }), false);
   assert.equal(wantsTunedRerun({}), runsOnGlibc());
+  assert.equal(allocatorMode({ R1FLOW_ALLOCATOR: 'tuned' }), runsOnGlibc() ? 'tuned' : 'system');
+  assert.equal(allocatorMode({ R1FLOW_ALLOCATOR: 'system' }), 'system');
+  assert.equal(allocatorMode({}), 'system');
   assert.throws(
     () => wantsTunedRerun({ R1FLOW_ALLOCATOR: 'fast' }),
     /R1FLOW_ALLOCATOR must be 'tuned' or 'system', got "fast"/,
