@@ -82,6 +82,8 @@ export function rerunWithTunedAllocator(): Promise<number> {
  */
 export function stopWhenParentGoes(env: NodeJS.ProcessEnv = process.env, everyMs = 1000): void {
   const parent = Number(env[PARENT_ENV]);
+  // Processes this one starts are not rerun children: they must not watch this launcher.
+  delete env[PARENT_ENV];
   if (!Number.isInteger(parent) || parent <= 0) return;
   const timer = setInterval(() => {
     if (process.ppid === parent) return;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { projectRoot } from '../../../infra/paths';
 import { TUNED_MALLOC, allocatorMode, runsOnGlibc, tunedAllocatorEnv, wantsTunedRerun } from '../../../infra/allocator';
 import { isAlive, waitFor } from '../../../infra/processes';
@@ -40,7 +40,12 @@ async function startLauncher() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: launcher.stdout! }), 'line')) as [string];
-  return { launcher, report: JSON.parse(line) as { pid: number; ppid: number; tunables: string | null } };
+  const report = JSON.parse(line) as { pid: number; ppid: number; tunables: string | null; parentMarkLeft: boolean };
+  // A failed assertion must not leave either process holding the test file open.
+  after(() => {
+    for (const pid of [launcher.pid, report.pid]) if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  return { launcher, report };
 }
 
 /** Waits up to 10 s for `pid` to be gone. */
@@ -62,6 +67,7 @@ test('the rerun child has the tunables, and the launcher passes on SIGTERM and S
       assert.notEqual(report.pid, launcher.pid);
       assert.equal(report.ppid, launcher.pid);
       for (const t of TUNED_MALLOC) assert.ok(report.tunables?.split(':').includes(t), `${t} in ${report.tunables}`);
+      assert.equal(report.parentMarkLeft, false, 'processes the child starts do not inherit its launcher');
     } else {
       assert.equal(report.pid, launcher.pid);
     }
