@@ -37,7 +37,7 @@ import { createAdamWState } from '../engine/optim';
 import { RolloutSampler, modelDecoder } from '../engine/sampler';
 import { SessionCache, createTrainer, packSequences } from '../engine/train';
 import { groupAdvantages } from '../recipe';
-import { rerunWithTunedAllocator, wantsTunedRerun } from '../infra/allocator';
+import { useTunedAllocator } from '../infra/allocator';
 import { BENCH_OPTIMIZER, GPT_BENCH_CONFIGS, LLAMA_BENCH_CONFIGS, median, randomBatch } from './train-bench';
 
 const THREADS = Number(process.env.THREADS ?? 2);
@@ -361,5 +361,5 @@ async function main() {
   );
 }
 
-if (wantsTunedRerun()) process.exit(await rerunWithTunedAllocator());
+await useTunedAllocator();
 await main();

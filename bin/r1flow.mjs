@@ -15,15 +15,10 @@ process.emitWarning = (warning, ...rest) => {
 register();
 // The commands that train run with malloc tuned for large per-step buffers (infra/allocator.ts).
 if (process.argv[2] === 'worker' || process.argv[2] === 'demo') {
-  const allocator = await import('../infra/allocator.ts');
-  let rerun = false;
-  try {
-    rerun = allocator.wantsTunedRerun();
-  } catch (err) {
+  const { useTunedAllocator } = await import('../infra/allocator.ts');
+  await useTunedAllocator().catch((err) => {
     console.error(`r1flow: ${err.message}`);
     process.exit(2);
-  }
-  if (rerun) process.exit(await allocator.rerunWithTunedAllocator());
-  allocator.stopWhenParentGoes();
+  });
 }
 await import('../cli/main.ts');

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
 /** Set in a process that already runs with the tuned allocator; `system` opts out. */
-export const ALLOCATOR_ENV = 'R1FLOW_ALLOCATOR';
+const ALLOCATOR_ENV = 'R1FLOW_ALLOCATOR';
 const PARENT_ENV = 'R1FLOW_ALLOCATOR_PARENT';
 
 /** `mmap_max=0`: no block gets its own mapping; `trim_threshold`: the heap top is never handed back. */
@@ -22,10 +22,18 @@ export const TUNED_MALLOC = ['glibc.malloc.mmap_max=0', 'glibc.malloc.trim_thres
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
+let glibc: boolean | undefined;
+
+/** Whether this Node runs on glibc (read once: a diagnostic report is not free). */
 export function runsOnGlibc(): boolean {
-  if (process.platform !== 'linux') return false;
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return Boolean(report?.header?.glibcVersionRuntime);
+  if (glibc === undefined) {
+    const report =
+      process.platform === 'linux'
+        ? (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
+        : undefined;
+    glibc = Boolean(report?.header?.glibcVersionRuntime);
+  }
+  return glibc;
 }
 
 /** `env` with the malloc tunables added; tunables the caller already set in GLIBC_TUNABLES win. */
@@ -55,21 +63,24 @@ export function wantsTunedRerun(env: NodeJS.ProcessEnv = process.env): boolean {
  * its exit code. The child gets a process group of its own so that a Ctrl-C in the terminal reaches
  * it exactly once, through this process, like every other signal sent here.
  */
-export function rerunWithTunedAllocator(): Promise<number> {
+function rerunWithTunedAllocator(): Promise<number> {
   const env = { ...tunedAllocatorEnv(process.env), [PARENT_ENV]: String(process.pid) };
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     env,
     stdio: 'inherit',
     detached: true,
   });
-  const forward = (signal: NodeJS.Signals) => () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  };
-  for (const s of FORWARDED_SIGNALS) process.on(s, forward(s));
+  const forwarders = FORWARDED_SIGNALS.map((signal) => {
+    const forward = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    process.on(signal, forward);
+    return () => process.off(signal, forward);
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      for (const s of FORWARDED_SIGNALS) process.removeAllListeners(s);
+      for (const stop of forwarders) stop();
       // Shells report a child killed by signal N as 128 + N.
       resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
     });
@@ -80,7 +91,7 @@ export function rerunWithTunedAllocator(): Promise<number> {
  * In a rerun child: if the parent that started it disappears (killed with SIGKILL, which it cannot
  * pass on), the child stops as if it had been sent SIGTERM instead of running on unattended.
  */
-export function stopWhenParentGoes(env: NodeJS.ProcessEnv = process.env, everyMs = 1000): void {
+function stopWhenParentGoes(env: NodeJS.ProcessEnv = process.env, everyMs = 1000): void {
   const parent = Number(env[PARENT_ENV]);
   // Processes this one starts are not rerun children: they must not watch this launcher.
   delete env[PARENT_ENV];
@@ -91,4 +102,14 @@ export function stopWhenParentGoes(env: NodeJS.ProcessEnv = process.env, everyMs
     process.kill(process.pid, 'SIGTERM');
   }, everyMs);
   timer.unref();
+}
+
+/**
+ * The start of a command that trains: a process without the tuned allocator runs itself again
+ * with it and exits with the child's code; one that has it (or opted out) watches its launcher and
+ * goes on. Throws on a bad R1FLOW_ALLOCATOR.
+ */
+export async function useTunedAllocator(watchEveryMs = 1000): Promise<void> {
+  if (wantsTunedRerun()) process.exit(await rerunWithTunedAllocator());
+  stopWhenParentGoes(process.env, watchEveryMs);
 }
