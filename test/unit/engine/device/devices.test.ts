@@ -20,6 +20,9 @@ describe('device', () => {
     const cpu = sessionOptionsFor('cpu', { intraOpThreads: 3 });
     assert.deepEqual(cpu.executionProviders, ['cpu']);
     assert.equal(cpu.intraOpNumThreads, 3);
+    // threads stop spinning when a run ends, so that they do not slow the next session's run
+    for (const options of [cpu, sessionOptionsFor('cuda'), sessionOptionsFor('webgpu')])
+      assert.deepEqual(options.extra, { session: { force_spinning_stop: '1' } });
     assert.equal(cpu.graphOptimizationLevel, 'all');
     assert.equal(cpu.enableMemPattern, true);
     const cuda = sessionOptionsFor('cuda', { deviceId: 1 });
