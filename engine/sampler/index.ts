@@ -3,7 +3,7 @@ export { gptDecoder, llamaDecoder, modelDecoder, type DecoderOptions } from './m
 export { leftPadPrompts, type PaddedPrompts } from './prompts';
 export { SampleRng, deriveSampleSeed, uniformsForBatch, type SampleSeed, type SampleSeedParts } from './rng';
 export { emitSampleHead, type SampleHeadInputs, type SampleHeadOutputs } from './sample-head';
-export { buildLoopGraph, buildPrefillGraph, buildStepGraph } from './rollout-graphs';
+export { buildPrefillGraph, buildSegmentGraph, buildStepGraph } from './rollout-graphs';
 export {
   RolloutSampler,
   type Completion,

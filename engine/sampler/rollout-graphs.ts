@@ -4,14 +4,17 @@ import type { CachedDecoder, LayerCache } from './decoder';
 import { emitSampleHead, walkReadsTopP, type SampleWalk } from './sample-head';
 
 /**
- * The three graphs of a rollout. They are assembled from the same emitters, so the Loop graph
- * runs exactly the nodes the prefill and step graphs run, and both paths pick the same tokens.
+ * The graphs of a rollout: the prefill and one decode step (driven token by token from
+ * TypeScript), and the start (prefill and a first segment of steps as one ONNX Loop) and a later
+ * segment. They are assembled from the same emitters, so the Loop runs exactly the nodes the step
+ * graph runs, and both paths pick the same tokens.
  *
  * Conventions (shared with the TypeScript driver in sampler.ts):
  * - prompts are left-padded: prompt_ids/prompt_mask int64 [B, P]; every row ends with a real token;
  * - prompt positions count real tokens (0 for the first real one); generated token t of row b sits
  *   at position length_b + t;
- * - uniform float32 [maxNew, B]: row t is consumed by the t-th generated token;
+ * - uniform float32 [maxNew, B]: row t is consumed by the t-th generated token (a segment gets the
+ *   rows of the tokens it generates, its own rows' columns only);
  * - once a row has emitted a stop token it emits pad_id (log-prob 0) and is ignored.
  */
 
@@ -67,7 +70,6 @@ interface PrefillOutputs {
   token: Value;
   logprob: Value;
   logits: Value;
-  lengths: Value;
   present: LayerCache[];
 }
 
@@ -86,7 +88,6 @@ function emitPrefill(
       name: 'count_real',
     });
     const positions = g.max(g.sub(counted, g.scalar(1, 'int64')), g.scalar(0, 'int64'));
-    const lengths = g.reduceSum(promptMask, [1]);
     const forward = decoder.emitForward(g, params, {
       tokens: promptIds,
       positions,
@@ -106,7 +107,7 @@ function emitPrefill(
       },
       sampling.walk,
     );
-    return { ...sampled, logits, lengths, present: forward.present };
+    return { ...sampled, logits, present: forward.present };
   });
 }
 
@@ -157,6 +158,22 @@ function cacheShape(decoder: CachedDecoder, length: string): [string, number, st
   return ['batch', decoder.heads, length, decoder.headDim];
 }
 
+/** One cache input pair per layer, named by `names(layer)` as [key, value]. */
+function cacheInputs(
+  g: GraphBuilder,
+  decoder: CachedDecoder,
+  names: (layer: number) => [string, string],
+  length: string,
+): LayerCache[] {
+  return Array.from({ length: decoder.layers }, (_, i) => {
+    const [key, value] = names(i);
+    return {
+      key: g.input(key, 'float32', cacheShape(decoder, length)),
+      value: g.input(value, 'float32', cacheShape(decoder, length)),
+    };
+  });
+}
+
 /** Prefill graph: prompts → first sampled token, its log-prob, last logits and the cache. */
 export function buildPrefillGraph(decoder: CachedDecoder, walk: SampleWalk): RolloutGraph {
   const g = new GraphBuilder('rollout_prefill');
@@ -180,13 +197,7 @@ export function buildStepGraph(decoder: CachedDecoder, walk: SampleWalk): Rollou
   const token = g.input('fed_token', 'int64', ['batch']);
   const position = g.input('fed_position', 'int64', ['batch']);
   const pastMask = g.input('past_mask', 'int64', ['batch', 'past_len']);
-  const past: LayerCache[] = [];
-  for (let i = 0; i < decoder.layers; i++) {
-    past.push({
-      key: g.input(PAST_KEY(i), 'float32', cacheShape(decoder, 'past_len')),
-      value: g.input(PAST_VALUE(i), 'float32', cacheShape(decoder, 'past_len')),
-    });
-  }
+  const past = cacheInputs(g, decoder, (i) => [PAST_KEY(i), PAST_VALUE(i)], 'past_len');
   const uniform = g.input('uniform', 'float32', ['batch']);
   const sampling = samplingInputs(g, walk);
   const out = emitStep(g, decoder, params, { token, position, pastMask, past, uniform }, sampling);
@@ -198,49 +209,69 @@ export function buildStepGraph(decoder: CachedDecoder, walk: SampleWalk): Rollou
   return { bytes: encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout decode step' }), present };
 }
 
-/**
- * The whole rollout in one run: prefill, then an ONNX Loop of steps that stops early once every
- * row has emitted a stop token. Outputs tokens and log-probs [n, B] with n ≤ maxNew (rows past
- * their stop token hold pad_id and 0). Needs maxNew ≥ 2 (the driver handles 1 with the prefill graph).
- */
-export function buildLoopGraph(decoder: CachedDecoder, walk: SampleWalk): Uint8Array {
-  const g = new GraphBuilder('rollout_loop');
-  const { params } = paramInputs(g, decoder);
-  const promptIds = g.input('prompt_ids', 'int64', ['batch', 'prompt_len']);
-  const promptMask = g.input('prompt_mask', 'int64', ['batch', 'prompt_len']);
-  const uniforms = g.input('uniforms', 'float32', ['max_new', 'batch']);
-  const sampling = samplingInputs(g, walk);
-  const stopIds = g.input('stop_ids', 'int64', ['stops']);
-  const padId = g.input('pad_id', 'int64', []);
+interface SegmentStart {
+  /** Each row's last token, int64 [B]; the first step feeds it. */
+  fedToken: Value;
+  /** Its position, int64 [B]; the token fed at iteration i sits at fedPosition + i. */
+  fedPosition: Value;
+  pastMask: Value;
+  past: readonly LayerCache[];
+  /** Rows that have already stopped, bool [B]. */
+  done: Value;
+}
 
-  const uniform0 = g.gather(uniforms, g.scalar(0, 'int64'), 0);
-  const first = emitPrefill(g, decoder, params, promptIds, promptMask, uniform0, sampling);
-  const done0 = emitIsStop(g, first.token, stopIds);
-  const anyActive = (gb: GraphBuilder, done: Value) =>
-    gb.greater(gb.reduceSum(gb.cast(gb.not(done), 'int64'), [0]), gb.scalar(0, 'int64'));
-  const maxNew = g.gather(g.shapeOf(uniforms), g.scalar(0, 'int64'), 0);
-  const tripCount = g.sub(maxNew, g.scalar(1, 'int64'));
+interface SegmentEnd {
+  /** int64 [n, B]; rows past their stop token hold pad_id. */
+  tokens: Value;
+  /** float32 [n, B]; 0 past the stop token. */
+  logprobs: Value;
+  /** Which rows go on to the next segment, int64 [K]: the unstopped ones, none once no token is left. */
+  kept: Value;
+  /** Last token, key mask and cache of the kept rows, to start the next segment from. */
+  lastToken: Value;
+  keyMask: Value;
+  present: LayerCache[];
+}
+
+/**
+ * Decode steps as one ONNX Loop, one per row of `uniforms` at most and at least one, that ends as
+ * soon as `stopAfter` rows have stopped (every row, at the latest). Only the rows that go on leave it
+ * with their cache, so that the stopped rows stop costing compute in the next segment, and the
+ * last segment hands no cache back at all.
+ */
+function emitSegment(
+  g: GraphBuilder,
+  decoder: CachedDecoder,
+  params: ReadonlyMap<string, Value>,
+  start: SegmentStart,
+  uniforms: Value,
+  sampling: SamplingInputs,
+  stopping: { stopIds: Value; padId: Value; stopAfter: Value },
+): SegmentEnd {
+  const int = (x: number) => g.scalar(x, 'int64');
+  const stoppedCount = (gb: GraphBuilder, done: Value) => gb.reduceSum(gb.cast(done, 'int64'), [0]);
+  const tripCount = g.gather(g.shapeOf(uniforms), int(0), 0);
 
   const body = g.subgraph('rollout_body');
   const iteration = body.input('iteration', 'int64', []);
   body.input('condition_in', 'bool', []);
-  const fedToken = body.input('fed_token', 'int64', ['batch']);
+  const fed = body.input('fed_token_in', 'int64', ['batch']);
   const doneBefore = body.input('done_in', 'bool', ['batch']);
-  const pastMask = body.input('mask_in', 'int64', ['batch', 'cache_len']);
-  const past: LayerCache[] = [];
-  for (let i = 0; i < decoder.layers; i++) {
-    past.push({
-      key: body.input(`loop_key_in_${i}`, 'float32', cacheShape(decoder, 'cache_len')),
-      value: body.input(`loop_value_in_${i}`, 'float32', cacheShape(decoder, 'cache_len')),
-    });
-  }
-  const position = body.add(first.lengths, iteration);
-  const uniform = body.gather(uniforms, body.add(iteration, body.scalar(1, 'int64')), 0);
-  const step = emitStep(body, decoder, params, { token: fedToken, position, pastMask, past, uniform }, sampling);
-  const emitted = body.where(doneBefore, padId, step.token);
+  const maskIn = body.input('mask_in', 'int64', ['batch', 'cache_len']);
+  const cacheIn = cacheInputs(body, decoder, (i) => [`loop_key_in_${i}`, `loop_value_in_${i}`], 'cache_len');
+  const position = body.add(start.fedPosition, iteration);
+  const uniform = body.gather(uniforms, iteration, 0);
+  const step = emitStep(
+    body,
+    decoder,
+    params,
+    { token: fed, position, pastMask: maskIn, past: cacheIn, uniform },
+    sampling,
+  );
+  const emitted = body.where(doneBefore, stopping.padId, step.token);
   const emittedLogprob = body.where(doneBefore, body.scalar(0, 'float32'), step.logprob);
-  const doneAfter = body.or(doneBefore, emitIsStop(body, emitted, stopIds));
-  body.output(anyActive(body, doneAfter), 'condition_out');
+  const doneAfter = body.or(doneBefore, emitIsStop(body, emitted, stopping.stopIds));
+  body.output(body.less(stoppedCount(body, doneAfter), stopping.stopAfter), 'condition_out');
   body.output(emitted, 'fed_token_out');
   body.output(doneAfter, 'done_out');
   // Carried values leave the body under their own names: a renaming Identity would copy the
@@ -257,28 +288,132 @@ export function buildLoopGraph(decoder: CachedDecoder, walk: SampleWalk): Uint8A
     { dtype: 'int64' as const, shape: ['batch'] },
     { dtype: 'bool' as const, shape: ['batch'] },
     { dtype: 'int64' as const, shape: ['batch', 'final_len'] },
-    ...past.flatMap(() => [
+    ...start.past.flatMap(() => [
       { dtype: 'float32' as const, shape: cacheShape(decoder, 'final_len') },
       { dtype: 'float32' as const, shape: cacheShape(decoder, 'final_len') },
     ]),
   ];
-  const loopOutputs = g.node(
+  const [lastToken, done, keyMask, ...rest] = g.node(
     'Loop',
     [
       tripCount,
-      anyActive(g, done0),
-      first.token,
-      done0,
-      promptMask,
-      ...first.present.flatMap((layer) => [layer.key, layer.value]),
+      g.less(stoppedCount(g, start.done), stopping.stopAfter),
+      start.fedToken,
+      start.done,
+      start.pastMask,
+      ...start.past.flatMap((layer) => [layer.key, layer.value]),
     ],
     { body: { graph: body } },
     [...carriedSpecs, { dtype: 'int64', shape: ['steps', 'batch'] }, { dtype: 'float32', shape: ['steps', 'batch'] }],
     { name: 'decode_loop' },
   );
-  const scanTokens = loopOutputs[loopOutputs.length - 2];
-  const scanLogprobs = loopOutputs[loopOutputs.length - 1];
-  g.output(g.concat([g.unsqueeze(first.token, [0]), scanTokens], 0), 'tokens');
-  g.output(g.concat([g.unsqueeze(first.logprob, [0]), scanLogprobs], 0), 'logprobs');
-  return encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout as one Loop' });
+  const tokens = rest[rest.length - 2];
+  const tokensLeft = g.less(g.gather(g.shapeOf(tokens), int(0), 0), tripCount);
+  const [nonzero] = g.node('NonZero', [g.and(g.not(done), tokensLeft)], {}, [{ dtype: 'int64', shape: [1, 'kept'] }]);
+  const kept = g.squeeze(nonzero, [0]);
+  return {
+    tokens,
+    logprobs: rest[rest.length - 1],
+    kept,
+    lastToken: g.gather(lastToken, kept, 0),
+    keyMask: g.gather(keyMask, kept, 0),
+    present: start.past.map((_, i) => ({
+      key: g.gather(rest[2 * i], kept, 0),
+      value: g.gather(rest[2 * i + 1], kept, 0),
+    })),
+  };
+}
+
+interface StoppingInputs {
+  stopIds: Value;
+  padId: Value;
+  stopAfter: Value;
+}
+
+function stoppingInputs(g: GraphBuilder): StoppingInputs {
+  return {
+    stopIds: g.input('stop_ids', 'int64', ['stops']),
+    padId: g.input('pad_id', 'int64', []),
+    // in [1, batch]
+    stopAfter: g.input('stop_after', 'int64', []),
+  };
+}
+
+/** The outputs a segment hands to the driver, under the names sampler.ts reads. */
+function outputSegment(g: GraphBuilder, end: SegmentEnd): RolloutGraph['present'] {
+  g.output(end.tokens, 'tokens');
+  g.output(end.logprobs, 'logprobs');
+  g.output(end.kept, 'kept');
+  g.output(end.lastToken, 'last_token');
+  g.output(end.keyMask, 'key_mask');
+  return end.present.map((layer, i) => ({
+    key: g.output(layer.key, `present_key_${i}`).name,
+    value: g.output(layer.value, `present_value_${i}`).name,
+  }));
+}
+
+/**
+ * The first segment of a rollout: prefill, then decode steps as one ONNX Loop until `stop_after`
+ * rows have stopped (see emitSegment). uniforms float32 [maxNew, B]; tokens and log-probs
+ * [n, B] start with the prefill's token. When no row stops early, this is the whole rollout in
+ * one run. Needs maxNew ≥ 2 (the driver handles 1 with the prefill graph).
+ */
+export function buildStartGraph(decoder: CachedDecoder, walk: SampleWalk): RolloutGraph {
+  const g = new GraphBuilder('rollout_start');
+  const { params } = paramInputs(g, decoder);
+  const promptIds = g.input('prompt_ids', 'int64', ['batch', 'prompt_len']);
+  const promptMask = g.input('prompt_mask', 'int64', ['batch', 'prompt_len']);
+  const uniforms = g.input('uniforms', 'float32', ['max_new', 'batch']);
+  const sampling = samplingInputs(g, walk);
+  const stopping = stoppingInputs(g);
+
+  const first = emitPrefill(
+    g,
+    decoder,
+    params,
+    promptIds,
+    promptMask,
+    g.gather(uniforms, g.scalar(0, 'int64'), 0),
+    sampling,
+  );
+  const later = g.slice(uniforms, [1], [Number.MAX_SAFE_INTEGER], [0], ['max_new_minus_1', 'batch']);
+  const start: SegmentStart = {
+    fedToken: first.token,
+    fedPosition: g.reduceSum(promptMask, [1]),
+    pastMask: promptMask,
+    past: first.present,
+    done: emitIsStop(g, first.token, stopping.stopIds),
+  };
+  const end = emitSegment(g, decoder, params, start, later, sampling, stopping);
+  const present = outputSegment(g, {
+    ...end,
+    tokens: g.concat([g.unsqueeze(first.token, [0]), end.tokens], 0),
+    logprobs: g.concat([g.unsqueeze(first.logprob, [0]), end.logprobs], 0),
+  });
+  return {
+    bytes: encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout: prefill and first segment' }),
+    present,
+  };
+}
+
+/**
+ * A later segment: decode steps on top of the cache the previous segment handed back, every row
+ * unstopped at the start. uniforms float32 [tokens left, B].
+ */
+export function buildSegmentGraph(decoder: CachedDecoder, walk: SampleWalk): RolloutGraph {
+  const g = new GraphBuilder('rollout_segment');
+  const { params } = paramInputs(g, decoder);
+  const fedToken = g.input('fed_token', 'int64', ['batch']);
+  const start: SegmentStart = {
+    fedToken,
+    fedPosition: g.input('fed_position', 'int64', ['batch']),
+    pastMask: g.input('past_mask', 'int64', ['batch', 'past_len']),
+    past: cacheInputs(g, decoder, (i) => [PAST_KEY(i), PAST_VALUE(i)], 'past_len'),
+    done: g.constantOfShape(g.shapeOf(fedToken), 0, 'bool', ['batch']),
+  };
+  const uniforms = g.input('uniforms', 'float32', ['tokens_left', 'batch']);
+  const sampling = samplingInputs(g, walk);
+  const end = emitSegment(g, decoder, params, start, uniforms, sampling, stoppingInputs(g));
+  const present = outputSegment(g, end);
+  return { bytes: encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout: a later segment' }), present };
 }

@@ -5,13 +5,15 @@ import { leftPadPrompts, type PaddedPrompts } from './prompts';
 import {
   PAST_KEY,
   PAST_VALUE,
-  buildLoopGraph,
   buildPrefillGraph,
+  buildSegmentGraph,
+  buildStartGraph,
   buildStepGraph,
   type RolloutGraph,
 } from './rollout-graphs';
 import { uniformsForBatch, type SampleSeed } from './rng';
 import { sampleWalkFor, walkReadsTopP, type SampleWalk } from './sample-head';
+import { keepRows } from './batch-rows';
 
 export interface SamplingOptions {
   maxNewTokens: number;
@@ -45,7 +47,10 @@ export interface Completion {
   finishReason: 'stop' | 'length';
 }
 
-/** 'loop': the whole rollout in one ONNX Loop run (fast). 'step': prefill, then one run per token. */
+/**
+ * 'loop': prefill, then one ONNX Loop run per segment of tokens (fast). 'step': prefill, then one
+ * run per token. Both drop stopped rows at the same segment boundaries and pick the same tokens.
+ */
 export type RolloutPath = 'loop' | 'step';
 
 export interface SamplerOptions extends SessionTuning {
@@ -53,6 +58,12 @@ export interface SamplerOptions extends SessionTuning {
   device?: Device;
   /** Rows per graph run; larger requests are split (default 64). */
   maxBatchRows?: number;
+  /**
+   * Share of a batch's rows, in (0, 1], that must have stopped before they are dropped from the
+   * batch (default 0.25). Until then they are carried along at full cost; each drop costs one run
+   * and one copy of the cache. 1 runs each batch to its end in one Loop run.
+   */
+  shrinkBatchAt?: number;
 }
 
 /** Host parameters by name (the model's Params record or a Map). */
@@ -78,6 +89,9 @@ export class RolloutSampler {
   ) {}
 
   static create(decoder: CachedDecoder, params: ParamSource, options: SamplerOptions = {}): RolloutSampler {
+    const { shrinkBatchAt = DEFAULT_SHRINK_BATCH_AT } = options;
+    if (!(shrinkBatchAt > 0 && shrinkBatchAt <= 1))
+      throw new Error(`shrinkBatchAt must be in (0, 1], got ${shrinkBatchAt}.`);
     const sampler = new RolloutSampler(decoder, options);
     sampler.setParams(params);
     return sampler;
@@ -101,18 +115,19 @@ export class RolloutSampler {
     this.paramFeeds = feeds;
   }
 
-  private session(kind: RolloutPath | 'prefill', walk: SampleWalk): Promise<ort.InferenceSession> {
+  private session(kind: GraphKind, walk: SampleWalk): Promise<ort.InferenceSession> {
     const key = `${kind}:${walk}`;
     let session = this.sessions.get(key);
     if (!session) {
-      let bytes: Uint8Array;
-      if (kind === 'loop') bytes = buildLoopGraph(this.decoder, walk);
-      else {
-        const graph = kind === 'step' ? buildStepGraph(this.decoder, walk) : buildPrefillGraph(this.decoder, walk);
-        this.cacheOutputs.set(key, graph.present);
-        bytes = graph.bytes;
-      }
-      session = createSession(bytes, { ...this.options, device: this.options.device ?? 'cpu' });
+      const build = {
+        prefill: buildPrefillGraph,
+        step: buildStepGraph,
+        start: buildStartGraph,
+        segment: buildSegmentGraph,
+      }[kind];
+      const graph = build(this.decoder, walk);
+      this.cacheOutputs.set(key, graph.present);
+      session = createSession(graph.bytes, { ...this.options, device: this.options.device ?? 'cpu' });
       this.sessions.set(key, session);
     }
     return session;
@@ -133,12 +148,7 @@ export class RolloutSampler {
           `prompts[${index}] has ${longest} tokens; with maxNewTokens ${options.maxNewTokens} that exceeds the context length ${this.decoder.contextLength}.`,
         );
       }
-      const uniforms = uniformsForBatch(seeds, options.maxNewTokens);
-      const raw =
-        path === 'loop' && options.maxNewTokens > 1
-          ? await this.runLoop(padded, uniforms, options)
-          : await this.runSteps(padded, uniforms, options);
-      completions.push(...toCompletions(raw, padded.batch, options));
+      completions.push(...(await this.rollout(padded, uniformsForBatch(seeds, options.maxNewTokens), options, path)));
     }
     return completions;
   }
@@ -158,86 +168,240 @@ export class RolloutSampler {
     return sampleWalkFor(options.topP, options.topK, this.decoder.vocabSize);
   }
 
-  private async runLoop(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
-    const session = await this.session('loop', this.walkOf(options));
+  private cacheFeeds(kind: GraphKind, walk: SampleWalk, outputs: ort.InferenceSession.OnnxValueMapType): Feeds {
+    const feeds: Feeds = {};
+    this.cacheOutputs.get(`${kind}:${walk}`)!.forEach((names, l) => {
+      feeds[PAST_KEY(l)] = outputs[names.key] as ort.Tensor;
+      feeds[PAST_VALUE(l)] = outputs[names.value] as ort.Tensor;
+    });
+    return feeds;
+  }
+
+  /**
+   * Prefill and a first segment, then later segments, each of which runs until shrinkBatchAt of
+   * its rows have stopped. Only the unstopped rows (and their cache) go on to the next segment, so
+   * that a batch costs about what its unfinished rows need rather than its longest completion
+   * times its width. Where segments end depends only on the tokens sampled, never on timing.
+   */
+  private async rollout(
+    padded: PaddedPrompts,
+    uniforms: Float32Array,
+    options: SamplingOptions,
+    path: RolloutPath,
+  ): Promise<Completion[]> {
     const { batch, promptLength } = padded;
-    const result = await session.run({
-      ...this.commonFeeds(options),
+    const walk = this.walkOf(options);
+    const common = this.commonFeeds(options);
+    const stops = new Set(options.stopTokens);
+    const out: Completion[] = Array.from({ length: batch }, () => ({
+      tokens: [],
+      logprobs: [],
+      finishReason: 'length',
+    }));
+    let rows = Array.from({ length: batch }, (_, b) => b);
+    /** Appends each row's generated tokens up to its stop token; rows whose completion goes on are kept. */
+    const record = (result: SegmentResult) => {
+      const width = rows.length;
+      for (let t = 0; t < result.steps; t++)
+        rows.forEach((row, j) => {
+          const completion = out[row];
+          if (completion.finishReason === 'stop') return;
+          const token = Number(result.tokens[t * width + j]);
+          completion.tokens.push(token);
+          completion.logprobs.push(result.logprobs[t * width + j]);
+          if (stops.has(token)) completion.finishReason = 'stop';
+        });
+      rows = result.kept.map((j) => rows[j]);
+    };
+    const shrinkAt = this.options.shrinkBatchAt ?? DEFAULT_SHRINK_BATCH_AT;
+    const stopAfter = (width: number) => Math.max(1, Math.ceil(width * shrinkAt));
+    const promptFeeds = {
       prompt_ids: new ort.Tensor('int64', padded.ids, [batch, promptLength]),
       prompt_mask: new ort.Tensor('int64', padded.mask, [batch, promptLength]),
+    };
+
+    let result: SegmentResult;
+    /** Tokens generated so far (the length of every completion that goes on). */
+    let generated: number;
+    if (path === 'loop' && options.maxNewTokens > 1) {
+      result = await this.runStart({ ...common, ...promptFeeds }, uniforms, batch, stopAfter(batch), options);
+      record(result);
+      generated = result.steps;
+    } else {
+      const prefill = await (
+        await this.session('prefill', walk)
+      ).run({ ...common, ...promptFeeds, uniform: new ort.Tensor('float32', uniforms.subarray(0, batch), [batch]) });
+      const first = prefill.token.data as BigInt64Array;
+      const done = Array.from(first, (token) => stops.has(Number(token)));
+      const fed = new ort.Tensor('int64', first, [batch]);
+      // the prefill's token as a one-step result that keeps every row
+      record({
+        steps: 1,
+        tokens: first,
+        logprobs: prefill.logprob.data as Float32Array,
+        kept: rows.map((_, j) => j),
+        fed,
+        mask: promptFeeds.prompt_mask,
+        cache: {},
+      });
+      if (options.maxNewTokens === 1) return out;
+      result = await this.runSteps(
+        {
+          common,
+          state: { fed, mask: promptFeeds.prompt_mask, cache: this.cacheFeeds('prefill', walk, prefill) },
+          position: new ort.Tensor('int64', BigInt64Array.from(padded.lengths, BigInt), [batch]),
+          uniforms: new ort.Tensor('float32', uniforms.subarray(batch), [options.maxNewTokens - 1, batch]),
+          stopAfter: stopAfter(batch),
+        },
+        done,
+        walk,
+        options,
+      );
+      record(result);
+      generated = 1 + result.steps;
+    }
+
+    while (rows.length > 0) {
+      const width = rows.length;
+      const length = options.maxNewTokens - generated;
+      const segmentUniforms = new Float32Array(length * width);
+      for (let t = 0; t < length; t++)
+        rows.forEach((row, j) => (segmentUniforms[t * width + j] = uniforms[(generated + t) * batch + row]));
+      const segment: Segment = {
+        common,
+        state: { fed: result.fed, mask: result.mask, cache: result.cache },
+        position: new ort.Tensor(
+          'int64',
+          BigInt64Array.from(rows, (row) => BigInt(padded.lengths[row] + generated - 1)),
+          [width],
+        ),
+        uniforms: new ort.Tensor('float32', segmentUniforms, [length, width]),
+        stopAfter: stopAfter(width),
+      };
+      result =
+        path === 'loop'
+          ? await this.runSegment(segment, walk, options)
+          : await this.runSteps(segment, new Array<boolean>(width).fill(false), walk, options);
+      record(result);
+      generated += result.steps;
+    }
+    return out;
+  }
+
+  /** Prefill and the first segment as one run of the start graph. */
+  private async runStart(
+    feeds: Feeds,
+    uniforms: Float32Array,
+    batch: number,
+    stopAfter: number,
+    options: SamplingOptions,
+  ): Promise<SegmentResult> {
+    const walk = this.walkOf(options);
+    const result = await (
+      await this.session('start', walk)
+    ).run({
+      ...feeds,
       uniforms: new ort.Tensor('float32', uniforms, [options.maxNewTokens, batch]),
-      stop_ids: new ort.Tensor('int64', BigInt64Array.from(options.stopTokens.map(BigInt)), [
-        options.stopTokens.length,
-      ]),
-      pad_id: new ort.Tensor('int64', new BigInt64Array([BigInt(options.padToken)]), []),
+      ...stopFeeds(options, stopAfter),
     });
+    return this.segmentResult('start', walk, result);
+  }
+
+  /** A later segment as one run of the segment graph. */
+  private async runSegment(segment: Segment, walk: SampleWalk, options: SamplingOptions): Promise<SegmentResult> {
+    const { state } = segment;
+    const result = await (
+      await this.session('segment', walk)
+    ).run({
+      ...segment.common,
+      ...state.cache,
+      fed_token: state.fed,
+      fed_position: segment.position,
+      past_mask: state.mask,
+      uniforms: segment.uniforms,
+      ...stopFeeds(options, segment.stopAfter),
+    });
+    return this.segmentResult('segment', walk, result);
+  }
+
+  private segmentResult(
+    kind: 'start' | 'segment',
+    walk: SampleWalk,
+    result: ort.InferenceSession.OnnxValueMapType,
+  ): SegmentResult {
     return {
       steps: Number(result.tokens.dims[0]),
       tokens: result.tokens.data as BigInt64Array,
       logprobs: result.logprobs.data as Float32Array,
+      kept: Array.from(result.kept.data as BigInt64Array, Number),
+      fed: result.last_token as ort.Tensor,
+      mask: result.key_mask as ort.Tensor,
+      cache: this.cacheFeeds(kind, walk, result),
     };
   }
 
-  /** The same computation as the Loop graph, driven token by token from TypeScript. */
-  private async runSteps(padded: PaddedPrompts, uniforms: Float32Array, options: SamplingOptions): Promise<RawRollout> {
-    const { batch, promptLength } = padded;
-    const walk = this.walkOf(options);
-    const common = this.commonFeeds(options);
-    const prefill = await (
-      await this.session('prefill', walk)
-    ).run({
-      ...common,
-      prompt_ids: new ort.Tensor('int64', padded.ids, [batch, promptLength]),
-      prompt_mask: new ort.Tensor('int64', padded.mask, [batch, promptLength]),
-      uniform: new ort.Tensor('float32', uniforms.subarray(0, batch), [batch]),
-    });
-    const tokens = new BigInt64Array(options.maxNewTokens * batch);
-    const logprobs = new Float32Array(options.maxNewTokens * batch);
+  /**
+   * The same computation as a segment graph, driven token by token from TypeScript: at least one
+   * step, then steps until segment.stopAfter rows have stopped (counting those `done` already);
+   * the unstopped rows are kept, none once no token is left.
+   */
+  private async runSteps(
+    segment: Segment,
+    done: boolean[],
+    walk: SampleWalk,
+    options: SamplingOptions,
+  ): Promise<SegmentResult> {
+    const [length, width] = segment.uniforms.dims;
+    const session = await this.session('step', walk);
     const stops = new Set(options.stopTokens.map(BigInt));
     const pad = BigInt(options.padToken);
-    const fed = new BigInt64Array(prefill.token.data as BigInt64Array);
-    const done = new Array<boolean>(batch);
-    tokens.set(fed, 0);
-    logprobs.set(prefill.logprob.data as Float32Array, 0);
-    for (let b = 0; b < batch; b++) done[b] = stops.has(fed[b]);
-
-    const takeCache = (kind: 'step' | 'prefill', outputs: ort.InferenceSession.OnnxValueMapType): Feeds => {
-      const feeds: Feeds = {};
-      this.cacheOutputs.get(`${kind}:${walk}`)!.forEach((names, l) => {
-        feeds[PAST_KEY(l)] = outputs[names.key] as ort.Tensor;
-        feeds[PAST_VALUE(l)] = outputs[names.value] as ort.Tensor;
-      });
-      return feeds;
-    };
-    let cache = takeCache('prefill', prefill);
-    let pastMask: ort.Tensor = new ort.Tensor('int64', padded.mask, [batch, promptLength]);
-    const stepSession = options.maxNewTokens > 1 ? await this.session('step', walk) : null;
-    let steps = 1;
-    for (let i = 0; i + 1 < options.maxNewTokens && stepSession; i++) {
-      if (done.every(Boolean)) break;
-      const position = BigInt64Array.from(padded.lengths, (length) => BigInt(length + i));
-      const out = await stepSession.run({
-        ...common,
+    const tokens = new BigInt64Array(length * width);
+    const logprobs = new Float32Array(length * width);
+    const fed = new BigInt64Array(segment.state.fed.data as BigInt64Array);
+    const position = new BigInt64Array(segment.position.data as BigInt64Array);
+    const uniforms = segment.uniforms.data as Float32Array;
+    let { mask, cache } = segment.state;
+    let steps = 0;
+    let stopped = done.filter(Boolean).length;
+    // at least one step, as in the graph
+    while (steps < length && stopped < segment.stopAfter) {
+      const out = await session.run({
+        ...segment.common,
         ...cache,
-        fed_token: new ort.Tensor('int64', fed.slice(), [batch]),
-        fed_position: new ort.Tensor('int64', position, [batch]),
-        past_mask: pastMask,
-        uniform: new ort.Tensor('float32', uniforms.subarray((i + 1) * batch, (i + 2) * batch), [batch]),
+        fed_token: new ort.Tensor('int64', fed.slice(), [width]),
+        fed_position: new ort.Tensor('int64', position.slice(), [width]),
+        past_mask: mask,
+        uniform: new ort.Tensor('float32', uniforms.subarray(steps * width, (steps + 1) * width), [width]),
       });
       const sampled = out.token.data as BigInt64Array;
       const logprob = out.logprob.data as Float32Array;
-      const row = (i + 1) * batch;
-      for (let b = 0; b < batch; b++) {
+      for (let b = 0; b < width; b++) {
         fed[b] = done[b] ? pad : sampled[b];
-        tokens[row + b] = fed[b];
-        logprobs[row + b] = done[b] ? 0 : logprob[b];
-        done[b] = done[b] || stops.has(fed[b]);
+        tokens[steps * width + b] = fed[b];
+        logprobs[steps * width + b] = done[b] ? 0 : logprob[b];
+        if (!done[b] && stops.has(fed[b])) {
+          done[b] = true;
+          stopped++;
+        }
+        position[b]++;
       }
-      pastMask = out.key_mask;
-      cache = takeCache('step', out);
+      mask = out.key_mask as ort.Tensor;
+      cache = this.cacheFeeds('step', walk, out);
       steps++;
     }
-    return { steps, tokens: tokens.subarray(0, steps * batch), logprobs: logprobs.subarray(0, steps * batch) };
+    const kept = steps < length ? done.flatMap((d, j) => (d ? [] : [j])) : [];
+    const keep = (tensor: ort.Tensor) => (kept.length === width ? tensor : keepRows(tensor, kept));
+    const keptCache: Feeds = {};
+    for (const [name, tensor] of Object.entries(cache)) keptCache[name] = keep(tensor);
+    return {
+      steps,
+      tokens: tokens.subarray(0, steps * width),
+      logprobs: logprobs.subarray(0, steps * width),
+      kept,
+      fed: keep(new ort.Tensor('int64', fed, [width])),
+      mask: keep(mask),
+      cache: keptCache,
+    };
   }
 
   async release(): Promise<void> {
@@ -246,32 +410,54 @@ export class RolloutSampler {
   }
 }
 
-interface RawRollout {
-  /** Number of generated rows present ([steps, B] layout). */
+/** Graphs a sampler compiles, one session per graph and sampling walk. */
+type GraphKind = 'prefill' | 'step' | 'start' | 'segment';
+
+/** SamplerOptions.shrinkBatchAt when not set. */
+const DEFAULT_SHRINK_BATCH_AT = 0.25;
+
+/** What a segment starts from: the rows that go on, in batch order. */
+interface DecodeState {
+  /** Each row's last token, int64 [B]; it is fed next. */
+  fed: ort.Tensor;
+  /** int64 [B, tokens so far]. */
+  mask: ort.Tensor;
+  /** past_key_i / past_value_i, float32 [B, heads, tokens so far, headDim]. */
+  cache: Feeds;
+}
+
+/** A later segment's inputs. */
+interface Segment {
+  /** Parameters and sampling settings. */
+  common: Feeds;
+  state: DecodeState;
+  /** Position of each row's fed token, int64 [B]. */
+  position: ort.Tensor;
+  /** The uniforms of the tokens left to generate, for the segment's rows, float32 [length, B]. */
+  uniforms: ort.Tensor;
+  /** The segment ends once this many of its rows have stopped, in [1, B]. */
+  stopAfter: number;
+}
+
+interface SegmentResult {
+  /** Steps run ([steps, B] layout). */
   steps: number;
   tokens: BigInt64Array;
   logprobs: Float32Array;
+  /** Indices of the rows that go on to the next segment; empty when none does. */
+  kept: number[];
+  /** The kept rows' state. */
+  fed: ort.Tensor;
+  mask: ort.Tensor;
+  cache: Feeds;
 }
 
-function toCompletions(raw: RawRollout, batch: number, options: SamplingOptions): Completion[] {
-  const stops = new Set(options.stopTokens);
-  const out: Completion[] = [];
-  for (let b = 0; b < batch; b++) {
-    const tokens: number[] = [];
-    const logprobs: number[] = [];
-    let finishReason: Completion['finishReason'] = 'length';
-    for (let t = 0; t < raw.steps; t++) {
-      const token = Number(raw.tokens[t * batch + b]);
-      tokens.push(token);
-      logprobs.push(raw.logprobs[t * batch + b]);
-      if (stops.has(token)) {
-        finishReason = 'stop';
-        break;
-      }
-    }
-    out.push({ tokens, logprobs, finishReason });
-  }
-  return out;
+function stopFeeds(options: SamplingOptions, stopAfter: number): Feeds {
+  return {
+    stop_ids: new ort.Tensor('int64', BigInt64Array.from(options.stopTokens.map(BigInt)), [options.stopTokens.length]),
+    pad_id: new ort.Tensor('int64', new BigInt64Array([BigInt(options.padToken)]), []),
+    stop_after: new ort.Tensor('int64', new BigInt64Array([BigInt(stopAfter)]), []),
+  };
 }
 
 function validate(request: SampleRequest, options: SamplingOptions, decoder: CachedDecoder): void {

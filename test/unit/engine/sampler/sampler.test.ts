@@ -146,6 +146,56 @@ describe('RolloutSampler', () => {
     }
   });
 
+  test('rows that stop leave the batch without changing any completion', async () => {
+    // shrinkBatchAt 0.01 drops rows after every stop, so the batch shrinks many times; 1 keeps
+    // every row to the end. That only changes batch widths, so tokens agree exactly and log-probs
+    // to float32 precision; both paths drop the same rows at the same tokens, so they agree exactly.
+    const eager = RolloutSampler.create(gptDecoder(cfg), params, { intraOpThreads: 1, shrinkBatchAt: 0.01 });
+    const never = RolloutSampler.create(gptDecoder(cfg), params, { intraOpThreads: 1, shrinkBatchAt: 1 });
+    try {
+      const many = [...prompts, ...prompts.map((p) => [...p, 7])];
+      const manySeeds = many.map((_, i) => `shrink:${i}`);
+      const stoppedAt = new Set<number>();
+      let atLimit = 0;
+      for (const setting of settings) {
+        const options = { ...base, maxNewTokens: 20, ...setting };
+        const loop = await eager.sample({ prompts: many, seeds: manySeeds }, options, 'loop');
+        assert.deepEqual(await eager.sample({ prompts: many, seeds: manySeeds }, options, 'step'), loop);
+        const whole = await never.sample({ prompts: many, seeds: manySeeds }, options, 'loop');
+        assert.deepEqual(
+          loop.map((c) => c.tokens),
+          whole.map((c) => c.tokens),
+          JSON.stringify(setting),
+        );
+        loop.forEach((c, b) => c.logprobs.forEach((lp, t) => assert.ok(Math.abs(lp - whole[b].logprobs[t]) < 1e-5)));
+        for (const c of loop) {
+          if (c.finishReason === 'stop') stoppedAt.add(c.tokens.length);
+          else atLimit++;
+        }
+      }
+      // Rows that stop at the prefill's token: the first Loop then runs no step at all.
+      const atFirst = { ...base, temperature: 0, stopTokens: [11, 12] };
+      const first = await eager.sample({ prompts: many, seeds: manySeeds }, atFirst, 'loop');
+      assert.deepEqual(await eager.sample({ prompts: many, seeds: manySeeds }, atFirst, 'step'), first);
+      const firstWhole = await never.sample({ prompts: many, seeds: manySeeds }, atFirst, 'loop');
+      assert.deepEqual(
+        first.map((c) => c.tokens),
+        firstWhole.map((c) => c.tokens),
+      );
+      assert.ok(first.some((c) => c.tokens.length === 1) && first.some((c) => c.tokens.length > 1));
+      // rows stopped at several different lengths while others went on to the limit
+      assert.ok(stoppedAt.size >= 3 && atLimit > 0, `stopped at ${[...stoppedAt].join(',')}; ${atLimit} at the limit`);
+    } finally {
+      await eager.release();
+      await never.release();
+    }
+    for (const shrinkBatchAt of [0, 1.5, Number.NaN])
+      assert.throws(
+        () => RolloutSampler.create(gptDecoder(cfg), params, { shrinkBatchAt }),
+        /shrinkBatchAt must be in \(0, 1\], got/,
+      );
+  });
+
   test('bad requests are refused with clear errors', async () => {
     await assert.rejects(
       sampler.sample({ prompts, seeds: seeds.slice(1) }, base),
