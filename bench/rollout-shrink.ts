@@ -1,10 +1,10 @@
 // What dropping stopped rows from a rollout batch saves: the same rollouts with the sampler's
 // shrinkBatchAt at 1 (every row stays to the end of its batch) and at smaller shares, interleaved
 // in one process so that every setting sees the same machine. Prints JSON.
-// Usage: node --import tsx bench/rollout-shrink.ts [--stop-every 32] [--batch 32] [--new 128] [--repeats 7] [--shrink-at 1,0.5,0.25,0.125] [--models 1M,10M]
+// Usage: node --import tsx bench/rollout-shrink.ts [--stop-every 32] [--batch 32] [--new 128] [--repeats 7] [--shrink-at 1,0.5,0.25,0.125] [--models tiny,1M,10M]
 // --stop-every N makes every N-th token id a stop token, so that completions end at different
 // lengths, as RL completions do (about N tokens on average at random weights).
-import { countParams, initParams, type GptConfig } from '../engine/model';
+import { countParams, gptConfig, initParams, type GptConfig } from '../engine/model';
 import { RolloutSampler, gptDecoder } from '../engine/sampler';
 import { GPT_1M, GPT_BENCH_CONFIGS, median } from './train-bench';
 
@@ -18,8 +18,12 @@ const batch = Number(option('batch', '32'));
 const maxNewTokens = Number(option('new', '128'));
 const repeats = Number(option('repeats', '7'));
 const shares = option('shrink-at', '1,0.5,0.25,0.125').split(',').map(Number);
-// the 1M GPT with room for 128 new tokens
-const MODELS: Record<string, GptConfig> = { '1M': { ...GPT_1M, contextLength: 256 }, '10M': GPT_BENCH_CONFIGS['10M'] };
+// the 1M GPT with room for 128 new tokens; tiny: the tiny preset's size (as in bench/engine-rollout.ts)
+const MODELS: Record<string, GptConfig> = {
+  tiny: gptConfig({ vocabSize: 40, dModel: 64, nLayers: 2, nHeads: 4, dFF: 256, contextLength: 256 }),
+  '1M': { ...GPT_1M, contextLength: 256 },
+  '10M': GPT_BENCH_CONFIGS['10M'],
+};
 const names = option('models', '1M,10M').split(',');
 
 async function main(): Promise<void> {
