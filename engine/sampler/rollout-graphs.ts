@@ -209,6 +209,21 @@ export function buildStepGraph(decoder: CachedDecoder, walk: SampleWalk): Rollou
   return { bytes: encodeModel(g, { opset: decoder.opset, docString: 'r1flow rollout decode step' }), present };
 }
 
+interface StoppingInputs {
+  stopIds: Value;
+  padId: Value;
+  stopAfter: Value;
+}
+
+function stoppingInputs(g: GraphBuilder): StoppingInputs {
+  return {
+    stopIds: g.input('stop_ids', 'int64', ['stops']),
+    padId: g.input('pad_id', 'int64', []),
+    // in [1, batch]
+    stopAfter: g.input('stop_after', 'int64', []),
+  };
+}
+
 interface SegmentStart {
   /** Each row's last token, int64 [B]; the first step feeds it. */
   fedToken: Value;
@@ -234,8 +249,9 @@ interface SegmentEnd {
 }
 
 /**
- * Decode steps as one ONNX Loop, one per row of `uniforms` at most and at least one, that ends as
- * soon as `stopAfter` rows have stopped (every row, at the latest). Only the rows that go on leave it
+ * Decode steps as one ONNX Loop, one per row of `uniforms` at most, that ends as soon as
+ * `stopAfter` rows have stopped (every row, at the latest; before the first step when that many
+ * already have). Only the rows that go on leave it
  * with their cache, so that the stopped rows stop costing compute in the next segment, and the
  * last segment hands no cache back at all.
  */
@@ -246,7 +262,7 @@ function emitSegment(
   start: SegmentStart,
   uniforms: Value,
   sampling: SamplingInputs,
-  stopping: { stopIds: Value; padId: Value; stopAfter: Value },
+  stopping: StoppingInputs,
 ): SegmentEnd {
   const int = (x: number) => g.scalar(x, 'int64');
   const stoppedCount = (gb: GraphBuilder, done: Value) => gb.reduceSum(gb.cast(done, 'int64'), [0]);
@@ -321,21 +337,6 @@ function emitSegment(
       key: g.gather(rest[2 * i], kept, 0),
       value: g.gather(rest[2 * i + 1], kept, 0),
     })),
-  };
-}
-
-interface StoppingInputs {
-  stopIds: Value;
-  padId: Value;
-  stopAfter: Value;
-}
-
-function stoppingInputs(g: GraphBuilder): StoppingInputs {
-  return {
-    stopIds: g.input('stop_ids', 'int64', ['stops']),
-    padId: g.input('pad_id', 'int64', []),
-    // in [1, batch]
-    stopAfter: g.input('stop_after', 'int64', []),
   };
 }
 

@@ -341,9 +341,9 @@ export class RolloutSampler {
   }
 
   /**
-   * The same computation as a segment graph, driven token by token from TypeScript: at least one
-   * step, then steps until segment.stopAfter rows have stopped (counting those `done` already);
-   * the unstopped rows are kept, none once no token is left.
+   * The same computation as a segment graph, driven token by token from TypeScript: steps until
+   * segment.stopAfter rows have stopped (counting those `done` already, so possibly none); the
+   * unstopped rows are kept, none once no token is left.
    */
   private async runSteps(
     segment: Segment,
@@ -363,7 +363,6 @@ export class RolloutSampler {
     let { mask, cache } = segment.state;
     let steps = 0;
     let stopped = done.filter(Boolean).length;
-    // at least one step, as in the graph
     while (steps < length && stopped < segment.stopAfter) {
       const out = await session.run({
         ...segment.common,
