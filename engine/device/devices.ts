@@ -146,8 +146,8 @@ export function sessionOptionsFor(device: Device, tuning: SessionTuning = {}): o
     enableMemPattern: tuning.memoryPattern ?? true,
     logSeverityLevel: tuning.logSeverity ?? 3,
     // Every session has its own intra-op thread pool, whose threads spin for a while after a run
-    // ends. A run of another session right after (the sampler's after the trainer's, the
-    // segment's after the prefill's) then shares the cores with those spinning threads and took
+    // ends. A run of another session right after (the sampler's after the trainer's, a rollout
+    // segment's after the start's) then shares the cores with those spinning threads and took
     // up to twice as long; stopping the spin when a run ends keeps it only inside runs.
     extra: { session: { force_spinning_stop: '1' } },
     ...(tuning.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: tuning.profileFilePrefix } : {}),
