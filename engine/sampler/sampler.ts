@@ -48,8 +48,9 @@ export interface Completion {
 }
 
 /**
- * 'loop': prefill, then one ONNX Loop run per segment of tokens (fast). 'step': prefill, then one
- * run per token. Both drop stopped rows at the same segment boundaries and pick the same tokens.
+ * 'loop': one run for the prefill and a first segment of tokens as an ONNX Loop, then one run per
+ * later segment (fast). 'step': prefill, then one run per token. Both drop stopped rows at the
+ * same tokens and pick the same tokens.
  */
 export type RolloutPath = 'loop' | 'step';
 
