@@ -5,20 +5,16 @@ import * as ort from 'onnxruntime-node';
  * given. Rows are contiguous, so each is one block copy.
  */
 export function keepRows(tensor: ort.Tensor, rows: readonly number[]): ort.Tensor {
+  if (tensor.type !== 'float32' && tensor.type !== 'int64')
+    throw new Error(`keepRows handles float32 and int64 tensors, not ${tensor.type}.`);
   const [, ...rest] = tensor.dims;
   const width = rest.reduce((p, d) => p * d, 1);
-  const dims = [rows.length, ...rest];
-  if (tensor.type === 'float32') {
-    const from = tensor.data as Float32Array;
-    const to = new Float32Array(rows.length * width);
-    rows.forEach((row, i) => to.set(from.subarray(row * width, (row + 1) * width), i * width));
-    return new ort.Tensor('float32', to, dims);
-  }
-  if (tensor.type === 'int64') {
-    const from = tensor.data as BigInt64Array;
-    const to = new BigInt64Array(rows.length * width);
-    rows.forEach((row, i) => to.set(from.subarray(row * width, (row + 1) * width), i * width));
-    return new ort.Tensor('int64', to, dims);
-  }
-  throw new Error(`keepRows handles float32 and int64 tensors, not ${tensor.type}.`);
+  const from = tensor.data as Float32Array | BigInt64Array;
+  const to =
+    from instanceof Float32Array ? new Float32Array(rows.length * width) : new BigInt64Array(rows.length * width);
+  // `to` has the element type of `from`, so the casts only quiet the union
+  rows.forEach((row, i) =>
+    (to as Float32Array).set(from.subarray(row * width, (row + 1) * width) as Float32Array, i * width),
+  );
+  return new ort.Tensor(tensor.type, to, [rows.length, ...rest]);
 }

@@ -201,7 +201,7 @@ export class RolloutSampler {
     }));
     let rows = Array.from({ length: batch }, (_, b) => b);
     /** Appends each row's generated tokens up to its stop token; rows whose completion goes on are kept. */
-    const record = (result: SegmentResult) => {
+    const record = (result: Pick<SegmentResult, 'steps' | 'tokens' | 'logprobs' | 'kept'>) => {
       const width = rows.length;
       for (let t = 0; t < result.steps; t++)
         rows.forEach((row, j) => {
@@ -225,7 +225,7 @@ export class RolloutSampler {
     /** Tokens generated so far (the length of every completion that goes on). */
     let generated: number;
     if (path === 'loop' && options.maxNewTokens > 1) {
-      result = await this.runStart({ ...common, ...promptFeeds }, uniforms, batch, stopAfter(batch), options);
+      result = await this.runStart({ ...common, ...promptFeeds }, uniforms, batch, stopAfter(batch), walk, options);
       record(result);
       generated = result.steps;
     } else {
@@ -235,16 +235,8 @@ export class RolloutSampler {
       const first = prefill.token.data as BigInt64Array;
       const done = Array.from(first, (token) => stops.has(Number(token)));
       const fed = new ort.Tensor('int64', first, [batch]);
-      // the prefill's token as a one-step result that keeps every row
-      record({
-        steps: 1,
-        tokens: first,
-        logprobs: prefill.logprob.data as Float32Array,
-        kept: rows.map((_, j) => j),
-        fed,
-        mask: promptFeeds.prompt_mask,
-        cache: {},
-      });
+      // the prefill's token, as one step that keeps every row
+      record({ steps: 1, tokens: first, logprobs: prefill.logprob.data as Float32Array, kept: rows.map((_, j) => j) });
       if (options.maxNewTokens === 1) return out;
       result = await this.runSteps(
         {
@@ -295,9 +287,9 @@ export class RolloutSampler {
     uniforms: Float32Array,
     batch: number,
     stopAfter: number,
+    walk: SampleWalk,
     options: SamplingOptions,
   ): Promise<SegmentResult> {
-    const walk = this.walkOf(options);
     const result = await (
       await this.session('start', walk)
     ).run({
