@@ -94,11 +94,27 @@ export async function newestGoodCheckpoint(
   return undefined;
 }
 
-/** Where a GRPO loop goes on after a failed read: its newest good checkpoint, else its init at step 0. */
+/**
+ * Where a GRPO loop goes on after a failed read: its newest good checkpoint, else its init at
+ * step 0. With `withPrevious`, the newest whose predecessor (the init before step 1) verifies too.
+ */
 export async function findResumePoint(store: ArtifactStore, input: ResumePointInput): Promise<ResumePoint | undefined> {
-  const newest = await newestGoodCheckpoint(store, input.runId, input.stage, input.atMostStep);
-  if (newest && newest.step > 0) return { iteration: newest.step, policy: newest };
-  if (input.init && (await verifiedCheckpointSha(store, input.init.key)) === input.init.sha256)
-    return { iteration: 0, policy: input.init };
+  const init = input.init;
+  const initIsGood = async () => init !== undefined && (await verifiedCheckpointSha(store, init.key)) === init.sha256;
+  for (let atMost = input.atMostStep; ;) {
+    const newest = await newestGoodCheckpoint(store, input.runId, input.stage, atMost);
+    if (!newest || newest.step === 0) break;
+    if (!input.withPrevious) return { iteration: newest.step, policy: newest };
+    let previous: CheckpointRef | undefined;
+    if (newest.step === 1) previous = (await initIsGood()) ? init : undefined;
+    else {
+      const before = await newestGoodCheckpoint(store, input.runId, input.stage, newest.step - 1);
+      previous = before?.step === newest.step - 1 ? before : undefined;
+    }
+    if (previous) return { iteration: newest.step, policy: newest, previous };
+    atMost = newest.step - 1;
+  }
+  if (init && (await initIsGood()))
+    return { iteration: 0, policy: init, ...(input.withPrevious ? { previous: init } : {}) };
   return undefined;
 }

@@ -139,16 +139,11 @@ export function createGpuActivities(deps: ActivityDeps): GpuActivities {
     }
     const reference = grpo.beta > 0 && input.reference ? await loadPolicyRef(deps, input.reference) : undefined;
     const scored = inHand ?? (await getJson<ScoredBatch>(run, runKeys.scored(stage, input.step)));
-    const update = await grpoUpdate(
-      engine,
-      policy,
-      scored,
-      grpo,
-      input.step,
-      input.totalSteps,
-      reference,
-      trainBatchRowsOf(input.config),
-    );
+    const update = await grpoUpdate(engine, policy, scored, grpo, input.step, input.totalSteps, {
+      refPolicy: reference,
+      batchRows: trainBatchRowsOf(input.config),
+      staleness: input.staleness,
+    });
     const metrics = { ...input.scoreMetrics, ...updateStepMetrics(update) };
     await putJson(run, runKeys.stepMetrics(stage, input.step + 1), metrics);
     return await uploadPolicy(deps, input.runId, stage, policy, metrics);

@@ -29,15 +29,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { msToTs } from '@temporalio/common/lib/time';
-import protos from '@temporalio/proto';
 import { pretrainHashOf } from '../activities/control';
 import { finalResultOf } from '../contracts/stages';
-import { connectionFromStack, type Connection } from '../infra/connection';
-import { waitFor } from '../infra/processes';
 import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
-import { searchAttributeTypes } from '../contracts/search-attributes';
-import { readStackRecord } from '../infra/stack-record';
 import { connectClient } from '../infra/temporal-client';
 import { STAGE_NAMES, presetNames, resolveConfig, type StageName } from '../recipe/config';
 import { globalKeys } from '../storage/layout';
@@ -46,6 +40,7 @@ import type { StageResult } from '../contracts/stages';
 import { doctorWorkflow } from '../workflows/doctor';
 import { r1Pipeline } from '../workflows/pipeline';
 import { benchLogger, flag, inProcessDeps, storeOf, useTestStack } from './bench-env';
+import { ensureBenchNamespace, stackConnection } from './bench-namespace';
 import { runPipelineInProcess } from './plain-pipeline';
 import { stageWorkflowId } from '../workflows/run-id';
 
@@ -83,62 +78,11 @@ const cpuSince = (c0: NodeJS.CpuUsage) => {
   return (c.user + c.system) / 1e6;
 };
 
-/** The test stack's connection, in the benchmark's own namespace. */
-function stackConnection(): Connection {
-  const record = readStackRecord();
-  if (!record) throw new Error(`no stack record in ${process.env.R1FLOW_STATE_DIR}: the test stack is not running`);
-  const connection = connectionFromStack(record.settings);
-  return { ...connection, temporal: { ...connection.temporal, namespace: BENCH_NAMESPACE } };
-}
-
-/** Registers the benchmark namespace with the pipeline's search attributes, once; waits until usable. */
-async function ensureBenchNamespace(connection: Connection): Promise<void> {
-  const client = await connectClient(connection.temporal);
-  const namespace = connection.temporal.namespace;
-  try {
-    try {
-      await client.workflowService.describeNamespace({ namespace });
-    } catch {
-      await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-    }
-    const types = protos.temporal.api.enums.v1.IndexedValueType;
-    const registered = async () =>
-      (await client.connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
-    // the frontend learns of a new namespace on its next cache refresh
-    const hint = () => "see the test stack's temporal.log";
-    await waitFor(`namespace ${namespace}`, async () => Boolean(await registered()), 60000, hint);
-    const have = await registered();
-    const missing = Object.entries(searchAttributeTypes()).filter(([name]) => !(name in have));
-    if (missing.length > 0) {
-      await client.connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: Object.fromEntries(
-          missing.map(([name, type]) => [
-            name,
-            type === 'Int' ? types.INDEXED_VALUE_TYPE_INT : types.INDEXED_VALUE_TYPE_KEYWORD,
-          ]),
-        ),
-      });
-    }
-    await waitFor(
-      `search attributes of namespace ${namespace}`,
-      async () => {
-        const now = await registered();
-        return Object.keys(searchAttributeTypes()).every((name) => name in now);
-      },
-      60000,
-      hint,
-    );
-  } finally {
-    await client.connection.close();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // (b) the plain loop: the workflows' activity calls, in their order, with no Temporal in between
 
 async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promise<HalfResult> {
-  const connection = stackConnection();
+  const connection = stackConnection(BENCH_NAMESPACE);
   const store = storeOf(connection);
   const deps = inProcessDeps(connection, store, 'bench-plain');
   try {
@@ -206,7 +150,7 @@ function pollerAlive(identity: string | null | undefined): boolean {
 }
 
 async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Promise<HalfResult> {
-  const connection = stackConnection();
+  const connection = stackConnection(BENCH_NAMESPACE);
   const cacheDir = mkdtempSync(join(tmpdir(), 'r1flow-bench-temporal-'));
   const t0 = performance.now();
   const client = await connectClient(connection.temporal);
@@ -327,7 +271,7 @@ function runHalf(
 async function parent(): Promise<void> {
   // the test stack's own ports and state folder, as infra/test-with-stack.ts uses them
   const stack = await useTestStack();
-  const connection = stackConnection();
+  const connection = stackConnection(BENCH_NAMESPACE);
   const store = storeOf(connection);
   try {
     await ensureBenchNamespace(connection);

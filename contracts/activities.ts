@@ -97,12 +97,19 @@ export interface ResumePointInput extends StageContext {
   atMostStep: number;
   /** the policy the stage started from: the resume point at step 0 */
   init?: CheckpointRef;
+  /**
+   * Only a point whose policy one step earlier verifies too, returned as `previous`: a loop one
+   * step off-policy samples the point's step from it.
+   */
+  withPrevious?: boolean;
 }
 
 /** Where a GRPO loop can go on from after a stored object failed to verify. */
 export interface ResumePoint {
   iteration: number;
   policy: CheckpointRef;
+  /** with `withPrevious`: the policy one update before `policy` (at iteration 0, `policy` itself) */
+  previous?: CheckpointRef;
 }
 
 export interface FinishRunInput extends RunContext {
@@ -174,6 +181,11 @@ export interface GrpoStepInput extends StageContext {
 export interface UpdateInput extends GrpoStepInput {
   /** the score step's metrics, stored with the checkpoint so a curve has all of a step's numbers */
   scoreMetrics: StepMetrics;
+  /**
+   * Updates made since the policy that sampled the step's rollouts: 1 when the policy before
+   * `policy` sampled them (grpo.staleness 1); absent or 0 when `policy` itself did.
+   */
+  staleness?: number;
 }
 
 /**

@@ -33,6 +33,13 @@ export interface GrpoLoopState {
   policy: CheckpointRef;
   /** repairs after a stored object failed to verify, over every run of the loop (bounded) */
   repairs?: number;
+  /**
+   * One step off-policy (grpo.staleness 1): the policy that samples iteration `iteration`, one
+   * update before `policy` (`policy` itself at iteration 0).
+   */
+  behavior?: CheckpointRef;
+  /** True when the rollouts of iteration `iteration` are already in storage, sampled by `behavior`. */
+  sampled?: boolean;
 }
 
 export interface PipelineResult {

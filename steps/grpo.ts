@@ -1,9 +1,9 @@
 // The GRPO policy update: μ = innerEpochs optimizer steps on one batch of scored rollouts, with
 // clip-higher, token- or sequence-mean aggregation and, only when β > 0, a KL to a reference.
-import type { EngineRuntime, GrpoBatch } from '../engine';
+import type { EngineRuntime, GrpoBatch, TokenBatch } from '../engine';
 import type { GrpoConfig } from '../recipe/config';
 import type { Policy } from './policy';
-import type { ScoredBatch } from './score';
+import type { ScoredBatch, ScoredRollout } from './score';
 import { accumulatedStep, adamwConfig, chunkRows, completionRow, pack } from './training';
 
 export interface GrpoUpdateMetrics {
@@ -21,6 +21,44 @@ export interface GrpoUpdateMetrics {
   gradNorm: number | null;
   lr: number | null;
   epochs: number;
+  /** Updates the sampling policy lagged behind this one: 0 on-policy, 1 one step off-policy. */
+  staleness: number;
+}
+
+export interface GrpoUpdateOptions {
+  /** the frozen reference policy; needed when beta > 0 */
+  refPolicy?: Policy;
+  /** rows per forward/backward pass (gradients accumulate over passes); default: the whole batch at once */
+  batchRows?: number;
+  /**
+   * Updates made since the rollouts' policy (0 when it is `policy` itself). Above 0 the ratio is
+   * taken to the log-probs the sampler recorded, which are the sampling policy's.
+   */
+  staleness?: number;
+}
+
+/**
+ * The sampler's log-probs of each completion token, laid out as `Trainer.logprobs` returns them
+ * (position t holds log π(token t | tokens before t)), 0 where nothing is trained on.
+ */
+export function sampledLogprobs(
+  rows: readonly Pick<ScoredRollout, 'promptTokens' | 'tokens' | 'logprobs'>[],
+  batch: TokenBatch,
+): Float32Array {
+  const { batchSize: B, seqLen: T } = batch;
+  const out = new Float32Array(B * T);
+  rows.forEach((r, b) => {
+    if (r.logprobs.length !== r.tokens.length)
+      throw new Error(`grpoUpdate: rollout ${b} has ${r.logprobs.length} log-probs for ${r.tokens.length} tokens.`);
+    for (let t = 0; t < T; t++) {
+      if (batch.lossMask[b * T + t] === 0) continue;
+      const j = t - r.promptTokens.length;
+      if (j < 0)
+        throw new Error(`grpoUpdate: rollout ${b} trains on prompt position ${t}, which has no sampled log-prob.`);
+      out[b * T + t] = r.logprobs[j];
+    }
+  });
+  return out;
 }
 
 export async function grpoUpdate(
@@ -30,9 +68,7 @@ export async function grpoUpdate(
   grpo: GrpoConfig,
   step: number,
   totalSteps: number,
-  refPolicy?: Policy,
-  /** rows per forward/backward pass (gradients accumulate over passes); default: the whole batch at once */
-  batchRows?: number,
+  { refPolicy, batchRows, staleness = 0 }: GrpoUpdateOptions = {},
 ): Promise<GrpoUpdateMetrics> {
   if (step !== policy.step)
     throw new Error(
@@ -57,6 +93,7 @@ export async function grpoUpdate(
     gradNorm: null,
     lr: null,
     epochs: 0,
+    staleness,
   };
   if (rows.length === 0 || !signal) {
     policy.step = step + 1;
@@ -68,13 +105,12 @@ export async function grpoUpdate(
   if (batchRows !== undefined && rows.length > batchRows) {
     if (grpo.innerEpochs > 1 || grpo.beta > 0)
       throw new Error('grpoUpdate: training in several passes supports one inner epoch and beta 0 only.');
-    const chunks = chunkRows(rows, batchRows).map((chunk) => ({
-      ...pack(
-        chunk.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
-        policy.tokenizer,
-      ),
-      advantages: Float32Array.from(chunk.map((r) => r.advantage)),
-    }));
+    const chunks = chunkRows(rows, batchRows).map((chunk): GrpoBatch => {
+      const base = packRows(chunk, policy);
+      const batch: GrpoBatch = { ...base, advantages: Float32Array.from(chunk.map((r) => r.advantage)) };
+      if (staleness > 0) batch.oldLogprobs = sampledLogprobs(chunk, base);
+      return batch;
+    });
     const hp = { epsLow: grpo.clipLow, epsHigh: grpo.clipHigh, beta: 0, aggregation: grpo.aggregation };
     const r = await accumulatedStep(
       policy.config,
@@ -98,16 +134,15 @@ export async function grpoUpdate(
       gradNorm: r.gradNorm,
       lr: r.lr,
       epochs: 1,
+      staleness,
     };
   }
-  const base = pack(
-    rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
-    policy.tokenizer,
-  );
+  const base = packRows(rows, policy);
   const batch: GrpoBatch = { ...base, advantages: Float32Array.from(rows.map((r) => r.advantage)) };
   // One epoch on fresh samples: the graph's own detached log-probs are π_old exactly. More epochs
-  // need π_old frozen before the first update.
-  if (grpo.innerEpochs > 1) batch.oldLogprobs = (await trainer.logprobs(policy.params, base)).logprobs.slice();
+  // need π_old frozen before the first update; stale samples bring π_old's with them.
+  if (staleness > 0) batch.oldLogprobs = sampledLogprobs(rows, base);
+  else if (grpo.innerEpochs > 1) batch.oldLogprobs = (await trainer.logprobs(policy.params, base)).logprobs.slice();
   if (grpo.beta > 0) batch.refLogprobs = (await trainer.logprobs(refPolicy!.params, base)).logprobs.slice();
 
   const hp = {
@@ -140,5 +175,13 @@ export async function grpoUpdate(
     gradNorm: sums.gradNorm / n,
     lr: sums.lr / n,
     epochs: n,
+    staleness,
   };
+}
+
+function packRows(rows: readonly ScoredRollout[], policy: Policy): TokenBatch {
+  return pack(
+    rows.map((r) => completionRow(r.promptTokens, r.tokens, policy.config.contextLength)),
+    policy.tokenizer,
+  );
 }

@@ -46,6 +46,7 @@ export function updateStepMetrics(u: GrpoUpdateMetrics): StepMetrics {
     'rows',
     'epochs',
     'skipped',
+    'staleness',
   ] as const satisfies readonly (keyof GrpoUpdateMetrics & StepMetricName)[];
   for (const name of same) put(out, name, u[name]);
   return out;

@@ -5,6 +5,7 @@
 import type { StageWorkflowInput } from '../contracts/stages';
 import type { PipelineConfig } from '../recipe/config/schema';
 import { GRPO_STAGES, STAGE_NAMES, type GrpoStageName, type StageName } from '../recipe/config/stage-names';
+import { rolloutShardsOf, stalenessOf } from '../recipe/config/older-configs';
 import type { CheckpointRef } from '../storage/manifest';
 
 /** What every starter of a run passes to Temporal, so the run is readable in the UI. */
@@ -55,7 +56,9 @@ export function stagePlanText(stage: StageName, config: PipelineConfig): string 
   }
   if (isGrpo(stage)) {
     const g = config.stages[stage].grpo;
-    return `${plural(g.steps, 'GRPO step')} × ${plural(g.promptsPerStep, 'prompt')} × ${plural(g.groupSize, 'sample')}`;
+    const shards = rolloutShardsOf(g) > 1 ? `, rollouts in ${rolloutShardsOf(g)} shards` : '';
+    const lag = stalenessOf(g) > 0 ? ', sampled while the previous update runs (one step off-policy)' : '';
+    return `${plural(g.steps, 'GRPO step')} × ${plural(g.promptsPerStep, 'prompt')} × ${plural(g.groupSize, 'sample')}${shards}${lag}`;
   }
   const sft = config.stages[stage as 'coldStartSft' | 'rejectionSft'];
   return `${sft.prompts} prompts × ${sft.samplesPerPrompt} samples, filtered; SFT ${plural(sft.sft.epochs, 'epoch')} in batches of ${sft.sft.batchSize}`;

@@ -19,7 +19,7 @@ import {
   type UpdateInput,
 } from '../contracts/activities';
 import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
-import { rolloutShardsOf } from '../recipe/config/older-configs';
+import { rolloutShardsOf, stalenessOf } from '../recipe/config/older-configs';
 import type { GrpoStageName } from '../recipe/config/schema';
 import type { EvalSummary } from '../recipe/eval/metrics';
 import type { CheckpointRef } from '../storage/manifest';
@@ -125,6 +125,7 @@ export async function grpoStage(
 ): Promise<StageResult> {
   const stage = input.stage as GrpoStageName;
   const grpo = input.config.stages[stage].grpo;
+  if (stalenessOf(grpo) > 0) return offPolicyGrpoStage(input, acts, loop);
   const ctx = { runId: input.runId, stage, config: input.config };
   let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
   let iteration = loop.state?.iteration ?? 0;
@@ -160,6 +161,99 @@ export async function grpoStage(
     loop.afterIteration?.({ iteration, policy, repairs });
     if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
       await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
+    }
+  }
+  const evaluation = await acts.evaluate({ ...ctx, policy, label: stage }, `${stage}: evaluate`);
+  return { checkpoint: policy, eval: evaluation };
+}
+
+/**
+ * A GRPO stage one step off-policy (grpo.staleness 1): step k+1's rollouts are sampled from the
+ * policy update k starts from, while update k runs, so gpu workers that sample never wait for
+ * the one that trains. The rollouts of step k thus come from the policy one update before the
+ * one trained (at step 0 from the same), and the update takes its ratio to their log-probs.
+ * Every activity of a step settles before the loop goes on, continues as new or repairs.
+ */
+async function offPolicyGrpoStage(
+  input: StageWorkflowInput,
+  acts: StageActivities,
+  loop: GrpoLoop,
+): Promise<StageResult> {
+  const stage = input.stage as GrpoStageName;
+  const grpo = input.config.stages[stage].grpo;
+  const ctx = { runId: input.runId, stage, config: input.config };
+  const shards = rolloutShardsOf(grpo);
+  let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
+  let iteration = loop.state?.iteration ?? 0;
+  let repairs = loop.state?.repairs ?? 0;
+  /** the policy that samples `iteration` */
+  let behavior = loop.state?.behavior ?? policy;
+  /** true when the rollouts of `iteration` are in storage */
+  let stored = loop.state?.sampled ?? false;
+  /** the rollouts of `iteration` sampled beside the last update, settling to undefined or their failure */
+  let inFlight: Promise<unknown> | undefined;
+  const labelOf = (i: number) => `${stage} step ${i + 1}/${grpo.steps}`;
+  const sample = (i: number, from: CheckpointRef) =>
+    sampleRollouts(acts, { ...ctx, step: i, policy: from }, shards, labelOf(i)).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+
+  for (let sinceStart = 0; iteration < grpo.steps;) {
+    const label = labelOf(iteration);
+    // the rollouts that ran beside the last update are waited for before anything else
+    const failed = inFlight ? await inFlight : undefined;
+    if (inFlight) stored = failed === undefined;
+    inFlight = undefined;
+    let next: Promise<unknown> | undefined;
+    try {
+      if (failed !== undefined) throw failed;
+      await loop.beforeIteration?.({ iteration, policy, repairs, behavior, sampled: stored }, sinceStart);
+      sinceStart++;
+      if (!stored) await sampleRollouts(acts, { ...ctx, step: iteration, policy: behavior }, shards, label);
+      const scored = await acts.scoreRollouts({ ...ctx, step: iteration }, `${label}: score`);
+      if (iteration + 1 < grpo.steps) next = sample(iteration + 1, policy);
+      const staleness = behavior.sha256 === policy.sha256 ? 0 : 1;
+      const updated = await acts.policyUpdate(
+        {
+          ...ctx,
+          step: iteration,
+          totalSteps: grpo.steps,
+          policy,
+          reference: input.reference,
+          scoreMetrics: scored.metrics,
+          staleness,
+        },
+        staleness === 0 ? `${label}: update` : `${label}: update (rollouts one step stale)`,
+      );
+      behavior = policy;
+      policy = updated;
+    } catch (err) {
+      // nothing of the step may still be writing when it is retried or repaired
+      if (next) await next;
+      if (!isRepairableStorageFailure(err, input.runId) || repairs >= MAX_REPAIRS) throw err;
+      repairs++;
+      const point = await acts.findResumePoint(
+        { ...ctx, atMostStep: iteration, init: input.init, withPrevious: true },
+        `${label}: find the newest checkpoint that verifies, and the one before it`,
+      );
+      if (!point?.previous) throw err;
+      ({ iteration, policy } = point);
+      behavior = point.previous;
+      stored = false;
+      continue;
+    }
+    iteration++;
+    stored = false;
+    inFlight = next;
+    loop.afterIteration?.({ iteration, policy, repairs, behavior });
+    if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
+      try {
+        await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
+      } catch (err) {
+        await next;
+        throw err;
+      }
     }
   }
   const evaluation = await acts.evaluate({ ...ctx, policy, label: stage }, `${stage}: evaluate`);

@@ -6,3 +6,8 @@
 export function rolloutShardsOf(grpo: { rolloutShards?: number }): number {
   return grpo.rolloutShards ?? 1;
 }
+
+/** A GRPO stage's rollout lag behind the policy; a config from before the field existed meant 0. */
+export function stalenessOf(grpo: { staleness?: number }): number {
+  return grpo.staleness ?? 0;
+}

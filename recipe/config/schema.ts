@@ -220,6 +220,14 @@ function grpoSchema(d: GrpoDefaults) {
         .describe(
           "activities a step's rollouts are split into, by prompt, run in parallel by whichever gpu workers are free; results depend on this number, never on how many workers ran",
         ),
+      // veRL's and AReaL's async modes: the sampler never waits for the trainer, at the price
+      // of learning from completions one update old (the ratio corrects for it, the clip bounds it)
+      staleness: int(0)
+        .max(1, { error: 'must be 0 (on-policy) or 1 (one step off-policy)' })
+        .default(0)
+        .describe(
+          "updates the rollouts' policy may lag behind: 1 samples step k+1 while update k runs, from the policy update k starts from, and takes the update's ratio to the sampled log-probs",
+        ),
     })
     .refine((g) => g.rolloutShards <= g.promptsPerStep, {
       error: 'must be at most promptsPerStep (a shard holds whole prompt groups)',

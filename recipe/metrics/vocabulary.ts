@@ -96,6 +96,12 @@ export const STEP_METRICS = {
     description: '1 when no completion carried a learning signal',
     unit: 'count',
   },
+  staleness: {
+    label: 'stale',
+    title: 'staleness',
+    description: "updates the rollouts' policy lagged behind the updated one (0: on-policy)",
+    unit: 'count',
+  },
 } as const satisfies Record<string, MetricInfo>;
 
 export type StepMetricName = keyof typeof STEP_METRICS;

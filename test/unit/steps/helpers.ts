@@ -62,6 +62,6 @@ export async function grpoStepInProcess(
     format,
   );
   const scored = score(rollouts, grpo, cfg.verifier);
-  const update = await grpoUpdate(engine, policy, scored, grpo, step, grpo.steps, reference);
+  const update = await grpoUpdate(engine, policy, scored, grpo, step, grpo.steps, { refPolicy: reference });
   return { score: scored.metrics, update };
 }

@@ -230,6 +230,34 @@ describe('r1Pipeline with mocked activities', () => {
   );
 
   test(
+    'one step off-policy, a GRPO stage that continues as new samples each step once, from the policy before the one it updates',
+    { timeout: 120_000 },
+    async () => {
+      const mocks = new Mocks();
+      const id = runId();
+      const config = { ...CONFIG, stages: { r1Zero: { grpo: { staleness: 1 } } } };
+      const result = await withWorkers(mocks, (taskQueue) =>
+        env.client.workflow.execute(r1Pipeline, { taskQueue, workflowId: id, args: [config] }),
+      );
+      const runsOfStage: string[] = [];
+      for await (const w of env.client.workflow.list({ query: `WorkflowId = '${id}/r1Zero'` }))
+        runsOfStage.push(w.status.name);
+      assert.deepEqual(runsOfStage.sort(), ['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+      const sha = (c: { input: Record<string, unknown> }) => (c.input.policy as CheckpointRef).sha256;
+      assert.deepEqual(
+        mocks.of('rollouts', 'r1Zero').map((c) => `${String(c.input.step)}<${sha(c)}`),
+        ['0<pretrain-20', '1<pretrain-20', '2<r1Zero-1'],
+      );
+      assert.deepEqual(
+        mocks.of('policyUpdate', 'r1Zero').map((c) => `${String(c.input.step)}:${sha(c)}:${String(c.input.staleness)}`),
+        ['0:pretrain-20:0', '1:r1Zero-1:1', '2:r1Zero-2:1'],
+      );
+      assert.equal(mocks.of('grpoStep', 'r1Zero').length, 0, 'the step is split so its rollouts can overlap');
+      assert.equal(result.stages.r1Zero!.checkpoint.sha256, 'r1Zero-3');
+    },
+  );
+
+  test(
     'a failed stage waits; a bad patch is refused; resume with a patch retries it under the new config',
     { timeout: 120_000 },
     async () => {

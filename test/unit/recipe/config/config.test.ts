@@ -80,6 +80,14 @@ describe('bad input names the path', () => {
     assert.equal(resolveConfig({}).stages.finalRl.grpo.rolloutShards, 1);
   });
 
+  test('a staleness other than 0 or 1', () => {
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ stages: { reasoningRl: { grpo: { staleness: 2 } } } })),
+      ['stages.reasoningRl.grpo.staleness: must be 0 (on-policy) or 1 (one step off-policy)'],
+    );
+    assert.equal(resolveConfig({}).stages.reasoningRl.grpo.staleness, 0);
+  });
+
   test('wrong type', () => {
     assert.deepEqual(
       problemsOf(() => resolveConfig({ model: { dModel: 'big' } })),
