@@ -1,5 +1,6 @@
 // The GRPO policy update: μ = innerEpochs optimizer steps on one batch of scored rollouts, with
 // clip-higher, token- or sequence-mean aggregation and, only when β > 0, a KL to a reference.
+// Rollouts one update stale (grpo.staleness 1) bring their sampler's log-probs as π_old.
 import type { EngineRuntime, GrpoBatch, TokenBatch } from '../engine';
 import type { GrpoConfig } from '../recipe/config';
 import type { Policy } from './policy';
