@@ -1,7 +1,8 @@
 // Temporal's overhead on the smallest full run: the `micro` preset, every stage, one seed, run
 // twice — (a) as the r1Pipeline workflow on an in-process worker, (b) by calling the same activity
 // functions in a plain loop in the order the workflows call them — and the ratio of the two wall
-// times, and Temporal's cost per activity call in ms. Goals: temporal / plain <= 1.03 on the tiny
+// times, and Temporal's cost per activity call in ms, split into what the activities themselves
+// took longer in the worker and what lay between them. Goals: temporal / plain <= 1.03 on the tiny
 // preset, <= 1.10 on micro. Also checks that both runs end with the same
 // final checkpoint sha256 (determinism across orchestration). Prints JSON.
 // Run: node --import tsx bench/orchestration.ts [--seed N] [--rounds N] [--preset micro|tiny]
@@ -22,7 +23,7 @@
 // The runs use a Temporal namespace of their own on the test stack: the test suite's workers poll
 // the same task-queue names in the `default` namespace, and they would take (or lose) this run's
 // tasks if both shared it.
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +66,11 @@ interface HalfResult {
   otherPollers?: number;
   /** plain only: activity calls by name, the tasks Temporal dispatches for the same run */
   activityCalls?: Record<string, number>;
+  /**
+   * Seconds inside each activity, summed over its calls: plain, around each call; Temporal, from
+   * each task's started to its completed event (local activities have no such events: plain only)
+   */
+  activitySeconds?: Record<string, number>;
 }
 
 /** temporal / plain goals: the tiny preset's (issue 16), and the micro preset's, whose ~1.5 s of work makes any overhead large */
@@ -88,7 +94,7 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
   try {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const { results, perStageSeconds, activityCalls } = await runPipelineInProcess(deps, runId, raw);
+    const { results, perStageSeconds, activityCalls, activitySeconds } = await runPipelineInProcess(deps, runId, raw);
     const seconds = since(t0);
     const cpuSeconds = cpuSince(cpu0);
     return {
@@ -101,6 +107,7 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
       finalSha256: finalShaOf(results),
       stages: shasOf(results),
       activityCalls,
+      activitySeconds,
     };
   } finally {
     await deps.caches.release();
@@ -132,6 +139,33 @@ async function stageSecondsFromHistory(handle: WorkflowHandle, workflowId: strin
     if (doneId && at !== undefined && started.has(doneId)) {
       const stage = STAGE_NAMES.find((s) => stageWorkflowId(workflowId, s) === doneId);
       if (stage) out[stage] = round((at - started.get(doneId)!) / 1000, 2);
+    }
+  }
+  return out;
+}
+
+/** Seconds each activity task ran (started → completed events), by activity type, over every run of the pipeline's workflows. */
+async function activitySecondsFromHistories(client: Client, runId: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const workflowId of [runId, ...STAGE_NAMES.map((s) => stageWorkflowId(runId, s))]) {
+    // every run of the id: a GRPO stage continues as new
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await client.workflow.getHandle(workflowId, execution.runId).fetchHistory();
+      const typeOf = new Map<string, string>();
+      const startedAt = new Map<string, number>();
+      for (const e of history.events ?? []) {
+        const at = timestampMs(e.eventTime);
+        const scheduled = e.activityTaskScheduledEventAttributes;
+        if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType?.name ?? '');
+        const started = e.activityTaskStartedEventAttributes;
+        if (started && at !== undefined) startedAt.set(String(started.scheduledEventId), at);
+        const completed = e.activityTaskCompletedEventAttributes;
+        const id = completed ? String(completed.scheduledEventId) : undefined;
+        if (id && at !== undefined && startedAt.has(id)) {
+          const name = typeOf.get(id) ?? '';
+          out[name] = (out[name] ?? 0) + (at - startedAt.get(id)!) / 1000;
+        }
+      }
     }
   }
   return out;
@@ -194,6 +228,7 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     const seconds = since(t1);
     const cpuSeconds = cpuSince(cpu0);
     const perStageSeconds = await stageSecondsFromHistory(handle, runId);
+    const activitySeconds = await activitySecondsFromHistories(client, runId);
     return {
       half: 'temporal',
       runId: result.runId,
@@ -204,6 +239,7 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
       finalSha256: finalShaOf(result.stages),
       stages: shasOf(result.stages),
       otherPollers,
+      activitySeconds,
     };
   } finally {
     await workers.shutdown();
@@ -316,6 +352,26 @@ async function parent(): Promise<void> {
         return [st, hashes.size === 1];
       }),
     );
+    // where Temporal's cost sits: inside the activities (they ran slower in the worker) or between them
+    const timedInBoth = Object.keys(all.temporal[0]!.activitySeconds ?? {}).filter(
+      (name) => name in (all.plain[0]!.activitySeconds ?? {}),
+    );
+    const perActivity = Object.fromEntries(
+      timedInBoth.map((name) => [
+        name,
+        {
+          temporal: round(
+            medianOf('temporal', (h) => h.activitySeconds?.[name] ?? 0),
+            2,
+          ),
+          plain: round(
+            medianOf('plain', (h) => h.activitySeconds?.[name] ?? 0),
+            2,
+          ),
+        },
+      ]),
+    );
+    const insideActivities = Object.values(perActivity).reduce((sum, a) => sum + a.temporal - a.plain, 0);
     const perStage = Object.fromEntries(
       STAGE_NAMES.map((st) => [
         st,
@@ -340,6 +396,11 @@ async function parent(): Promise<void> {
           activities,
           activityCalls,
           overheadMsPerActivity: round(((temporalSeconds - plainSeconds) * 1000) / Math.max(1, activities), 1),
+          // of the gap: the seconds the activities themselves took longer in the worker, and the rest
+          // (dispatch, workflow tasks, the local activities' round trips)
+          gapInsideActivitiesSeconds: round(insideActivities, 2),
+          gapBetweenActivitiesSeconds: round(temporalSeconds - plainSeconds - insideActivities, 2),
+          activitySecondsMedian: perActivity,
           perRound: all.temporal.map((t, i) => ({
             order: orderOf(i),
             temporalSeconds: round(t.seconds, 2),

@@ -28,16 +28,22 @@ export function directStageActivities(control: ControlActivities, gpu: GpuActivi
 }
 
 /**
- * The same activities, each call counted by name: the calls Temporal would make as activity
- * tasks, so a benchmark can spread Temporal's cost over them.
+ * The same activities, each call counted and timed by name: the calls Temporal would make as
+ * activity tasks, so a benchmark can spread Temporal's cost over them and compare each
+ * activity's own time with its time inside a worker.
  */
-function counted<T extends object>(activities: T, calls: Record<string, number>): T {
+function counted<T extends object>(activities: T, calls: Record<string, number>, seconds: Record<string, number>): T {
   return Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
       name,
-      (...args: unknown[]) => {
+      async (...args: unknown[]) => {
         calls[name] = (calls[name] ?? 0) + 1;
-        return (fn as (...a: unknown[]) => unknown)(...args);
+        const t0 = performance.now();
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        } finally {
+          seconds[name] = (seconds[name] ?? 0) + (performance.now() - t0) / 1000;
+        }
       },
     ]),
   ) as T;
@@ -47,6 +53,8 @@ export interface PlainRun {
   results: Partial<Record<StageName, StageResult>>;
   /** how often each activity was called (every one is an activity task under Temporal) */
   activityCalls: Record<string, number>;
+  /** wall seconds spent inside each activity, summed over its calls */
+  activitySeconds: Record<string, number>;
   /** wall seconds of each stage that ran */
   perStageSeconds: Partial<Record<StageName, number>>;
   report: ReportResult;
@@ -60,8 +68,9 @@ export async function runPipelineInProcess(
 ): Promise<PlainRun> {
   const config = resolveConfig(rawConfig);
   const activityCalls: Record<string, number> = {};
-  const control = counted(createControlActivities(deps), activityCalls);
-  const gpu = counted(createGpuActivities(deps), activityCalls);
+  const activitySeconds: Record<string, number> = {};
+  const control = counted(createControlActivities(deps), activityCalls, activitySeconds);
+  const gpu = counted(createGpuActivities(deps), activityCalls, activitySeconds);
   const acts = directStageActivities(control, gpu);
   const init = await control.initRun({ runId, config, rawConfig });
   const results: Partial<Record<StageName, StageResult>> = { ...init.doneStages };
@@ -87,5 +96,5 @@ export async function runPipelineInProcess(
   if (final) await gpu.exportModel({ runId, config, policy: final });
   await control.finishRun({ runId, config, stages: results });
   const report = await control.buildReport({ runId, config, stages: results });
-  return { results, activityCalls, perStageSeconds, report };
+  return { results, activityCalls, activitySeconds, perStageSeconds, report };
 }
