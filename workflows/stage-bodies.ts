@@ -20,7 +20,7 @@ import {
 } from '../contracts/activities';
 import type { GrpoLoopState, StageResult, StageWorkflowInput } from '../contracts/stages';
 import { rolloutShardsOf, stalenessOf } from '../recipe/config/older-configs';
-import type { GrpoStageName } from '../recipe/config/schema';
+import type { GrpoConfig, GrpoStageName, PipelineConfig } from '../recipe/config/schema';
 import type { EvalSummary } from '../recipe/eval/metrics';
 import type { CheckpointRef } from '../storage/manifest';
 
@@ -114,6 +114,60 @@ async function sampleRollouts(
   if (failed) throw failed.reason;
 }
 
+/** What both GRPO loops start from: the stage's settings, and where an earlier run of the loop stopped. */
+interface GrpoLoopStart {
+  stage: GrpoStageName;
+  grpo: GrpoConfig;
+  ctx: { runId: string; stage: GrpoStageName; config: PipelineConfig };
+  policy: CheckpointRef;
+  iteration: number;
+  repairs: number;
+}
+
+function grpoLoopStart(input: StageWorkflowInput, loop: GrpoLoop): GrpoLoopStart {
+  const stage = input.stage as GrpoStageName;
+  return {
+    stage,
+    grpo: input.config.stages[stage].grpo,
+    ctx: { runId: input.runId, stage, config: input.config },
+    policy: loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from'),
+    iteration: loop.state?.iteration ?? 0,
+    repairs: loop.state?.repairs ?? 0,
+  };
+}
+
+/**
+ * The evaluation every `evalEvery` steps (none after the last step: the stage's own follows).
+ * `pending` (rollouts running beside it) settles before a failure is raised, so nothing of the
+ * stage is still writing when it fails.
+ */
+async function evaluateIfDue(
+  acts: StageActivities,
+  { stage, grpo, ctx }: GrpoLoopStart,
+  iteration: number,
+  policy: CheckpointRef,
+  label: string,
+  pending?: Promise<unknown>,
+): Promise<void> {
+  if (grpo.evalEvery <= 0 || iteration % grpo.evalEvery !== 0 || iteration >= grpo.steps) return;
+  try {
+    await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
+  } catch (err) {
+    await pending;
+    throw err;
+  }
+}
+
+/** The stage's result: its last policy and that policy's evaluation. */
+async function finalEvaluation(
+  acts: StageActivities,
+  { stage, ctx }: GrpoLoopStart,
+  policy: CheckpointRef,
+): Promise<StageResult> {
+  const evaluation = await acts.evaluate({ ...ctx, policy, label: stage }, `${stage}: evaluate`);
+  return { checkpoint: policy, eval: evaluation };
+}
+
 /**
  * A GRPO stage: rollouts → score → update per iteration (one grpoStep activity when the step is
  * not sharded), an eval every `evalEvery`, and at the end.
@@ -123,13 +177,10 @@ export async function grpoStage(
   acts: StageActivities,
   loop: GrpoLoop = {},
 ): Promise<StageResult> {
-  const stage = input.stage as GrpoStageName;
-  const grpo = input.config.stages[stage].grpo;
-  if (stalenessOf(grpo) > 0) return offPolicyGrpoStage(input, acts, loop);
-  const ctx = { runId: input.runId, stage, config: input.config };
-  let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
-  let iteration = loop.state?.iteration ?? 0;
-  let repairs = loop.state?.repairs ?? 0;
+  const start = grpoLoopStart(input, loop);
+  if (stalenessOf(start.grpo) > 0) return offPolicyGrpoStage(input, acts, loop, start);
+  const { stage, grpo, ctx } = start;
+  let { policy, iteration, repairs } = start;
   for (let sinceStart = 0; iteration < grpo.steps;) {
     await loop.beforeIteration?.({ iteration, policy, repairs }, sinceStart);
     sinceStart++;
@@ -159,12 +210,9 @@ export async function grpoStage(
     }
     iteration++;
     loop.afterIteration?.({ iteration, policy, repairs });
-    if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
-      await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
-    }
+    await evaluateIfDue(acts, start, iteration, policy, label);
   }
-  const evaluation = await acts.evaluate({ ...ctx, policy, label: stage }, `${stage}: evaluate`);
-  return { checkpoint: policy, eval: evaluation };
+  return finalEvaluation(acts, start, policy);
 }
 
 /**
@@ -178,14 +226,11 @@ async function offPolicyGrpoStage(
   input: StageWorkflowInput,
   acts: StageActivities,
   loop: GrpoLoop,
+  start: GrpoLoopStart,
 ): Promise<StageResult> {
-  const stage = input.stage as GrpoStageName;
-  const grpo = input.config.stages[stage].grpo;
-  const ctx = { runId: input.runId, stage, config: input.config };
+  const { stage, grpo, ctx } = start;
+  let { policy, iteration, repairs } = start;
   const shards = rolloutShardsOf(grpo);
-  let policy = loop.state?.policy ?? input.init ?? missing(input, 'a policy to start from');
-  let iteration = loop.state?.iteration ?? 0;
-  let repairs = loop.state?.repairs ?? 0;
   /** the policy that samples `iteration` */
   let behavior = loop.state?.behavior ?? policy;
   /** true when the rollouts of `iteration` are in storage */
@@ -247,17 +292,9 @@ async function offPolicyGrpoStage(
     stored = false;
     inFlight = next;
     loop.afterIteration?.({ iteration, policy, repairs, behavior });
-    if (grpo.evalEvery > 0 && iteration % grpo.evalEvery === 0 && iteration < grpo.steps) {
-      try {
-        await acts.evaluate({ ...ctx, policy, label: `${stage}-step-${iteration}` }, `${label}: evaluate`);
-      } catch (err) {
-        await next;
-        throw err;
-      }
-    }
+    await evaluateIfDue(acts, start, iteration, policy, label, next);
   }
-  const evaluation = await acts.evaluate({ ...ctx, policy, label: stage }, `${stage}: evaluate`);
-  return { checkpoint: policy, eval: evaluation };
+  return finalEvaluation(acts, start, policy);
 }
 
 /** The body of a stage, by the stage's kind. */
