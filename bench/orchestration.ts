@@ -20,6 +20,9 @@
 // `npm start` does before its run), so the workflow sandbox, both pollers and the S3 client are
 // warm, as the plain half's are after its imports; that warm-up is reported, not timed.
 //
+// Both halves run with the malloc tunables the training commands use (infra/allocator.ts), as
+// `npm start` and `r1flow worker` do; R1FLOW_ALLOCATOR=system runs both with the system defaults.
+//
 // The runs use a Temporal namespace of their own on the test stack: the test suite's workers poll
 // the same task-queue names in the `default` namespace, and they would take (or lose) this run's
 // tasks if both shared it.
@@ -29,10 +32,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { pretrainHashOf } from '../activities/control';
 import { finalResultOf } from '../contracts/stages';
 import { CONTROL_QUEUE, GPU_QUEUE } from '../contracts/queues';
+import { allocatorMode, useTunedAllocator } from '../infra/allocator';
+import { readStackRecord } from '../infra/stack-record';
 import { connectClient } from '../infra/temporal-client';
 import { STAGE_NAMES, presetNames, resolveConfig, type StageName } from '../recipe/config';
 import { globalKeys } from '../storage/layout';
@@ -57,6 +63,10 @@ interface HalfResult {
   seconds: number;
   /** CPU time of the half's own process (all its threads) over the same span */
   cpuSeconds: number;
+  /** CPU seconds the stack's processes used over the same span, by process */
+  stackCpuSeconds: Record<string, number>;
+  /** garbage collection pauses in the half's process over the same span */
+  gcSeconds: number;
   /** Temporal only: Worker.create (workflow bundle), client connect and the warm-up workflow, before the run starts */
   setupSeconds: number;
   perStageSeconds: Partial<Record<StageName, number>>;
@@ -77,12 +87,45 @@ interface HalfResult {
 const GOALS: Record<string, number> = { tiny: 1.03, micro: 1.1 };
 const BENCH_NAMESPACE = 'r1flow-bench';
 const thisFile = fileURLToPath(import.meta.url);
+/** USER_HZ: Linux reports /proc/<pid>/stat times in 1/100 s on every architecture Node runs on */
+const CLOCK_TICKS_PER_SECOND = 100;
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 const since = (t0: number) => (performance.now() - t0) / 1000;
 const cpuSince = (c0: NodeJS.CpuUsage) => {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1e6;
 };
+
+/** Sums the process's garbage-collection pauses from now on; call the result to read the total. */
+function gcPauses(): () => number {
+  let ms = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) ms += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.disconnect();
+    return ms / 1000;
+  };
+}
+
+/** CPU seconds the stack's own processes (Temporal server, SeaweedFS) have used so far, by name. */
+function stackCpuSeconds(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of readStackRecord()?.processes ?? []) {
+    // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out[p.name] = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+  return out;
+}
+
+/** The stack's CPU seconds since `before`, by process. */
+function stackCpuSince(before: Record<string, number>): Record<string, number> {
+  const now = stackCpuSeconds();
+  return Object.fromEntries(Object.entries(now).map(([name, s]) => [name, round(s - (before[name] ?? 0), 2)]));
+}
 
 // ---------------------------------------------------------------------------------------------
 // (b) the plain loop: the workflows' activity calls, in their order, with no Temporal in between
@@ -94,14 +137,20 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
   try {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const gc = gcPauses();
+    const stack0 = stackCpuSeconds();
     const { results, perStageSeconds, activityCalls, activitySeconds } = await runPipelineInProcess(deps, runId, raw);
     const seconds = since(t0);
     const cpuSeconds = cpuSince(cpu0);
+    const gcSeconds = gc();
+    const stackCpu = stackCpuSince(stack0);
     return {
       half: 'plain',
       runId,
       seconds,
       cpuSeconds,
+      gcSeconds,
+      stackCpuSeconds: stackCpu,
       setupSeconds: 0,
       perStageSeconds,
       finalSha256: finalShaOf(results),
@@ -219,6 +268,8 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     const setupSeconds = since(t0);
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
+    const gc = gcPauses();
+    const stack0 = stackCpuSeconds();
     const handle = await client.workflow.start(r1Pipeline, {
       taskQueue: CONTROL_QUEUE,
       workflowId: runId,
@@ -227,6 +278,8 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     const result = await handle.result();
     const seconds = since(t1);
     const cpuSeconds = cpuSince(cpu0);
+    const gcSeconds = gc();
+    const stackCpu = stackCpuSince(stack0);
     const perStageSeconds = await stageSecondsFromHistory(handle, runId);
     const activitySeconds = await activitySecondsFromHistories(client, runId);
     return {
@@ -234,6 +287,8 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
       runId: result.runId,
       seconds,
       cpuSeconds,
+      gcSeconds,
+      stackCpuSeconds: stackCpu,
       setupSeconds,
       perStageSeconds,
       finalSha256: finalShaOf(result.stages),
@@ -371,6 +426,9 @@ async function parent(): Promise<void> {
         },
       ]),
     );
+    /** a half's seconds outside the activities both halves time */
+    const betweenActivities = (h: Timed) =>
+      h.seconds - timedInBoth.reduce((sum, name) => sum + (h.activitySeconds?.[name] ?? 0), 0);
     const insideActivities = Object.values(perActivity).reduce((sum, a) => sum + a.temporal - a.plain, 0);
     const perStage = Object.fromEntries(
       STAGE_NAMES.map((st) => [
@@ -406,6 +464,8 @@ async function parent(): Promise<void> {
             temporalSeconds: round(t.seconds, 2),
             plainSeconds: round(all.plain[i]!.seconds, 2),
             ratio: round(t.seconds / all.plain[i]!.seconds),
+            // a round whose Temporal half stalled (a slow disk stops the server's database) shows here
+            gapBetweenActivitiesSeconds: round(betweenActivities(t) - betweenActivities(all.plain[i]!), 2),
           })),
           sameFinalCheckpoint: new Set(finals).size === 1,
           sameCheckpointPerStage: sameStages,
@@ -425,6 +485,32 @@ async function parent(): Promise<void> {
               2,
             ),
           },
+          gcSecondsMedian: {
+            temporal: round(
+              medianOf('temporal', (h) => h.gcSeconds),
+              2,
+            ),
+            plain: round(
+              medianOf('plain', (h) => h.gcSeconds),
+              2,
+            ),
+          },
+          // the Temporal server and SeaweedFS share the cores the training uses
+          stackCpuSecondsMedian: Object.fromEntries(
+            Object.keys(all.temporal[0]!.stackCpuSeconds).map((name) => [
+              name,
+              {
+                temporal: round(
+                  medianOf('temporal', (h) => h.stackCpuSeconds[name] ?? 0),
+                  2,
+                ),
+                plain: round(
+                  medianOf('plain', (h) => h.stackCpuSeconds[name] ?? 0),
+                  2,
+                ),
+              },
+            ]),
+          ),
           processSecondsMedian: {
             temporal: round(
               medianOf('temporal', (h) => h.processSeconds),
@@ -437,6 +523,7 @@ async function parent(): Promise<void> {
           },
           runIds: { temporal: all.temporal.map((h) => h.runId), plain: all.plain.map((h) => h.runId) },
           namespace: BENCH_NAMESPACE,
+          malloc: allocatorMode(),
           recentOtherPollersOnQueues: Math.max(...all.temporal.map((h) => h.otherPollers ?? 0)),
           fairness:
             'each half ran in a fresh child process (policy cache, onnxruntime sessions and corpus cache start cold in both); ' +
@@ -473,7 +560,8 @@ if (half !== undefined && half !== 'temporal' && half !== 'plain') {
   console.error(`--half must be 'temporal' or 'plain', got '${half}'`);
   process.exit(1);
 }
-(half ? child(half) : parent()).then(
+// the children inherit the parent's allocator settings
+(half ? child(half) : useTunedAllocator().then(parent)).then(
   () => process.exit(0),
   (err) => {
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
