@@ -48,6 +48,7 @@ import { doctorWorkflow } from '../workflows/doctor';
 import { r1Pipeline } from '../workflows/pipeline';
 import { benchLogger, flag, inProcessDeps, storeOf, useTestStack } from './bench-env';
 import { ensureBenchNamespace, stackConnection } from './bench-namespace';
+import { ownThreadCpuSince, processCpuSeconds, sampleOwnThreads } from './proc-cpu';
 import { runPipelineInProcess } from './plain-pipeline';
 import { stageWorkflowId } from '../workflows/run-id';
 
@@ -63,6 +64,8 @@ interface HalfResult {
   seconds: number;
   /** CPU time of the half's own process (all its threads) over the same span */
   cpuSeconds: number;
+  /** where the half's own CPU went over the same span: the main thread, the others by name, exited threads */
+  threadCpuSeconds: ReturnType<typeof ownThreadCpuSince>;
   /** CPU seconds the stack's processes used over the same span, by process */
   stackCpuSeconds: Record<string, number>;
   /** garbage collection pauses in the half's process over the same span */
@@ -87,8 +90,6 @@ interface HalfResult {
 const GOALS: Record<string, number> = { tiny: 1.03, micro: 1.1 };
 const BENCH_NAMESPACE = 'r1flow-bench';
 const thisFile = fileURLToPath(import.meta.url);
-/** USER_HZ: Linux reports /proc/<pid>/stat times in 1/100 s on every architecture Node runs on */
-const CLOCK_TICKS_PER_SECOND = 100;
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 const since = (t0: number) => (performance.now() - t0) / 1000;
 const cpuSince = (c0: NodeJS.CpuUsage) => {
@@ -112,12 +113,7 @@ function gcPauses(): () => number {
 /** CPU seconds the stack's own processes (Temporal server, SeaweedFS) have used so far, by name. */
 function stackCpuSeconds(): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const p of readStackRecord()?.processes ?? []) {
-    // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
-    const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out[p.name] = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  }
+  for (const p of readStackRecord()?.processes ?? []) out[p.name] = processCpuSeconds(p.pid);
   return out;
 }
 
@@ -139,9 +135,11 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
     const cpu0 = process.cpuUsage();
     const gc = gcPauses();
     const stack0 = stackCpuSeconds();
+    const threads0 = sampleOwnThreads();
     const { results, perStageSeconds, activityCalls, activitySeconds } = await runPipelineInProcess(deps, runId, raw);
     const seconds = since(t0);
     const cpuSeconds = cpuSince(cpu0);
+    const threadCpuSeconds = ownThreadCpuSince(threads0, cpuSeconds);
     const gcSeconds = gc();
     const stackCpu = stackCpuSince(stack0);
     return {
@@ -149,6 +147,7 @@ async function runPlainHalf(runId: string, raw: Record<string, unknown>): Promis
       runId,
       seconds,
       cpuSeconds,
+      threadCpuSeconds,
       gcSeconds,
       stackCpuSeconds: stackCpu,
       setupSeconds: 0,
@@ -270,6 +269,7 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     const cpu0 = process.cpuUsage();
     const gc = gcPauses();
     const stack0 = stackCpuSeconds();
+    const threads0 = sampleOwnThreads();
     const handle = await client.workflow.start(r1Pipeline, {
       taskQueue: CONTROL_QUEUE,
       workflowId: runId,
@@ -278,6 +278,7 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
     const result = await handle.result();
     const seconds = since(t1);
     const cpuSeconds = cpuSince(cpu0);
+    const threadCpuSeconds = ownThreadCpuSince(threads0, cpuSeconds);
     const gcSeconds = gc();
     const stackCpu = stackCpuSince(stack0);
     const perStageSeconds = await stageSecondsFromHistory(handle, runId);
@@ -287,6 +288,7 @@ async function runTemporalHalf(runId: string, raw: Record<string, unknown>): Pro
       runId: result.runId,
       seconds,
       cpuSeconds,
+      threadCpuSeconds,
       gcSeconds,
       stackCpuSeconds: stackCpu,
       setupSeconds,
@@ -466,6 +468,8 @@ async function parent(): Promise<void> {
             ratio: round(t.seconds / all.plain[i]!.seconds),
             // a round whose Temporal half stalled (a slow disk stops the server's database) shows here
             gapBetweenActivitiesSeconds: round(betweenActivities(t) - betweenActivities(all.plain[i]!), 2),
+            // which of the half's own threads took the extra CPU (the worker's Rust core threads have names of their own)
+            threadCpuSeconds: { temporal: t.threadCpuSeconds, plain: all.plain[i]!.threadCpuSeconds },
           })),
           sameFinalCheckpoint: new Set(finals).size === 1,
           sameCheckpointPerStage: sameStages,
